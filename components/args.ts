@@ -1,0 +1,141 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Cloud, InstanceSize } from "./cloud";
+import { defaultRollingUpdatePolicy, RollingUpdatePolicy } from "./rolling";
+
+/**
+ * The cloud-neutral contract of `HighlyAvailableWebService`. Every cloud reads the same fields;
+ * the few that only one cloud understands are prefixed with its name.
+ */
+export interface HighlyAvailableWebServiceArgs {
+  /** Which cloud implementation deploys the service. */
+  readonly cloud: Cloud;
+  /** Region (AWS, GCP) or location (Azure) the service runs in. */
+  readonly region: string;
+  /**
+   * Zones the instances are spread over: AZ names on AWS (`us-east-1a`), zone names on GCP
+   * (`europe-west1-b`), zone numbers on Azure (`1`). At least two.
+   */
+  readonly zones: readonly string[];
+  /** The version the image serves at `/version.txt`; used for tags and checks. */
+  readonly appVersion: string;
+  /**
+   * Container image to run.
+   * @default the image tagged `appVersion` in the registry this component creates
+   */
+  readonly image?: pulumi.Input<string>;
+  /**
+   * Port nginx listens on inside the instance.
+   * @default 8080, so the image can run as a non-root user
+   */
+  readonly containerPort?: number;
+  /**
+   * Path the load balancer and self-healing probe. It must fail while the instance drains.
+   * @default "/healthz"
+   */
+  readonly healthCheckPath?: string;
+  /** Minimum instances; autoscaling never goes below it. */
+  readonly minInstances: number;
+  /** Instances at deploy time. */
+  readonly desiredInstances: number;
+  /** Maximum instances autoscaling may reach. */
+  readonly maxInstances: number;
+  /**
+   * Neutral instance size, mapped per cloud by `sizing.ts`.
+   * @default "small"
+   */
+  readonly instanceSize?: InstanceSize;
+  /**
+   * How a new version replaces the old one.
+   * @default surge 100 %, none unavailable, 10 s minimum ready time: capacity never drops
+   */
+  readonly rollingUpdate?: Partial<RollingUpdatePolicy>;
+  /**
+   * Seconds the load balancer keeps sending in-flight requests to an instance it is removing.
+   * The image drains for the same time before it exits.
+   * @default 30, instead of the clouds' 300 s defaults, so a rolling deploy is not held for minutes
+   */
+  readonly drainingTimeoutSeconds?: number;
+  /**
+   * Public DNS name. When set, HTTPS is served with a managed certificate and HTTP redirects to it.
+   * @default no domain: plain HTTP on the load balancer's own address
+   */
+  readonly domain?: string;
+  /**
+   * Address that receives alarm notifications.
+   * @default alarms are created with no subscriber
+   */
+  readonly alertEmail?: string;
+  /**
+   * Days logs are kept.
+   * @default 14
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Protects the load balancer (and what the cloud allows) from deletion.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Egress for private instances: one NAT for the whole service, or one per zone so that losing a
+   * zone does not cut the others off.
+   * @default "single"
+   */
+  readonly natGateways?: "single" | "perZone";
+  /**
+   * Tags (AWS, Azure) or labels (GCP) applied to every resource that takes them.
+   * @default no extra tags; the clouds still add `managed-by`
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * GCP project to deploy into. Required when `cloud` is `gcp`.
+   * @default none
+   */
+  readonly gcpProject?: string;
+  /**
+   * Allow SSH to instances from Google's IAP range only (never the internet).
+   * @default false: no SSH path at all
+   */
+  readonly gcpAllowIapSsh?: boolean;
+  /**
+   * OpenSSH public key for the Azure admin user. Password login is always disabled.
+   * @default no key: no interactive login at all
+   */
+  readonly azureSshPublicKey?: string;
+}
+
+/** The args with every default applied: what the cloud implementations receive. */
+export type ResolvedServiceArgs = Required<
+  Omit<
+    HighlyAvailableWebServiceArgs,
+    "image" | "domain" | "alertEmail" | "gcpProject" | "azureSshPublicKey" | "rollingUpdate"
+  >
+> &
+  Pick<
+    HighlyAvailableWebServiceArgs,
+    "image" | "domain" | "alertEmail" | "gcpProject" | "azureSshPublicKey"
+  > & { readonly rollingUpdate: RollingUpdatePolicy };
+
+export const serviceDefaults = {
+  containerPort: 8080,
+  healthCheckPath: "/healthz",
+  instanceSize: "small",
+  drainingTimeoutSeconds: 30,
+  logRetentionDays: 14,
+  deletionProtection: false,
+  natGateways: "single",
+  tags: {},
+  gcpAllowIapSsh: false,
+} as const;
+
+/** Applies defaults in one place. */
+export function resolveServiceArgs(args: HighlyAvailableWebServiceArgs): ResolvedServiceArgs {
+  return {
+    ...serviceDefaults,
+    ...dropUndefined(args),
+    rollingUpdate: { ...defaultRollingUpdatePolicy, ...dropUndefined(args.rollingUpdate ?? {}) },
+  };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

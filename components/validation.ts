@@ -1,0 +1,85 @@
+import { clouds, instanceSizes } from "./cloud";
+import { ResolvedServiceArgs } from "./args";
+
+/**
+ * Checks the resolved args before any child is registered. Returns every problem, each naming the
+ * field, the value given and what would be accepted; an empty list means the args are valid.
+ * Exported so tests can assert the exact messages.
+ */
+export function validateServiceArgs(args: ResolvedServiceArgs): string[] {
+  const problems: string[] = [];
+  const expect = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
+  expect(
+    (clouds as readonly string[]).includes(args.cloud),
+    `cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(args.cloud)}`,
+  );
+  expect(
+    args.zones.length >= 2,
+    `zones: expected at least 2 zones for high availability; got ${args.zones.length}`,
+  );
+  expect(
+    new Set(args.zones).size === args.zones.length,
+    `zones: expected distinct zones; got ${JSON.stringify(args.zones)}`,
+  );
+  expect(
+    Number.isInteger(args.minInstances) && args.minInstances >= 2,
+    `minInstances: expected a whole number of at least 2, so losing one instance keeps serving; got ${args.minInstances}`,
+  );
+  expect(
+    args.minInstances <= args.desiredInstances && args.desiredInstances <= args.maxInstances,
+    `desiredInstances: expected minInstances <= desiredInstances <= maxInstances; got ${args.minInstances} <= ${args.desiredInstances} <= ${args.maxInstances}`,
+  );
+  expect(
+    (instanceSizes as readonly string[]).includes(args.instanceSize),
+    `instanceSize: expected one of ${instanceSizes.join(", ")}; got ${JSON.stringify(args.instanceSize)}`,
+  );
+  expect(
+    Number.isInteger(args.containerPort) &&
+      args.containerPort >= 1024 &&
+      args.containerPort <= 65535,
+    `containerPort: expected an unprivileged port 1024-65535 (the image runs as non-root); got ${args.containerPort}`,
+  );
+  expect(
+    /^\/[A-Za-z0-9._~/-]*$/.test(args.healthCheckPath),
+    `healthCheckPath: expected an absolute URL path such as "/healthz"; got ${JSON.stringify(args.healthCheckPath)}`,
+  );
+  // Fargate stops a container at most 120 s after SIGTERM; the drain must finish before that.
+  expect(
+    Number.isInteger(args.drainingTimeoutSeconds) &&
+      args.drainingTimeoutSeconds >= 0 &&
+      args.drainingTimeoutSeconds <= 110,
+    `drainingTimeoutSeconds: expected a whole number 0-110 (Fargate's stop timeout is 120 s); got ${args.drainingTimeoutSeconds}`,
+  );
+  const rolling = args.rollingUpdate;
+  expect(
+    rolling.maxSurgePercent >= 0 && rolling.maxSurgePercent <= 100,
+    `rollingUpdate.maxSurgePercent: expected 0-100; got ${rolling.maxSurgePercent}`,
+  );
+  expect(
+    rolling.maxUnavailablePercent >= 0 && rolling.maxUnavailablePercent <= 100,
+    `rollingUpdate.maxUnavailablePercent: expected 0-100; got ${rolling.maxUnavailablePercent}`,
+  );
+  expect(
+    rolling.maxSurgePercent > 0 || rolling.maxUnavailablePercent > 0,
+    `rollingUpdate: expected maxSurgePercent or maxUnavailablePercent above 0, or no rollout can make progress; got both 0`,
+  );
+  expect(
+    rolling.minReadySeconds >= 0 && rolling.minReadySeconds <= 3600,
+    `rollingUpdate.minReadySeconds: expected 0-3600; got ${rolling.minReadySeconds}`,
+  );
+  expect(
+    [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653].includes(
+      args.logRetentionDays,
+    ),
+    `logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653 (the values every cloud accepts); got ${args.logRetentionDays}`,
+  );
+  if (args.cloud === "gcp") {
+    expect(
+      !!args.gcpProject,
+      `gcpProject: expected a GCP project id when cloud is gcp (set gcp:project); got nothing`,
+    );
+  }
+  return problems;
+}

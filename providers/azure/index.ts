@@ -1,0 +1,10 @@
+import { ResolvedServiceArgs } from "../../components/args";
+import { CloudImplementation } from "../types";
+
+export function validate(_args: ResolvedServiceArgs): string[] {
+  return [];
+}
+
+export const deploy: CloudImplementation = () => {
+  throw new Error("cloud: azure is not implemented yet");
+};

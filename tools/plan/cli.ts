@@ -1,0 +1,118 @@
+import { parseArgs } from "node:util";
+import { Cloud, clouds } from "../../components/cloud";
+import { ConfigError } from "../../stacks/settings";
+import { PlannedResource } from "./recorder";
+import { PlanError, PlanResult, runPlan } from "./run";
+import { parseOverrides } from "./stackConfig";
+
+const usage = `Usage: npm run plan -- --stack <test|prod> [--cloud aws|gcp|azure] [-c key=value ...] [--json]
+
+Runs the program offline under Pulumi's mock engine with the stack's configuration and prints
+every resource it would register. No cloud account or Pulumi CLI is needed.
+
+Exit codes: 0 planned, 2 invalid configuration or arguments, 3 the program asked for something
+the mocks cannot answer.`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        stack: { type: "string", default: "test" },
+        cloud: { type: "string" },
+        config: { type: "string", short: "c", multiple: true, default: [] },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (values.cloud !== undefined && !(clouds as readonly string[]).includes(values.cloud)) {
+    process.stderr.write(
+      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(values.cloud)}\n`,
+    );
+    return 2;
+  }
+  let result: PlanResult;
+  try {
+    result = await runPlan({
+      stack: values.stack ?? "test",
+      cloud: values.cloud as Cloud | undefined,
+      overrides: parseOverrides(values.config ?? []),
+    });
+  } catch (err) {
+    if (err instanceof PlanError) {
+      process.stderr.write(`plan: ${err.message}\n`);
+      return 3;
+    }
+    process.stderr.write(`${describeError(err)}\n`);
+    return 2;
+  }
+  process.stdout.write(
+    values.json ? `${JSON.stringify(toDocument(result), null, 2)}\n` : renderTree(result),
+  );
+  return 0;
+}
+
+/** The stable JSON document: the same shape whatever the cloud. */
+export function toDocument(result: PlanResult) {
+  return {
+    stack: result.stack,
+    cloud: result.cloud,
+    resources: result.resources.map(({ type, name, parent, inputs }) => ({
+      type,
+      name,
+      parent,
+      inputs,
+    })),
+  };
+}
+
+/** A readable tree of resources grouped under their parents. */
+export function renderTree(result: PlanResult): string {
+  const children = new Map<string | null, PlannedResource[]>();
+  for (const resource of result.resources) {
+    const list = children.get(resource.parent) ?? [];
+    list.push(resource);
+    children.set(resource.parent, list);
+  }
+  const lines = [`stack ${result.stack} on ${result.cloud}: ${result.resources.length} resources`];
+  const walk = (parent: string | null, indent: string) => {
+    const list = children.get(parent) ?? [];
+    list.forEach((resource, index) => {
+      const last = index === list.length - 1;
+      lines.push(`${indent}${last ? "└─ " : "├─ "}${resource.type}  ${resource.name}`);
+      walk(`${resource.type}::${resource.name}`, `${indent}${last ? "   " : "│  "}`);
+    });
+  };
+  walk(null, "");
+  for (const [key, value] of Object.entries(result.outputs)) {
+    lines.push(`output ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  const message = err instanceof Error ? err.message : String(err);
+  return message;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`plan: ${describeError(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,20 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Values a real provider would compute for one resource type; merged over the inputs. */
+export type OutputsMock = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
+
+/** The answer a real provider would give to one invoke. */
+export type InvokeMock = (inputs: Record<string, unknown>) => Record<string, unknown>;
+
+export interface CloudMocks {
+  readonly outputs: Readonly<Record<string, OutputsMock>>;
+  readonly invokes: Readonly<Record<string, InvokeMock>>;
+}
+
+/** Identifiers the mocks answer with, so tests can assert documents that embed them. */
+export const mockAccount = {
+  awsAccountId: "123456789012",
+  azureSubscriptionId: "00000000-0000-0000-0000-000000000000",
+  azureTenantId: "11111111-1111-1111-1111-111111111111",
+  gcpProjectNumber: "123456789012",
+} as const;
