@@ -1,25 +1,55 @@
-import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { CloudImplementation } from "../types";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedServiceArgs } from "../../components/args";
+import { CloudImplementation, InstanceGroupDescriptor } from "../types";
+import { createCompute } from "./compute";
+import { awsContext } from "./context";
+import { createIdentity } from "./identity";
+import { createLoadBalancer, listenerPorts } from "./loadBalancer";
+import { createAlerting, createServiceAlarms } from "./monitoring";
+import { createNetwork } from "./network";
+import { createRegistry, imageReference } from "./registry";
+import { createScaling } from "./scaling";
 
-export function validate(): string[] {
+/** AWS needs nothing beyond the neutral checks: every neutral setting maps onto ECS and the ALB. */
+export function validate(_args: ResolvedServiceArgs): string[] {
   return [];
 }
 
+/** ECS on Fargate behind an Application Load Balancer. */
 export const deploy: CloudImplementation = (name, args, parent) => {
-  const provider = new aws.Provider(
-    `${name}-aws`,
-    { region: args.region as aws.Region, defaultTags: { tags: args.tags } },
-    { parent },
+  const ctx = awsContext(name, args, parent);
+  const network = createNetwork(ctx, { listenerPorts: listenerPorts(args.domain) });
+  const lb = createLoadBalancer(ctx, network);
+  const repository = createRegistry(ctx);
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-logs`,
+    { retentionInDays: args.logRetentionDays },
+    ctx.opts,
   );
-  const repo = new aws.ecr.Repository(`${name}-repo`, {}, { parent, provider });
-  return {
-    url: pulumi.interpolate`http://${repo.repositoryUrl}`,
-    instanceGroup: pulumi.output({
+  const identity = createIdentity(ctx, repository, logGroup);
+  const alerting = createAlerting(ctx, lb);
+  const compute = createCompute(ctx, {
+    network,
+    lb,
+    identity,
+    logGroup,
+    image: imageReference(ctx, repository),
+    deploymentAlarmNames: alerting.deploymentAlarmNames,
+  });
+  createScaling(ctx, compute, lb);
+  createServiceAlarms(ctx, alerting, {
+    clusterName: compute.cluster.name,
+    serviceName: compute.service.name,
+  });
+
+  const instanceGroup: pulumi.Output<InstanceGroupDescriptor> = pulumi
+    .all([compute.cluster.name, compute.service.name])
+    .apply(([cluster, service]) => ({
       kind: "ecs-service" as const,
       region: args.region,
-      cluster: "c",
-      service: "s",
-    }),
-  };
+      cluster,
+      service,
+    }));
+  return { url: lb.url, instanceGroup };
 };

@@ -12,6 +12,8 @@ export interface PlanOptions {
   readonly overrides?: Readonly<Record<string, string>>;
   /** Directory holding Pulumi.yaml and the stack files. */
   readonly root?: string;
+  /** Mocks to record into; tests pass their own to inspect what a failed plan registered. */
+  readonly mocks?: RecordingMocks;
 }
 
 export interface PlanResult {
@@ -35,7 +37,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   if (options.cloud) overrides.cloud = options.cloud;
   const stackConfig = loadStackConfig(options.stack, overrides, options.root);
   pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
-  const mocks = new RecordingMocks();
+  const mocks = options.mocks ?? new RecordingMocks();
   await pulumi.runtime.setMocks(mocks, stackConfig.project, stackConfig.stack, false);
   mocks.hookMonitor();
 
