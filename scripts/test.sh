@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The project's one test command (`npm test`): lint, type-check, then every test tier.
-# It needs nginx, shellcheck and cloud-init on PATH; `.ci/run` installs them.
+# The project's one test command (`npm test`): lint, type-check, then every test tier. The tests
+# start real nginx and run shellcheck and cloud-init, so missing system tools are installed first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/sbin"
 
+bash scripts/system-deps.sh
 echo "== lint"
 npm run --silent lint
 echo "== type-check"

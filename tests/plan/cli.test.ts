@@ -8,7 +8,7 @@ const root = join(__dirname, "..", "..");
 function plan(...args: string[]) {
   const result = spawnSync(
     process.execPath,
-    [require.resolve("tsx/cli"), "tools/plan/cli.ts", ...args],
+    ["-r", "./scripts/register.js", "tools/plan/cli.ts", ...args],
     {
       cwd: root,
       encoding: "utf8",

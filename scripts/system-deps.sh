@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the system tools the tests run for real, when any is missing: nginx (the image's front
+# end and the rehearsal's load balancer), shellcheck (startup scripts, workflow steps) and
+# cloud-init (the Azure cloud-config schema). Needs root (or sudo) and Debian's apt.
+set -euo pipefail
+
+missing=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing ${missing[*]} with apt-get"
+export DEBIAN_FRONTEND=noninteractive
+# Keep the package's post-install from starting a system nginx on port 80.
+printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+$sudo chmod +x /usr/sbin/policy-rc.d
+trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
