@@ -10,6 +10,9 @@ import { AwsNetwork } from "./network";
 /** The container's name in the task; the load balancer and logs refer to it. */
 export const containerName = "web";
 
+/** uid:gid the image runs as (app/Dockerfile `USER`). */
+export const imageUser = "1000:1000";
+
 /**
  * Seconds ECS waits after SIGTERM before SIGKILL: the image's drain plus time to finish the last
  * requests and exit. Fargate allows at most 120.
@@ -26,9 +29,7 @@ export function stopTimeoutSeconds(drainingSeconds: number): number {
 export function containerDefinitions(settings: {
   image: string;
   port: number;
-  healthCheckPath: string;
   drainingSeconds: number;
-  appVersion: string;
   logGroup: string;
   region: string;
 }) {
@@ -38,19 +39,17 @@ export function containerDefinitions(settings: {
       image: settings.image,
       essential: true,
       portMappings: [{ containerPort: settings.port, protocol: "tcp", name: "http" }],
-      environment: [
-        { name: "APP_VERSION", value: settings.appVersion },
-        { name: "DRAIN_SECONDS", value: String(settings.drainingSeconds) },
-      ],
+      // The version is baked into the image (app/Dockerfile); only the drain is set per stack.
+      environment: [{ name: "DRAIN_SECONDS", value: String(settings.drainingSeconds) }],
+      // The image's own non-root user (the base image's `node`), stated so ECS enforces it even
+      // if a future image forgets its USER line.
+      user: imageUser,
       readonlyRootFilesystem: true,
       mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
       stopTimeout: stopTimeoutSeconds(settings.drainingSeconds),
       healthCheck: {
-        command: [
-          "CMD",
-          "/app/healthcheck",
-          `http://127.0.0.1:${settings.port}${settings.healthCheckPath}`,
-        ],
+        // The image's HEALTHCHECK program: the slim image has no curl or wget.
+        command: ["CMD", "node", "/app/dist/src/healthcheck.js"],
         interval: 10,
         timeout: 5,
         retries: 3,
@@ -115,9 +114,7 @@ export function createCompute(
             containerDefinitions({
               image,
               port: args.containerPort,
-              healthCheckPath: args.healthCheckPath,
               drainingSeconds: args.drainingTimeoutSeconds,
-              appVersion: args.appVersion,
               logGroup,
               region: args.region,
             }),
