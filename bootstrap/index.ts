@@ -1,0 +1,8 @@
+import { buildBootstrap } from "./program";
+
+const outputs = buildBootstrap();
+
+export const cloud = outputs.cloud;
+export const backendUrl = outputs.backendUrl;
+export const secretsProvider = outputs.secretsProvider;
+export const githubVariables = outputs.githubVariables;

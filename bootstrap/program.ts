@@ -1,0 +1,26 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PipelineBootstrap } from "./component";
+import { loadBootstrapSettings } from "./settings";
+
+/** The bootstrap stack's outputs, as `pulumi stack output` shows them. */
+export interface BootstrapProgramOutputs {
+  readonly cloud: string;
+  readonly backendUrl: pulumi.Output<string>;
+  readonly secretsProvider: pulumi.Output<string>;
+  readonly githubVariables: pulumi.Output<Record<string, string>>;
+}
+
+/**
+ * Builds the bootstrap program for the current stack. `index.ts` calls it under the Pulumi
+ * engine; the tests call it under mocks, once per cloud.
+ */
+export function buildBootstrap(): BootstrapProgramOutputs {
+  const settings = loadBootstrapSettings();
+  const bootstrap = new PipelineBootstrap("pipeline", settings);
+  return {
+    cloud: settings.cloud,
+    backendUrl: bootstrap.backendUrl,
+    secretsProvider: bootstrap.secretsProvider,
+    githubVariables: bootstrap.githubVariables,
+  };
+}

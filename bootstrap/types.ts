@@ -1,0 +1,36 @@
+import * as pulumi from "@pulumi/pulumi";
+import { BootstrapSettings } from "./settings";
+
+/** What the bootstrap hands to the main project and to GitHub, the same shape on every cloud. */
+export interface BootstrapOutputs {
+  /** What to pass to `pulumi login`: s3://..., gs://... or azblob://... */
+  readonly backendUrl: pulumi.Output<string>;
+  /** What to pass to `pulumi stack init --secrets-provider`: awskms://, gcpkms://, azurekeyvault:// */
+  readonly secretsProvider: pulumi.Output<string>;
+  /**
+   * GitHub Actions variables the workflows read (`vars.NAME`). None of them is a secret: they name
+   * identities and places, and only a workflow of this repository can use the identities.
+   */
+  readonly githubVariables: pulumi.Output<Record<string, string>>;
+}
+
+/** One cloud's bootstrap: registers every child under `parent`, named from `name`. */
+export type BootstrapImplementation = (
+  name: string,
+  settings: BootstrapSettings,
+  parent: pulumi.ComponentResource,
+) => BootstrapOutputs;
+
+/**
+ * A short tag for a trusted subject, for child names and credential names: the subject itself
+ * cannot be used, it has `:` and `/` in it.
+ */
+export function subjectTag(subject: string): string {
+  const kind = subject.split(":").slice(2).join(":");
+  if (kind === "pull_request") return "pull-request";
+  if (kind.startsWith("ref:refs/heads/")) return `branch-${kind.slice("ref:refs/heads/".length)}`;
+  if (kind.startsWith("environment:")) return `env-${kind.slice("environment:".length)}`;
+  throw new Error(
+    `subject: expected a pull_request, branch or environment subject; got ${subject}`,
+  );
+}

@@ -1,0 +1,423 @@
+import assert from "node:assert/strict";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { validateIdentityPolicy } from "@cloud-copilot/iam-policy";
+import {
+  awsResourceActions,
+  deployPolicy,
+  ecsTaskExecutionPolicy,
+  previewPolicy,
+  AwsPolicyScope,
+} from "../../bootstrap/awsPolicies";
+import { checkGithubTrustPolicy, PolicyDocument, pipelineSubjects } from "../../bootstrap/trust";
+import { planStack } from "../helpers/plan";
+import { bootstrapConfig, BootstrapRun, named, PlannedResource, runBootstrap } from "./harness";
+
+const account = "123456789012";
+const repository = "acme/ha-web-service";
+const load = () => runBootstrap(bootstrapConfig.aws);
+const inputsOf = (run: BootstrapRun, type: string, name = "pipeline-state") =>
+  named(run, type, name).inputs;
+
+const scope: AwsPolicyScope = {
+  partition: "aws",
+  accountId: account,
+  regions: ["us-east-1"],
+  stateBucketArn: "arn:aws:s3:::state",
+  stateKeyArn: `arn:aws:kms:us-east-1:${account}:key/k`,
+  workloadNamePrefix: "web-",
+};
+
+type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+
+/** Asks the IAM simulator what AWS would decide for one request under one identity policy. */
+async function decide(
+  policy: PolicyDocument,
+  action: string,
+  resource: string,
+  context: Record<string, string> = { "aws:RequestedRegion": "us-east-1" },
+): Promise<Decision | string> {
+  const result = await runSimulation(
+    {
+      identityPolicies: [{ name: "pipeline", policy: policy as never }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      request: {
+        principal: `arn:aws:sts::${account}:assumed-role/pipeline/github`,
+        action,
+        resource: { resource, accountId: account },
+        contextVariables: context,
+      },
+    },
+    {},
+  );
+  return result.resultType === "error"
+    ? `error: ${JSON.stringify(result.errors)}`
+    : result.overallResult;
+}
+
+describe("bootstrap on AWS", () => {
+  it("keeps state in a versioned, KMS-encrypted bucket that is never public and owner-enforced", async () => {
+    const run = await load();
+    assert.deepEqual(
+      inputsOf(run, "aws:s3/bucketVersioning:BucketVersioning").versioningConfiguration,
+      {
+        status: "Enabled",
+      },
+    );
+    const sse = inputsOf(
+      run,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    );
+    assert.deepEqual(sse.rules, [
+      {
+        applyServerSideEncryptionByDefault: {
+          sseAlgorithm: "aws:kms",
+          kmsMasterKeyId: `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+        },
+        bucketKeyEnabled: true,
+      },
+    ]);
+    const block = inputsOf(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+    for (const flag of [
+      "blockPublicAcls",
+      "blockPublicPolicy",
+      "ignorePublicAcls",
+      "restrictPublicBuckets",
+    ]) {
+      assert.equal(block[flag], true, flag);
+    }
+    assert.deepEqual(inputsOf(run, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").rule, {
+      objectOwnership: "BucketOwnerEnforced",
+    });
+    assert.equal(inputsOf(run, "aws:s3/bucket:Bucket").forceDestroy, false);
+    assert.equal(inputsOf(run, "aws:kms/key:Key", "pipeline-state-key").enableKeyRotation, true);
+  });
+
+  it("refuses every request to the state bucket that is not over TLS", async () => {
+    const run = await load();
+    const policy = JSON.parse(String(inputsOf(run, "aws:s3/bucketPolicy:BucketPolicy").policy));
+    const bucket = `arn:aws:s3:::${/^s3:\/\/([^?]+)/.exec(String(run.outputs.backendUrl))?.[1]}`;
+    assert.deepEqual(policy.Statement, [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucket, `${bucket}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
+
+  it("has no DynamoDB lock table: Pulumi's S3 backend locks with objects in the bucket", async () => {
+    const run = await load();
+    assert.deepEqual(
+      run.resources.filter((r) => r.type.startsWith("aws:dynamodb")),
+      [],
+    );
+  });
+
+  it("trusts GitHub's OIDC issuer for the STS audience only", async () => {
+    const run = await load();
+    const provider = named(
+      run,
+      "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+      "pipeline-github",
+    );
+    assert.equal(provider.inputs.url, "https://token.actions.githubusercontent.com");
+    assert.deepEqual(provider.inputs.clientIdLists, ["sts.amazonaws.com"]);
+  });
+
+  for (const role of ["preview", "deploy"] as const) {
+    it(`lets exactly this repository's ${role} subjects assume the ${role} role`, async () => {
+      const run = await load();
+      const trust = JSON.parse(
+        String(named(run, "aws:iam/role:Role", `pipeline-${role}`).inputs.assumeRolePolicy),
+      );
+      const subjects = pipelineSubjects(repository, ["test", "prod"])[role];
+      assert.deepEqual(
+        checkGithubTrustPolicy(trust, {
+          providerArn: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`,
+          repository,
+          environments: ["test", "prod"],
+          subjects,
+        }),
+        [],
+      );
+      assert.deepEqual(
+        trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"],
+        subjects,
+      );
+    });
+  }
+
+  it("publishes the GitHub variables the workflows read, and no secret", async () => {
+    const run = await load();
+    assert.deepEqual(Object.keys(run.outputs.githubVariables as object).sort(), [
+      "AWS_DEPLOY_ROLE_ARN",
+      "AWS_PREVIEW_ROLE_ARN",
+      "PULUMI_BACKEND_URL",
+      "PULUMI_SECRETS_PROVIDER",
+    ]);
+    assert.match(
+      String(run.outputs.backendUrl),
+      /^s3:\/\/pipeline-state-[0-9a-f]{7}\?region=us-east-1$/,
+    );
+    assert.equal(
+      run.outputs.secretsProvider,
+      "awskms://alias/ha-web-service-state?region=us-east-1",
+    );
+  });
+
+  it("attaches the policies built from the bucket, key and account", async () => {
+    const run = await load();
+    for (const role of ["preview", "deploy"] as const) {
+      const policy = JSON.parse(
+        String(named(run, "aws:iam/policy:Policy", `pipeline-${role}`).inputs.policy),
+      );
+      const statements = policy.Statement as { Sid: string; Resource: unknown }[];
+      const state = statements.find((s) => s.Sid === "StateBucketList");
+      assert.match(String(state?.Resource), /^arn:aws:s3:::pipeline-state-[0-9a-f]{7}$/);
+    }
+  });
+});
+
+describe("AWS pipeline policies", () => {
+  for (const [label, policy] of [
+    ["deploy", deployPolicy(scope)],
+    ["preview", previewPolicy(scope)],
+  ] as const) {
+    it(`${label}: is a valid identity policy within the 6,144-character managed policy limit`, () => {
+      assert.deepEqual(validateIdentityPolicy(policy as never), []);
+      // AWS counts the policy without whitespace.
+      const size = JSON.stringify(policy).replace(/\s/g, "").length;
+      assert.ok(size <= 6144, `${label} policy is ${size} characters`);
+    });
+
+    it(`${label}: names only actions that exist`, async () => {
+      const actions = policy.Statement.flatMap((s) =>
+        ([] as string[]).concat(s.Action ?? []),
+      ).filter((a) => !a.includes("*"));
+      for (const action of new Set(actions)) {
+        const decision = await decide(policy, action, "*");
+        assert.ok(!decision.includes("invalid.action"), `${action}: ${decision}`);
+      }
+    });
+  }
+
+  // Each row is a request with what AWS must decide and why it matters.
+  const rows: [
+    string,
+    PolicyDocument,
+    string,
+    string,
+    Record<string, string> | undefined,
+    Decision,
+  ][] = [
+    [
+      "deploy creates the ECS service in its region",
+      deployPolicy(scope),
+      "ecs:CreateService",
+      `arn:aws:ecs:us-east-1:${account}:service/c/s`,
+      undefined,
+      "Allowed",
+    ],
+    [
+      "deploy cannot create it in another region",
+      deployPolicy(scope),
+      "ecs:CreateService",
+      `arn:aws:ecs:eu-west-1:${account}:service/c/s`,
+      { "aws:RequestedRegion": "eu-west-1" },
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy writes state",
+      deployPolicy(scope),
+      "s3:PutObject",
+      "arn:aws:s3:::state/.pulumi/stacks/ha-web-service/test.json",
+      undefined,
+      "Allowed",
+    ],
+    [
+      "deploy cannot write another bucket",
+      deployPolicy(scope),
+      "s3:PutObject",
+      "arn:aws:s3:::other/x",
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy pushes to the stack's repository",
+      deployPolicy(scope),
+      "ecr:PutImage",
+      `arn:aws:ecr:us-east-1:${account}:repository/web-repo-1a2b3c4`,
+      undefined,
+      "Allowed",
+    ],
+    [
+      "deploy cannot push to another repository",
+      deployPolicy(scope),
+      "ecr:PutImage",
+      `arn:aws:ecr:us-east-1:${account}:repository/other`,
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy cannot create IAM users",
+      deployPolicy(scope),
+      "iam:CreateUser",
+      `arn:aws:iam::${account}:user/x`,
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy cannot create roles outside the program's names",
+      deployPolicy(scope),
+      "iam:CreateRole",
+      `arn:aws:iam::${account}:role/admin`,
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy attaches the task execution policy",
+      deployPolicy(scope),
+      "iam:AttachRolePolicy",
+      `arn:aws:iam::${account}:role/web-execution-1a2b3c4`,
+      { "iam:PolicyARN": ecsTaskExecutionPolicy("aws") },
+      "Allowed",
+    ],
+    [
+      "deploy cannot attach AdministratorAccess",
+      deployPolicy(scope),
+      "iam:AttachRolePolicy",
+      `arn:aws:iam::${account}:role/web-execution-1a2b3c4`,
+      { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" },
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy passes roles to ECS tasks",
+      deployPolicy(scope),
+      "iam:PassRole",
+      `arn:aws:iam::${account}:role/web-task-1a2b3c4`,
+      { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+      "Allowed",
+    ],
+    [
+      "deploy cannot pass roles to EC2",
+      deployPolicy(scope),
+      "iam:PassRole",
+      `arn:aws:iam::${account}:role/web-task-1a2b3c4`,
+      { "iam:PassedToService": "ec2.amazonaws.com" },
+      "ImplicitlyDenied",
+    ],
+    [
+      "preview reads state",
+      previewPolicy(scope),
+      "s3:GetObject",
+      "arn:aws:s3:::state/.pulumi/stacks/ha-web-service/test.json",
+      undefined,
+      "Allowed",
+    ],
+    [
+      "preview takes the stack lock",
+      previewPolicy(scope),
+      "s3:PutObject",
+      "arn:aws:s3:::state/.pulumi/locks/ha-web-service/test/1.json",
+      undefined,
+      "Allowed",
+    ],
+    [
+      "preview cannot overwrite a checkpoint",
+      previewPolicy(scope),
+      "s3:PutObject",
+      "arn:aws:s3:::state/.pulumi/stacks/ha-web-service/test.json",
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "preview cannot create the service",
+      previewPolicy(scope),
+      "ecs:CreateService",
+      `arn:aws:ecs:us-east-1:${account}:service/c/s`,
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "preview cannot encrypt with the state key",
+      previewPolicy(scope),
+      "kms:Encrypt",
+      scope.stateKeyArn,
+      undefined,
+      "ImplicitlyDenied",
+    ],
+  ];
+  for (const [label, policy, action, resource, context, expected] of rows) {
+    it(label, async () => {
+      assert.equal(await decide(policy, action, resource, context), expected);
+    });
+  }
+
+  it("fails a policy that grants a service the program does not need (the check can fail)", async () => {
+    const loose: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [
+        ...deployPolicy(scope).Statement,
+        { Effect: "Allow", Action: "iam:*", Resource: "*" },
+      ],
+    };
+    assert.equal(
+      await decide(loose, "iam:CreateUser", `arn:aws:iam::${account}:user/x`),
+      "Allowed",
+    );
+  });
+});
+
+/** Fails unless the deploy policy allows the create action of every AWS type in `resources`. */
+async function assertDeployCovers(resources: readonly PlannedResource[]): Promise<void> {
+  const policy = deployPolicy(scope);
+  const types = [
+    ...new Set(resources.filter((r) => r.custom && r.type.startsWith("aws:")).map((r) => r.type)),
+  ];
+  for (const type of types) {
+    const action = awsResourceActions[type];
+    assert.ok(
+      action,
+      `add the action that creates ${type} to awsResourceActions and deployPolicy in bootstrap/awsPolicies.ts`,
+    );
+    const resource = action.startsWith("iam:") ? `arn:aws:iam::${account}:role/web-1a2b3c4` : "*";
+    const context: Record<string, string> = { "aws:RequestedRegion": "us-east-1" };
+    if (action === "iam:AttachRolePolicy") context["iam:PolicyARN"] = ecsTaskExecutionPolicy("aws");
+    assert.equal(
+      await decide(policy, action, resource, context),
+      "Allowed",
+      `${type} needs ${action}`,
+    );
+  }
+}
+
+describe("the deploy policy covers what the main program registers on AWS", () => {
+  // The stacks with the optional parts on (domain, alerts), so every resource type shows up.
+  const overrides = { domain: "www.example.com", alertEmail: "oncall@example.com" };
+
+  for (const stack of ["test", "prod"]) {
+    it(`${stack}: every AWS resource type has a create action the deploy role is allowed`, async () => {
+      const plan = await planStack(stack, "aws", overrides);
+      await assertDeployCovers(plan.resources);
+    });
+  }
+
+  it("fails for a resource type the policy does not cover (the check can fail)", async () => {
+    const database: PlannedResource = {
+      type: "aws:rds/instance:Instance",
+      name: "db",
+      parent: null,
+      inputs: {},
+      custom: true,
+      provider: null,
+    };
+    await assert.rejects(
+      assertDeployCovers([database]),
+      /add the action that creates aws:rds\/instance:Instance/,
+    );
+  });
+});

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { BootstrapConfigError, parseBootstrapSettings } from "../../bootstrap/settings";
+
+const ns = "ha-web-service-bootstrap";
+const parse = (raw: Record<string, string>) => parseBootstrapSettings(raw, ns, "aws-main");
+const problemsOf = (raw: Record<string, string>): readonly string[] => {
+  try {
+    parse(raw);
+  } catch (err) {
+    if (err instanceof BootstrapConfigError) return err.problems;
+    throw err;
+  }
+  assert.fail("expected a BootstrapConfigError");
+};
+
+describe("bootstrap settings", () => {
+  it("defaults environments to test and prod and the workload region to the bootstrap region", () => {
+    const settings = parse({
+      [`${ns}:cloud`]: "aws",
+      [`${ns}:githubRepository`]: "acme/ha-web-service",
+      "aws:region": "eu-west-1",
+    });
+    assert.deepEqual(settings.environments, ["test", "prod"]);
+    assert.equal(settings.region, "eu-west-1");
+    assert.deepEqual(settings.workloadRegions, ["eu-west-1"]);
+  });
+
+  it("reads lists as JSON, as `pulumi config set --path` stores them", () => {
+    const settings = parse({
+      [`${ns}:cloud`]: "aws",
+      [`${ns}:githubRepository`]: "acme/ha-web-service",
+      [`${ns}:environments`]: '["prod"]',
+      [`${ns}:workloadRegions`]: '["us-east-1", "us-west-2"]',
+    });
+    assert.deepEqual(settings.environments, ["prod"]);
+    assert.deepEqual(settings.workloadRegions, ["us-east-1", "us-west-2"]);
+  });
+
+  // Each row is a configuration an admin could get wrong, with the exact message they see.
+  const rows: [string, Record<string, string>, string[]][] = [
+    [
+      "unknown cloud",
+      { [`${ns}:cloud`]: "awz", [`${ns}:githubRepository`]: "acme/web" },
+      [`${ns}:cloud: expected one of aws, gcp, azure; got "awz"`],
+    ],
+    [
+      "repository wildcard",
+      { [`${ns}:cloud`]: "aws", [`${ns}:githubRepository`]: "acme/*" },
+      [
+        `${ns}:githubRepository: expected the repository as owner/name, such as acme/ha-web-service (no wildcards); got "acme/*"`,
+      ],
+    ],
+    [
+      "repository missing",
+      { [`${ns}:cloud`]: "aws" },
+      [
+        `${ns}:githubRepository: expected the repository as owner/name, such as acme/ha-web-service (no wildcards); got null`,
+      ],
+    ],
+    [
+      "environment wildcard",
+      {
+        [`${ns}:cloud`]: "aws",
+        [`${ns}:githubRepository`]: "acme/web",
+        [`${ns}:environments`]: '["*"]',
+      },
+      [
+        `${ns}:environments: expected a non-empty list of distinct lower-case environment names, such as ["test", "prod"]; got ["*"]`,
+      ],
+    ],
+    [
+      "gcp without a project",
+      { [`${ns}:cloud`]: "gcp", [`${ns}:githubRepository`]: "acme/web" },
+      ["gcp:project: expected a GCP project id when cloud is gcp; got null"],
+    ],
+  ];
+  for (const [label, raw, expected] of rows) {
+    it(`rejects ${label}`, () => {
+      assert.deepEqual(problemsOf(raw), expected);
+    });
+  }
+});

@@ -1,0 +1,308 @@
+import { Cloud } from "../../components/cloud";
+import { FileReader, readStackTarget, StackTarget } from "./stackTarget";
+
+/** What running a command gave. `missing` is true when the program is not installed at all. */
+export interface ExecResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly missing: boolean;
+}
+
+/**
+ * Everything the doctor reads from the machine, injected so tests can fake any machine: no check
+ * touches `process` or the file system directly.
+ */
+export interface DoctorEnv {
+  exec(command: string, args: readonly string[]): Promise<ExecResult>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** As `process.version` gives it, such as v20.18.1. */
+  readonly nodeVersion: string;
+  readonly readFile: FileReader;
+}
+
+export interface Finding {
+  readonly check: string;
+  readonly status: "ok" | "problem" | "skipped";
+  /** For a problem: what is wrong and the fix, on one line. */
+  readonly message: string;
+}
+
+/**
+ * Oldest Pulumi CLI this project supports: project-scoped stacks in self-managed backends
+ * (`pulumi login s3://...` with `test`/`prod` stack names) arrived in 3.61.
+ */
+export const minimumPulumiCli = "3.61.0";
+
+const stateBackendDoc = "docs/state-backend.md";
+
+/**
+ * Runs every check and returns one finding per check. `pulumi up` can proceed only when none is a
+ * problem. Later checks that need an earlier one's answer are skipped, not failed, so each
+ * problem is reported once.
+ */
+export async function runDoctor(
+  env: DoctorEnv,
+  options: { stack?: string } = {},
+): Promise<Finding[]> {
+  const findings: Finding[] = [checkNode(env)];
+  const pulumi = await checkPulumi(env);
+  findings.push(pulumi);
+  const pulumiOk = pulumi.status === "ok";
+  findings.push(pulumiOk ? await checkBackend(env) : skipped("backend", "needs the Pulumi CLI"));
+
+  let stack = options.stack ?? env.env.PULUMI_STACK;
+  if (stack === undefined && pulumiOk) {
+    const shown = await env.exec("pulumi", ["stack", "--show-name"]);
+    stack = shown.code === 0 ? shown.stdout.trim() || undefined : undefined;
+  }
+  let target: StackTarget | undefined;
+  if (stack === undefined) {
+    findings.push(
+      pulumiOk
+        ? problem(
+            "stack",
+            "no stack selected: run `pulumi stack select test` (or pass --stack test)",
+          )
+        : skipped("stack", "needs the Pulumi CLI, or pass --stack test"),
+    );
+  } else {
+    try {
+      target = readStackTarget(env.readFile, stack);
+      findings.push(ok("stack", `${stack} (cloud ${target.cloud}, region ${target.region})`));
+    } catch (err) {
+      findings.push(problem("stack", (err as Error).message));
+    }
+  }
+
+  findings.push(target ? checkSecrets(env, target) : skipped("secrets", "needs a stack"));
+  findings.push(await checkDocker(env));
+  findings.push(
+    target ? await checkCredentials(env, target.cloud) : skipped("credentials", "needs a stack"),
+  );
+  return findings;
+}
+
+/** 0 when `pulumi up` can proceed, 1 otherwise. */
+export function exitCodeOf(findings: readonly Finding[]): number {
+  return findings.some((finding) => finding.status === "problem") ? 1 : 0;
+}
+
+/** One line per check: ✓ ok, ✗ problem with its fix, - skipped. */
+export function render(findings: readonly Finding[]): string {
+  const mark = { ok: "✓", problem: "✗", skipped: "-" } as const;
+  const width = Math.max(...findings.map((f) => f.check.length));
+  return (
+    findings.map((f) => `${mark[f.status]} ${f.check.padEnd(width)}  ${f.message}`).join("\n") +
+    "\n"
+  );
+}
+
+function ok(check: string, message: string): Finding {
+  return { check, status: "ok", message };
+}
+function problem(check: string, message: string): Finding {
+  return { check, status: "problem", message };
+}
+function skipped(check: string, why: string): Finding {
+  return { check, status: "skipped", message: `skipped: ${why}` };
+}
+
+/**
+ * Compares dotted versions numerically. Written here rather than taken from `semver` because the
+ * project has no direct dependency on it and needs only `>=` on x.y.z.
+ */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) =>
+    v
+      .replace(/^v/, "")
+      .split(/[.-]/)
+      .slice(0, 3)
+      .map((p) => Number.parseInt(p, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  }
+  return 0;
+}
+
+export function checkNode(env: DoctorEnv): Finding {
+  const manifest = JSON.parse(env.readFile("package.json") ?? "{}") as {
+    engines?: { node?: string };
+  };
+  const range = manifest.engines?.node;
+  const minimum = /^>=\s*v?(\d+\.\d+\.\d+)$/.exec(range ?? "")?.[1];
+  if (minimum === undefined) {
+    return problem(
+      "node",
+      `package.json engines.node must be ">=x.y.z"; got ${JSON.stringify(range)}`,
+    );
+  }
+  if (compareVersions(env.nodeVersion, minimum) < 0) {
+    return problem(
+      "node",
+      `Node ${env.nodeVersion} is older than ${minimum} (package.json engines): install Node ${minimum} or newer, e.g. \`nvm install 20\``,
+    );
+  }
+  return ok("node", `${env.nodeVersion} (>= ${minimum})`);
+}
+
+async function checkPulumi(env: DoctorEnv): Promise<Finding> {
+  const result = await env.exec("pulumi", ["version"]);
+  if (result.missing) {
+    return problem(
+      "pulumi",
+      "Pulumi CLI not found: install it with `curl -fsSL https://get.pulumi.com | sh` (or `brew install pulumi`) and open a new shell",
+    );
+  }
+  const version = result.stdout.trim();
+  if (result.code !== 0 || !/^v?\d+\.\d+\.\d+/.test(version)) {
+    return problem(
+      "pulumi",
+      `\`pulumi version\` failed: ${firstLine(result)}; reinstall the Pulumi CLI`,
+    );
+  }
+  if (compareVersions(version, minimumPulumiCli) < 0) {
+    return problem(
+      "pulumi",
+      `Pulumi CLI ${version} is older than ${minimumPulumiCli}: upgrade with \`curl -fsSL https://get.pulumi.com | sh\``,
+    );
+  }
+  return ok("pulumi", version);
+}
+
+async function checkBackend(env: DoctorEnv): Promise<Finding> {
+  const result = await env.exec("pulumi", ["whoami", "--verbose"]);
+  if (result.code !== 0) {
+    return problem(
+      "backend",
+      `not logged in to a state backend: run \`pulumi login --local\` or \`pulumi login s3://<bucket>\` (see ${stateBackendDoc})`,
+    );
+  }
+  const url = /Backend URL:\s*(\S+)/.exec(result.stdout)?.[1] ?? "logged in";
+  return ok("backend", url);
+}
+
+function checkSecrets(env: DoctorEnv, target: StackTarget): Finding {
+  if (target.secrets !== "passphrase") {
+    return ok(
+      "secrets",
+      target.secrets === "cloud-kms" ? "cloud KMS (uses the cloud credentials)" : "no secrets yet",
+    );
+  }
+  if (
+    env.env.PULUMI_CONFIG_PASSPHRASE !== undefined ||
+    env.env.PULUMI_CONFIG_PASSPHRASE_FILE !== undefined
+  ) {
+    return ok("secrets", "passphrase from the environment");
+  }
+  return problem(
+    "secrets",
+    `stack ${target.stack} encrypts secrets with a passphrase: export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) first`,
+  );
+}
+
+async function checkDocker(env: DoctorEnv): Promise<Finding> {
+  // `docker info` talks to the engine; `docker version` would pass with the client alone.
+  const result = await env.exec("docker", ["info", "--format", "{{.ServerVersion}}"]);
+  if (result.missing) {
+    return problem(
+      "docker",
+      "Docker not found: install Docker Engine or Docker Desktop (it builds the app image)",
+    );
+  }
+  if (result.code !== 0) {
+    return problem(
+      "docker",
+      `the Docker engine is not reachable (${firstLine(result)}): start it (\`sudo systemctl start docker\` or open Docker Desktop)`,
+    );
+  }
+  return ok("docker", `engine ${result.stdout.trim()}`);
+}
+
+/**
+ * Credentials the selected stack's provider will find. Environment variables count as present;
+ * otherwise the cloud's CLI is asked, because a configured profile can still be expired.
+ */
+async function checkCredentials(env: DoctorEnv, cloud: Cloud): Promise<Finding> {
+  const has = (...names: string[]) => names.every((name) => (env.env[name] ?? "") !== "");
+  switch (cloud) {
+    case "aws": {
+      if (
+        has("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") ||
+        has("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN")
+      ) {
+        return ok("credentials", "AWS credentials from the environment");
+      }
+      const result = await env.exec("aws", [
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "text",
+        "--query",
+        "Arn",
+      ]);
+      if (result.code === 0) return ok("credentials", `AWS as ${result.stdout.trim()}`);
+      return problem(
+        "credentials",
+        result.missing
+          ? "no AWS credentials: export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or install the AWS CLI and run `aws sso login`"
+          : `no usable AWS credentials (${firstLine(result)}): run \`aws sso login\` or \`aws configure\``,
+      );
+    }
+    case "gcp": {
+      if (
+        has("GOOGLE_APPLICATION_CREDENTIALS") ||
+        has("GOOGLE_CREDENTIALS") ||
+        has("GOOGLE_OAUTH_ACCESS_TOKEN")
+      ) {
+        return ok("credentials", "Google credentials from the environment");
+      }
+      const result = await env.exec("gcloud", [
+        "auth",
+        "application-default",
+        "print-access-token",
+      ]);
+      if (result.code === 0) return ok("credentials", "Google application-default credentials");
+      return problem(
+        "credentials",
+        result.missing
+          ? "no Google credentials: set GOOGLE_APPLICATION_CREDENTIALS, or install gcloud and run `gcloud auth application-default login`"
+          : "no Google application-default credentials: run `gcloud auth application-default login`",
+      );
+    }
+    case "azure": {
+      if (
+        has("ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID") &&
+        (has("ARM_CLIENT_SECRET") || has("ARM_USE_OIDC") || has("ARM_USE_MSI"))
+      ) {
+        return ok("credentials", "Azure credentials from ARM_* variables");
+      }
+      const result = await env.exec("az", [
+        "account",
+        "show",
+        "--query",
+        "name",
+        "--output",
+        "tsv",
+      ]);
+      if (result.code === 0) return ok("credentials", `Azure subscription ${result.stdout.trim()}`);
+      return problem(
+        "credentials",
+        result.missing
+          ? "no Azure credentials: export ARM_CLIENT_ID/ARM_TENANT_ID/ARM_SUBSCRIPTION_ID with a secret or OIDC, or install the Azure CLI and run `az login`"
+          : "no Azure CLI login: run `az login` (and `az account set --subscription <id>`)",
+      );
+    }
+    default: {
+      const unknown: never = cloud;
+      throw new Error(`cloud: expected one of aws, gcp, azure; got ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function firstLine(result: ExecResult): string {
+  return (result.stderr.trim() || result.stdout.trim() || `exit code ${result.code}`).split(
+    "\n",
+  )[0];
+}
