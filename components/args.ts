@@ -56,7 +56,8 @@ export interface HighlyAvailableWebServiceArgs {
    */
   readonly drainingTimeoutSeconds?: number;
   /**
-   * Public DNS name. When set, HTTPS is served with a managed certificate and HTTP redirects to it.
+   * Public DNS name. When set, HTTPS is served with a managed certificate and HTTP redirects to it
+   * (AWS, GCP). Azure's Standard Load Balancer is layer 4, so Azure rejects a domain for now.
    * @default no domain: plain HTTP on the load balancer's own address
    */
   readonly domain?: string;
@@ -76,8 +77,9 @@ export interface HighlyAvailableWebServiceArgs {
    */
   readonly deletionProtection?: boolean;
   /**
-   * Egress for private instances: one NAT for the whole service, or one per zone so that losing a
-   * zone does not cut the others off.
+   * Egress for private instances on AWS: one NAT gateway for the whole service, or one per zone so
+   * that losing a zone does not cut the others off. GCP's Cloud NAT and Azure's load-balancer
+   * outbound rules are zone-redundant already, so they ignore it.
    * @default "single"
    */
   readonly natGateways?: "single" | "perZone";

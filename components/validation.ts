@@ -45,12 +45,14 @@ export function validateServiceArgs(args: ResolvedServiceArgs): string[] {
     /^\/[A-Za-z0-9._~/-]*$/.test(args.healthCheckPath),
     `healthCheckPath: expected an absolute URL path such as "/healthz"; got ${JSON.stringify(args.healthCheckPath)}`,
   );
-  // Fargate stops a container at most 120 s after SIGTERM; the drain must finish before that.
+  // At least 10 s: a load balancer that finds departures by probing (Azure probes every 5 s, two
+  // failures) must stop sending before the instance stops serving. At most 110 s: Fargate kills a
+  // container 120 s after SIGTERM, and the drain must finish before that.
   expect(
     Number.isInteger(args.drainingTimeoutSeconds) &&
-      args.drainingTimeoutSeconds >= 0 &&
+      args.drainingTimeoutSeconds >= 10 &&
       args.drainingTimeoutSeconds <= 110,
-    `drainingTimeoutSeconds: expected a whole number 0-110 (Fargate's stop timeout is 120 s); got ${args.drainingTimeoutSeconds}`,
+    `drainingTimeoutSeconds: expected a whole number 10-110 (load balancers need 10 s to notice a departure; Fargate stops a container 120 s after SIGTERM); got ${args.drainingTimeoutSeconds}`,
   );
   const rolling = args.rollingUpdate;
   expect(

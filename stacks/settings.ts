@@ -204,7 +204,7 @@ export function parseSettings(
     ),
     deletionProtection: bool("deletionProtection"),
     natGateways: oneOf("natGateways", ["single", "perZone"] as const),
-    drainingTimeoutSeconds: int("drainingTimeoutSeconds", 0, 110),
+    drainingTimeoutSeconds: int("drainingTimeoutSeconds", 10, 110),
     rollingUpdate: {
       maxSurgePercent: int("rollingMaxSurgePercent", 0, 100),
       maxUnavailablePercent: int("rollingMaxUnavailablePercent", 0, 100),

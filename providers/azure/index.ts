@@ -1,10 +1,78 @@
+import * as authorization from "@pulumi/azure-native/authorization";
+import { Provider } from "@pulumi/azure-native/provider";
+import * as resources from "@pulumi/azure-native/resources";
+import * as pulumi from "@pulumi/pulumi";
 import { ResolvedServiceArgs } from "../../components/args";
-import { CloudImplementation } from "../types";
+import { CloudImplementation, InstanceGroupDescriptor } from "../types";
+import { createScaleSet } from "./compute";
+import { AzureContext, tagsOf } from "./context";
+import { createIdentity } from "./identity";
+import { createLoadBalancer, regionZones } from "./loadBalancer";
+import { createAlerts } from "./monitoring";
+import { createNetwork } from "./network";
+import { createRegistry } from "./registry";
+import { createAutoscale } from "./scaling";
 
-export function validate(_args: ResolvedServiceArgs): string[] {
-  return [];
+/**
+ * Azure: a zone-spread VM scale set behind a zone-redundant Standard Load Balancer. Submodules of
+ * @pulumi/azure-native are imported one by one: the package root loads every Azure service.
+ */
+
+/** Azure checks on the resolved args, run before anything is registered. */
+export function validate(args: ResolvedServiceArgs): string[] {
+  const problems: string[] = [];
+  if (args.domain !== undefined) {
+    // Never fall back to serving HTTP for a name the user expects HTTPS on.
+    problems.push(
+      `domain: expected no domain on azure, which cannot serve HTTPS yet (a Standard Load Balancer forwards TCP and cannot terminate TLS); got ${JSON.stringify(args.domain)}. Unset domain to serve plain HTTP on the load balancer's address, or put Azure Front Door or Application Gateway in front of the service`,
+    );
+  }
+  const known: readonly string[] = regionZones;
+  if (!args.zones.every((zone) => known.includes(zone))) {
+    problems.push(
+      `zones: expected Azure zone numbers ${regionZones.map((z) => JSON.stringify(z)).join(", ")}; got ${JSON.stringify(args.zones)}`,
+    );
+  }
+  return problems;
 }
 
-export const deploy: CloudImplementation = () => {
-  throw new Error("cloud: azure is not implemented yet");
+export const deploy: CloudImplementation = (name, args, parent) => {
+  const provider = new Provider(`${name}-azure`, { location: args.region }, { parent });
+  const client = authorization.getClientConfigOutput({ parent, provider });
+  const resourceGroup = new resources.ResourceGroup(
+    `${name}-rg`,
+    { location: args.region, tags: tagsOf(args) },
+    { parent, provider },
+  );
+  const ctx: AzureContext = {
+    name,
+    args,
+    parent,
+    provider,
+    resourceGroupName: resourceGroup.name,
+    subscriptionId: client.subscriptionId,
+  };
+
+  const network = createNetwork(ctx);
+  const registry = createRegistry(ctx);
+  const identity = createIdentity(ctx, registry);
+  const loadBalancing = createLoadBalancer(ctx);
+  const scaleSet = createScaleSet(ctx, {
+    subnetId: network.subnet.id,
+    backendPoolId: loadBalancing.backendPoolId,
+    identity,
+    registryLoginServer: registry.loginServer,
+  });
+  createAutoscale(ctx, scaleSet);
+  createAlerts(ctx, loadBalancing.loadBalancer, scaleSet);
+
+  const instanceGroup: pulumi.Output<InstanceGroupDescriptor> = pulumi
+    .all([client.subscriptionId, resourceGroup.name, scaleSet.name])
+    .apply(([subscriptionId, group, scaleSetName]) => ({
+      kind: "azure-vmss" as const,
+      subscriptionId,
+      resourceGroup: group,
+      scaleSet: scaleSetName,
+    }));
+  return { url: loadBalancing.url, instanceGroup };
 };

@@ -1,10 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
 import { ResolvedServiceArgs } from "../../components/args";
-import { CloudImplementation } from "../types";
+import { CloudImplementation, InstanceGroupDescriptor } from "../types";
+import { createCompute } from "./compute";
+import { gcpContext } from "./context";
+import { createFirewall } from "./firewall";
+import { createIdentity } from "./identity";
+import { createLoadBalancer } from "./loadBalancer";
+import { createLogging, maxLogRetentionDays } from "./logging";
+import { createMonitoring } from "./monitoring";
+import { createNetwork } from "./network";
+import { createRegistry } from "./registry";
+import { shutdownScriptWindowSeconds, stopGraceSeconds } from "./startup";
 
-export function validate(_args: ResolvedServiceArgs): string[] {
-  return [];
+const projectPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const regionPattern = /^[a-z]+-[a-z]+\d+$/;
+const labelValuePattern = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
+
+/** Longest drain whose `docker stop` still ends inside Compute Engine's shutdown-script window. */
+export const maxDrainingTimeoutSeconds = shutdownScriptWindowSeconds - stopGraceSeconds;
+
+/** GCP-specific checks, on top of the neutral ones; one message per problem. */
+export function validate(args: ResolvedServiceArgs): string[] {
+  const problems: string[] = [];
+  if (!args.gcpProject) {
+    problems.push(
+      "gcpProject: expected a GCP project id when cloud is gcp (set gcp:project); got nothing",
+    );
+  } else if (!projectPattern.test(args.gcpProject)) {
+    problems.push(
+      `gcpProject: expected a project id of 6-30 lower-case letters, digits or hyphens; got ${JSON.stringify(args.gcpProject)}`,
+    );
+  }
+  if (!regionPattern.test(args.region)) {
+    problems.push(
+      `region: expected a GCP region such as us-central1; got ${JSON.stringify(args.region)}`,
+    );
+  } else {
+    const foreign = args.zones.filter((zone) => !new RegExp(`^${args.region}-[a-z]$`).test(zone));
+    if (foreign.length > 0) {
+      problems.push(
+        `zones: expected zones of ${args.region} such as ${args.region}-a; got ${foreign.map((z) => JSON.stringify(z)).join(", ")}`,
+      );
+    }
+  }
+  if (args.drainingTimeoutSeconds > maxDrainingTimeoutSeconds) {
+    problems.push(
+      `drainingTimeoutSeconds: expected at most ${maxDrainingTimeoutSeconds} on gcp, so the shutdown script's docker stop (drain + ${stopGraceSeconds} s) ends within Compute Engine's ${shutdownScriptWindowSeconds} s shutdown window; got ${args.drainingTimeoutSeconds}`,
+    );
+  }
+  if (args.logRetentionDays > maxLogRetentionDays) {
+    problems.push(
+      `logRetentionDays: expected at most ${maxLogRetentionDays} on gcp (Cloud Logging's longest retention); got ${args.logRetentionDays}`,
+    );
+  }
+  const badLabels = Object.entries(args.tags).filter(([, value]) => !labelValuePattern.test(value));
+  if (badLabels.length > 0) {
+    problems.push(
+      `tags: expected GCP label values of at most 63 lower-case letters, digits, _ or -; got ${JSON.stringify(Object.fromEntries(badLabels))}`,
+    );
+  }
+  return problems;
 }
 
-export const deploy: CloudImplementation = () => {
-  throw new Error("cloud: gcp is not implemented yet");
+/**
+ * A regional managed instance group of Container-Optimized OS VMs, each running the image with
+ * docker, behind a global external Application Load Balancer.
+ */
+export const deploy: CloudImplementation = (name, args, parent) => {
+  const ctx = gcpContext(name, args, parent);
+  const network = createNetwork(ctx);
+  const registry = createRegistry(ctx);
+  const identity = createIdentity(ctx, registry);
+  const firewall = createFirewall(ctx, network, identity);
+  const compute = createCompute(ctx, { network, identity, firewall, registry });
+  const lb = createLoadBalancer(ctx, compute);
+  createMonitoring(ctx, lb);
+  createLogging(ctx, lb);
+
+  const instanceGroup: pulumi.Output<InstanceGroupDescriptor> = compute.group.name.apply(
+    (group) => ({
+      kind: "gce-regional-mig" as const,
+      project: ctx.project,
+      region: ctx.region,
+      group,
+    }),
+  );
+  return { url: lb.url, instanceGroup };
 };

@@ -69,7 +69,7 @@ describe("HighlyAvailableWebService", () => {
       [
         "a drain longer than Fargate allows",
         { drainingTimeoutSeconds: 300 },
-        "drainingTimeoutSeconds: expected a whole number 0-110 (Fargate's stop timeout is 120 s); got 300",
+        "drainingTimeoutSeconds: expected a whole number 10-110 (load balancers need 10 s to notice a departure; Fargate stops a container 120 s after SIGTERM); got 300",
       ],
       [
         "a rollout that cannot progress",

@@ -56,7 +56,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
     const autoName = `${args.name}-${createHash("sha1").update(`${args.type}::${args.name}`).digest("hex").slice(0, 7)}`;
     return {
-      id: args.custom === false ? undefined : `${args.name}-id`,
+      // A mock table may give the id the real provider would (ARM ids on Azure).
+      id:
+        args.custom === false
+          ? undefined
+          : ((computed.id as string | undefined) ?? `${args.name}-id`),
       state: { name: autoName, ...args.inputs, ...computed },
     };
   }

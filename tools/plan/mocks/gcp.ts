@@ -5,43 +5,58 @@ import { CloudMocks, mockAccount } from "./types";
 type Args = pulumi.runtime.MockResourceArgs;
 
 /**
- * Project and region are inputs where the program passes them; elsewhere the provider's values
- * would apply, which mocks are not told, so the mocks fall back to these placeholders.
+ * Project and region of each explicit gcp provider, by logical name. A resource without its own
+ * `project` or `region` input gets its provider's, as the real provider would; mocks are only told
+ * the provider's reference (`<urn>::<id>`), so the provider's inputs are remembered when it
+ * registers. Each plan registers its provider before any child, so entries are always current.
  */
-const fallbackProject = "mock-project";
-const fallbackRegion = "mock-region";
+const providers = new Map<string, { project?: string; region?: string }>();
+
+function providerOf({ provider }: Args) {
+  if (!provider) return undefined;
+  const urn = provider.slice(0, provider.lastIndexOf("::"));
+  return providers.get(urn.slice(urn.lastIndexOf("::") + 2));
+}
 
 const api = "https://www.googleapis.com/compute/v1";
-const project = ({ inputs }: Args): string => inputs.project ?? fallbackProject;
-const region = ({ inputs }: Args): string => inputs.region ?? fallbackRegion;
+const project = (args: Args): string =>
+  args.inputs.project ?? providerOf(args)?.project ?? "no-project-configured";
+const region = (args: Args): string =>
+  args.inputs.region ?? providerOf(args)?.region ?? "no-region-configured";
 /**
  * The physical name: the input when given, else what auto-naming would produce, computed as the
  * recorder computes its stand-in (`<logical name>-<7 hex>`) so that `name` and the paths agree.
  */
 const physical = ({ inputs, name, type }: Args): string =>
-  inputs.name ?? `${name}-${createHash("sha1").update(`${type}::${name}`).digest("hex").slice(0, 7)}`;
+  inputs.name ??
+  `${name}-${createHash("sha1").update(`${type}::${name}`).digest("hex").slice(0, 7)}`;
 
-/** A global Compute Engine resource: `id` is its path, `selfLink` its URL. */
+/**
+ * A global Compute Engine resource: its physical name and URL. (`id` is the mock engine's own
+ * `<logical name>-id`, which references between resources show.)
+ */
 function global(collection: string) {
   return (args: Args) => {
     const path = `projects/${project(args)}/global/${collection}/${physical(args)}`;
-    return { id: path, selfLink: `${api}/${path}`, name: physical(args) };
+    return { selfLink: `${api}/${path}`, name: physical(args) };
   };
 }
 
 function regional(collection: string) {
   return (args: Args) => {
     const path = `projects/${project(args)}/regions/${region(args)}/${collection}/${physical(args)}`;
-    return { id: path, selfLink: `${api}/${path}`, name: physical(args) };
+    return { selfLink: `${api}/${path}`, name: physical(args) };
   };
 }
 
 /** What the gcp provider computes for the resource types this program registers. */
 export const gcpMocks: CloudMocks = {
   outputs: {
-    "gcp:projects/service:Service": ({ inputs }) => ({
-      id: `${inputs.project}/${inputs.service}`,
-    }),
+    "pulumi:providers:gcp": ({ name, inputs }) => {
+      providers.set(name, { project: inputs.project, region: inputs.region });
+      return {};
+    },
+    "gcp:projects/service:Service": () => ({}),
     "gcp:compute/network:Network": global("networks"),
     "gcp:compute/subnetwork:Subnetwork": (args) => ({
       ...regional("subnetworks")(args),
@@ -51,7 +66,7 @@ export const gcpMocks: CloudMocks = {
     "gcp:compute/routerNat:RouterNat": (args) => ({ name: physical(args) }),
     "gcp:compute/firewall:Firewall": global("firewalls"),
     "gcp:serviceaccount/account:Account": (args) => {
-      const email = `${args.inputs.accountId ?? args.name}@${project(args)}.iam.gserviceaccount.com`;
+      const email = `${args.inputs.accountId ?? physical(args)}@${project(args)}.iam.gserviceaccount.com`;
       return {
         email,
         member: `serviceAccount:${email}`,
@@ -61,7 +76,6 @@ export const gcpMocks: CloudMocks = {
     },
     "gcp:projects/iAMMember:IAMMember": () => ({ etag: "BwXmock=" }),
     "gcp:artifactregistry/repository:Repository": ({ inputs }) => ({
-      id: `projects/${inputs.project}/locations/${inputs.location}/repositories/${inputs.repositoryId}`,
       name: inputs.repositoryId,
       registryUri: `${inputs.location}-docker.pkg.dev/${inputs.project}/${inputs.repositoryId}`,
     }),
@@ -72,7 +86,6 @@ export const gcpMocks: CloudMocks = {
       const name = `${args.inputs.namePrefix ?? `${args.name}-`}20250101000000000000000001`;
       const path = `projects/${project(args)}/global/instanceTemplates/${name}`;
       return {
-        id: path,
         name,
         selfLink: `${api}/${path}`,
         selfLinkUnique: `${api}/${path}?uniqueId=4242424242424242424`,
@@ -81,7 +94,6 @@ export const gcpMocks: CloudMocks = {
     "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": (args) => {
       const path = `projects/${project(args)}/regions/${region(args)}`;
       return {
-        id: `${path}/instanceGroupManagers/${physical(args)}`,
         name: physical(args),
         selfLink: `${api}/${path}/instanceGroupManagers/${physical(args)}`,
         instanceGroup: `${api}/${path}/instanceGroups/${physical(args)}`,
@@ -116,9 +128,15 @@ export const gcpMocks: CloudMocks = {
     "gcp:monitoring/alertPolicy:AlertPolicy": (args) => ({
       name: `projects/${project(args)}/alertPolicies/${args.name}-6006`,
     }),
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": ({ inputs }) => ({
+      name: `projects/${inputs.project}/locations/${inputs.location}/buckets/${inputs.bucketId}`,
+      lifecycleState: "ACTIVE",
+    }),
+    "gcp:logging/projectSink:ProjectSink": (args) => ({
+      name: physical(args),
+      writerIdentity: `serviceAccount:service-${mockAccount.gcpProjectNumber}@gcp-sa-logging.iam.gserviceaccount.com`,
+    }),
+    "gcp:logging/projectExclusion:ProjectExclusion": (args) => ({ name: physical(args) }),
   },
   invokes: {},
 };
-
-/** Re-exported so tests can assert documents that embed the project number. */
-export const gcpProjectNumber = mockAccount.gcpProjectNumber;

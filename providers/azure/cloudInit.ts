@@ -1,0 +1,114 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+
+/**
+ * The instances' cloud-init (cloud-config), as a pure function of plain values so that tests can
+ * render, validate (`cloud-init schema`) and shellcheck it. The scripts live next to this file as
+ * real shell files; only the values they read (/etc/default/web) are generated.
+ */
+export interface CloudInitOptions {
+  /** Registry login server, `<name>.azurecr.io`. */
+  readonly registry: string;
+  readonly image: string;
+  /** Client id of the user-assigned identity the instance asks IMDS for a token as. */
+  readonly identityClientId: string;
+  readonly containerPort: number;
+  readonly drainSeconds: number;
+  readonly logRetentionDays: number;
+  /** False when no SSH key was given: sshd is then stopped for good. */
+  readonly sshLogin: boolean;
+}
+
+export const scriptPaths = {
+  start: "/usr/local/bin/web-start",
+  drain: "/usr/local/bin/web-drain",
+  environment: "/etc/default/web",
+  drainUnit: "/etc/systemd/system/web-drain.service",
+  journald: "/etc/systemd/journald.conf.d/web-retention.conf",
+} as const;
+
+const scripts = {
+  start: readFileSync(join(__dirname, "scripts", "web-start.sh"), "utf8"),
+  drain: readFileSync(join(__dirname, "scripts", "web-drain.sh"), "utf8"),
+};
+
+/**
+ * Seconds `docker stop` waits after SIGTERM before it kills the container: the drain plus time to
+ * exit. It stays far below the terminate notification's 5 minutes (compute.ts).
+ */
+export function stopTimeoutSeconds(drainSeconds: number): number {
+  return drainSeconds + 15;
+}
+
+export function renderCloudInit(options: CloudInitOptions): string {
+  const config = {
+    // The image's package lists are empty, and docker.io is not preinstalled. No upgrade: the OS
+    // changes only when the pinned image version does, through a rolling upgrade.
+    package_update: true,
+    package_upgrade: false,
+    packages: ["docker.io", "jq"],
+    write_files: [
+      { path: scriptPaths.environment, permissions: "0644", content: environmentFile(options) },
+      { path: scriptPaths.start, permissions: "0755", content: scripts.start },
+      { path: scriptPaths.drain, permissions: "0755", content: scripts.drain },
+      { path: scriptPaths.drainUnit, permissions: "0644", content: drainUnit },
+      {
+        path: scriptPaths.journald,
+        permissions: "0644",
+        // Container logs go to journald (docker's journald driver) and are kept this long on the
+        // instance; monitoring.ts explains why there is no central log store.
+        content: `[Journal]\nMaxRetentionSec=${options.logRetentionDays}day\nSystemMaxUse=1G\n`,
+      },
+    ],
+    runcmd: [
+      ...(options.sshLogin ? [] : ["systemctl disable --now ssh.socket ssh.service"]),
+      "systemctl restart systemd-journald",
+      "systemctl daemon-reload",
+      `systemctl enable --now ${unitName(scriptPaths.drainUnit)}`,
+      scriptPaths.start,
+    ],
+  };
+  return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
+}
+
+/** Single-quoted for sh: every character literal, a quote written as '\''. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function environmentFile(options: CloudInitOptions): string {
+  const values: Record<string, string | number> = {
+    REGISTRY: options.registry,
+    IMAGE: options.image,
+    IDENTITY_CLIENT_ID: options.identityClientId,
+    CONTAINER_PORT: options.containerPort,
+    DRAIN_SECONDS: options.drainSeconds,
+    STOP_TIMEOUT_SECONDS: stopTimeoutSeconds(options.drainSeconds),
+  };
+  const header = [
+    "# Values for web-start and web-drain, which source this file.",
+    "# shellcheck shell=sh disable=SC2034",
+  ];
+  return [...header, ...Object.entries(values).map(([k, v]) => `${k}=${shellQuote(String(v))}`)]
+    .map((line) => `${line}\n`)
+    .join("");
+}
+
+const drainUnit = `[Unit]
+Description=Drain the web container before Azure deletes or reboots this instance
+Wants=network-online.target
+After=network-online.target docker.service
+
+[Service]
+ExecStart=${scriptPaths.drain}
+Restart=on-failure
+RestartSec=5
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+function unitName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}

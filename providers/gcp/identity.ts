@@ -1,0 +1,66 @@
+import * as gcp from "@pulumi/gcp";
+import { GcpContext } from "./context";
+import { serviceAccountIdLimit } from "./names";
+import { childName } from "../../components/naming";
+import { GcpRegistry } from "./registry";
+
+/** Project-level roles of the instances: write their logs and metrics, nothing else. */
+export const projectRoles = ["roles/logging.logWriter", "roles/monitoring.metricWriter"];
+
+/** Granted on the service's own repository only, not on every repository in the project. */
+export const repositoryRole = "roles/artifactregistry.reader";
+
+/**
+ * Access scopes are a legacy, coarse filter applied on top of IAM. Google recommends the full
+ * `cloud-platform` scope with a dedicated, narrowly-bound service account: IAM then decides, and
+ * a missing scope cannot silently break a call IAM allows (narrow scopes are a common cause of
+ * 403s from docker-credential-gcr and the COS logging agent).
+ * https://cloud.google.com/compute/docs/access/service-accounts#scopes_best_practice
+ */
+export const instanceScopes = ["https://www.googleapis.com/auth/cloud-platform"];
+
+export interface GcpIdentity {
+  readonly serviceAccount: gcp.serviceaccount.Account;
+  /** Every grant; instances must not boot before they exist. */
+  readonly grants: (gcp.projects.IAMMember | gcp.artifactregistry.RepositoryIamMember)[];
+}
+
+/**
+ * A dedicated service account, never the Compute Engine default one (which has Editor on the
+ * project in most organisations). Grants are `IAMMember`s, each adding one member to one role:
+ * authoritative bindings or policies would remove whatever else the project has granted.
+ */
+export function createIdentity(ctx: GcpContext, registry: GcpRegistry): GcpIdentity {
+  const { name, project, region, opts } = ctx;
+  const serviceAccount = new gcp.serviceaccount.Account(
+    childName(name, "vm", serviceAccountIdLimit),
+    {
+      project,
+      displayName: `${name} web service instances`,
+      description: "Runs the web service VMs: pulls its image, writes logs and metrics",
+    },
+    opts,
+  );
+  const grants: GcpIdentity["grants"] = projectRoles.map(
+    (role) =>
+      new gcp.projects.IAMMember(
+        `${name}-vm-${role.split("/")[1].split(".")[0]}`,
+        { project, role, member: serviceAccount.member },
+        opts,
+      ),
+  );
+  grants.push(
+    new gcp.artifactregistry.RepositoryIamMember(
+      `${name}-vm-images-reader`,
+      {
+        project,
+        location: region,
+        repository: registry.repository.name,
+        role: repositoryRole,
+        member: serviceAccount.member,
+      },
+      opts,
+    ),
+  );
+  return { serviceAccount, grants };
+}

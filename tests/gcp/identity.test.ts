@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { guardedRules, ofType, one } from "../helpers/plan";
+import { autoName, everything, expected, inputs, plan, stacks, T, Resources } from "./helpers";
+
+for (const stack of stacks) {
+  describe(`gcp identity and registry (${stack})`, () => {
+    const want = expected[stack];
+    const load = () => plan(stack, everything);
+
+    guardedRules<Resources>(load, [
+      {
+        // The instances can write logs and metrics and pull the service's own images: nothing
+        // else, and nothing granted by replacing the project's policy.
+        name: "the instances' service account holds exactly logWriter and metricWriter on the project and reader on its repository",
+        check: (p) => {
+          // The account the instances run as is the one every grant names.
+          const member = `serviceAccount:${inputs(one(p, T.template)).serviceAccount.email}`;
+          const projectGrants = ofType(p, T.projectMember).map((r) => [
+            inputs(r).project,
+            inputs(r).role,
+            inputs(r).member,
+          ]);
+          assert.deepEqual(projectGrants.sort(), [
+            [want.project, "roles/logging.logWriter", member],
+            [want.project, "roles/monitoring.metricWriter", member],
+          ]);
+          const repoGrants = ofType(p, T.repositoryMember).map((r) => inputs(r));
+          assert.deepEqual(repoGrants, [
+            {
+              project: want.project,
+              location: "us-central1",
+              repository: "web-images",
+              role: "roles/artifactregistry.reader",
+              member,
+            },
+          ]);
+          // Authoritative bindings and policies would strip grants made outside this stack.
+          const authoritative = p.resources.filter((r) =>
+            /IAMBinding|IAMPolicy|IamBinding|IamPolicy/.test(r.type),
+          );
+          assert.deepEqual(authoritative, []);
+        },
+        breakIt: (p) => {
+          const broken = { resources: [...p.resources] };
+          const grant = structuredClone(one(p, T.projectMember, "web-vm-logging"));
+          broken.resources.push({
+            ...grant,
+            name: "web-vm-editor",
+            inputs: { ...grant.inputs, role: "roles/editor" },
+          });
+          return broken;
+        },
+      },
+      {
+        name: "instances run as the dedicated service account with the cloud-platform scope",
+        check: (p) => {
+          const sa = one(p, T.serviceAccount);
+          assert.equal(sa.name, "web-vm");
+          assert.equal(inputs(sa).project, want.project);
+          // No accountId: auto-named `web-vm-<random>`, so two stacks in one project never clash.
+          assert.equal(inputs(sa).accountId, undefined);
+          assert.deepEqual(inputs(one(p, T.template)).serviceAccount, {
+            email: `${autoName(T.serviceAccount, "web-vm")}@${want.project}.iam.gserviceaccount.com`,
+            scopes: ["https://www.googleapis.com/auth/cloud-platform"],
+          });
+        },
+        breakIt: (p) => {
+          const broken = { resources: structuredClone(p.resources) };
+          // The Compute Engine default service account: Editor on the project in most setups.
+          inputs(one(broken, T.template)).serviceAccount.email =
+            "123456789012-compute@developer.gserviceaccount.com";
+          return broken;
+        },
+      },
+      {
+        name: "the repository keeps tags immutable and cleans up untagged images",
+        check: (p) => {
+          const repo = inputs(one(p, T.repository));
+          assert.equal(repo.repositoryId, "web-images");
+          assert.equal(repo.location, "us-central1");
+          assert.equal(repo.format, "DOCKER");
+          assert.deepEqual(repo.dockerConfig, { immutableTags: true });
+          assert.equal(repo.cleanupPolicyDryRun, false);
+          assert.deepEqual(repo.cleanupPolicies, [
+            { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: 10 } },
+            {
+              id: "delete-untagged",
+              action: "DELETE",
+              condition: { tagState: "UNTAGGED", olderThan: "604800s" },
+            },
+          ]);
+          assert.equal(repo.deletionPolicy, want.deletionPolicy);
+        },
+        breakIt: (p) => {
+          const broken = { resources: structuredClone(p.resources) };
+          inputs(one(broken, T.repository)).dockerConfig.immutableTags = false;
+          return broken;
+        },
+      },
+    ]);
+
+    it("runs the image of the stack's version from its own repository", async () => {
+      const script = inputs(one(await load(), T.template)).metadata["startup-script"] as string;
+      assert.match(
+        script,
+        new RegExp(
+          `^readonly IMAGE='us-central1-docker\\.pkg\\.dev/${want.project}/web-images/web:1\\.0\\.0'$`,
+          "m",
+        ),
+      );
+    });
+  });
+}
