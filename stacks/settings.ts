@@ -50,7 +50,9 @@ const domainPattern = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+
 const emailPattern =
   /^[^\s@]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
 const sshKeyPattern = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/;
+// GCP labels are the strictest of the three clouds, so every tag is held to their rules.
 const tagKeyPattern = /^[a-z][a-z0-9_-]{0,62}$/;
+const tagValuePattern = /^[a-z0-9_-]{0,63}$/;
 const gcpProjectPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /**
@@ -253,10 +255,13 @@ function parseTags(
   }
   const tags: Record<string, string> = {};
   for (const [key, tagValue] of Object.entries(value)) {
-    // GCP labels are the strictest of the three clouds: lower-case keys, 63 characters.
-    if (!tagKeyPattern.test(key) || typeof tagValue !== "string" || tagValue.length > 63) {
+    if (
+      !tagKeyPattern.test(key) ||
+      typeof tagValue !== "string" ||
+      !tagValuePattern.test(tagValue)
+    ) {
       fail(
-        "tag names of lower-case letters, digits, _ or - and string values up to 63 characters",
+        "tags whose names and values are lower-case letters, digits, _ or -, up to 63 characters (GCP label rules)",
         { [key]: tagValue },
       );
       continue;

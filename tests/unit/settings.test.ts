@@ -167,6 +167,13 @@ describe("stack settings", () => {
         ['ha-web-service:deletionProtection: expected true or false; got "yes"'],
       ],
       [
+        "a tag value GCP would reject",
+        { "ha-web-service:tags": JSON.stringify({ team: "Platform Team" }) },
+        [
+          'ha-web-service:tags: expected tags whose names and values are lower-case letters, digits, _ or -, up to 63 characters (GCP label rules); got {"team":"Platform Team"}',
+        ],
+      ],
+      [
         "tags that are not an object",
         { "ha-web-service:tags": "[1,2]" },
         ["ha-web-service:tags: expected an object of tag names to strings; got [1,2]"],
