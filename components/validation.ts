@@ -46,13 +46,13 @@ export function validateServiceArgs(args: ResolvedServiceArgs): string[] {
     `healthCheckPath: expected an absolute URL path such as "/healthz"; got ${JSON.stringify(args.healthCheckPath)}`,
   );
   // At least 10 s: a load balancer that finds departures by probing (Azure probes every 5 s, two
-  // failures) must stop sending before the instance stops serving. At most 110 s: Fargate kills a
+  // failures) must stop sending before the instance stops serving. At most 105 s: Fargate kills a
   // container 120 s after SIGTERM, and the drain must finish before that.
   expect(
     Number.isInteger(args.drainingTimeoutSeconds) &&
       args.drainingTimeoutSeconds >= 10 &&
-      args.drainingTimeoutSeconds <= 110,
-    `drainingTimeoutSeconds: expected a whole number 10-110 (load balancers need 10 s to notice a departure; Fargate stops a container 120 s after SIGTERM); got ${args.drainingTimeoutSeconds}`,
+      args.drainingTimeoutSeconds <= 105,
+    `drainingTimeoutSeconds: expected a whole number 10-105 (load balancers need 10 s to notice a departure; Fargate kills a container 120 s after SIGTERM, and the image needs 15 s after its drain); got ${args.drainingTimeoutSeconds}`,
   );
   const rolling = args.rollingUpdate;
   expect(

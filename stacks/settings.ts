@@ -206,7 +206,7 @@ export function parseSettings(
     ),
     deletionProtection: bool("deletionProtection"),
     natGateways: oneOf("natGateways", ["single", "perZone"] as const),
-    drainingTimeoutSeconds: int("drainingTimeoutSeconds", 10, 110),
+    drainingTimeoutSeconds: int("drainingTimeoutSeconds", 10, 105),
     rollingUpdate: {
       maxSurgePercent: int("rollingMaxSurgePercent", 0, 100),
       maxUnavailablePercent: int("rollingMaxUnavailablePercent", 0, 100),

@@ -18,7 +18,7 @@ export const imageUser = "1000:1000";
  * requests and exit. Fargate allows at most 120.
  */
 export function stopTimeoutSeconds(drainingSeconds: number): number {
-  return Math.min(120, drainingSeconds + 10);
+  return Math.min(120, drainingSeconds + 15);
 }
 
 /**

@@ -211,7 +211,7 @@ for (const stack of ["test", "prod"] as const) {
         "/app/dist/src/healthcheck.js",
       ]);
       // The drain (30 s) must end before ECS's SIGKILL.
-      assert.equal(container.stopTimeout, 40);
+      assert.equal(container.stopTimeout, 45);
       assert.equal(container.logConfiguration.options["awslogs-group"], "web-logs-2c48567");
       assert.deepEqual(container.portMappings, [
         { containerPort: 8080, protocol: "tcp", name: "http" },

@@ -69,7 +69,7 @@ describe("HighlyAvailableWebService", () => {
       [
         "a drain longer than Fargate allows",
         { drainingTimeoutSeconds: 300 },
-        "drainingTimeoutSeconds: expected a whole number 10-110 (load balancers need 10 s to notice a departure; Fargate stops a container 120 s after SIGTERM); got 300",
+        "drainingTimeoutSeconds: expected a whole number 10-105 (load balancers need 10 s to notice a departure; Fargate kills a container 120 s after SIGTERM, and the image needs 15 s after its drain); got 300",
       ],
       [
         "a rollout that cannot progress",

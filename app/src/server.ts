@@ -1,0 +1,173 @@
+import http from "node:http";
+import { AddressInfo } from "node:net";
+import { AppConfig, appConfigFromEnv } from "./config";
+import { log } from "./log";
+
+export interface AppOptions {
+  readonly version: string;
+  readonly instanceId: string;
+  readonly zone: string | null;
+  /** Enables `/sleep?ms=N`, a slow request for drain tests. Never on in production. */
+  readonly testRoutes?: boolean;
+}
+
+export interface App {
+  readonly server: http.Server;
+  /** True once `drain()` was called: `/readyz` answers 503, everything else still works. */
+  readonly draining: boolean;
+  /** Resolves with the bound port (useful with port 0). */
+  listen(port: number, host: string): Promise<number>;
+  drain(): void;
+  /** Stops accepting connections, waits up to `graceMs` for open requests, then cuts the rest. */
+  close(graceMs: number): Promise<void>;
+}
+
+/** Messages the supervisor sends over the IPC channel. */
+export type SupervisorMessage = { readonly type: "drain" } | { readonly type: "stop" };
+/** Messages the app sends back. */
+export type AppMessage = { readonly type: "listening"; readonly port: number };
+
+/** Longest `/sleep`, so even a test route cannot hold a connection for long. */
+const maxSleepMs = 10_000;
+
+export function createApp(options: AppOptions): App {
+  let draining = false;
+  let closing = false;
+
+  const send = (res: http.ServerResponse, status: number, body: unknown): void => {
+    const text = `${JSON.stringify(body)}\n`;
+    res.writeHead(status, {
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(text),
+      // Every answer describes one instance at one moment; caching any of it would mislead.
+      "Cache-Control": "no-store",
+      // Once closing, a kept-alive connection would only hold close() up until the grace ends.
+      ...(closing ? { Connection: "close" } : {}),
+    });
+    res.end(res.req.method === "HEAD" ? undefined : text);
+  };
+
+  const server = http.createServer((req, res) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.setHeader("Allow", "GET, HEAD");
+      send(res, 405, { error: "method not allowed" });
+      return;
+    }
+    const url = new URL(req.url ?? "/", "http://app.invalid");
+    switch (url.pathname) {
+      case "/":
+        send(res, 200, {
+          service: "ha-web-service",
+          version: options.version,
+          instanceId: options.instanceId,
+          zone: options.zone,
+        });
+        return;
+      case "/readyz":
+        send(res, draining ? 503 : 200, { status: draining ? "draining" : "ready" });
+        return;
+      case "/livez":
+        send(res, 200, { status: "alive" });
+        return;
+      case "/sleep":
+        if (options.testRoutes === true) {
+          const ms = Math.min(maxSleepMs, Math.max(0, Number(url.searchParams.get("ms")) || 0));
+          const timer = setTimeout(
+            () => send(res, 200, { slept: ms, version: options.version }),
+            ms,
+          );
+          res.on("close", () => clearTimeout(timer));
+          return;
+        }
+        break;
+    }
+    send(res, 404, { error: "not found" });
+  });
+  // Longer than nginx's upstream keepalive_timeout (60 s): nginx closes idle connections
+  // first, so it never sends a request on a connection the app is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  return {
+    server,
+    get draining() {
+      return draining;
+    },
+    listen: (port, host) =>
+      new Promise<number>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    drain: () => {
+      draining = true;
+    },
+    close: (graceMs) =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/**
+ * Runs the app as a process. Under the supervisor (an IPC channel exists) it drains and stops
+ * when told, because only the supervisor knows when nginx has finished with it. On its own it
+ * handles SIGTERM itself: readiness fails at once, requests are served for DRAIN_SECONDS, then
+ * it exits 0.
+ */
+export async function runApp(config: AppConfig): Promise<void> {
+  const app = createApp(config);
+  const port = await app.listen(config.port, config.host);
+  log("app", "info", "listening", { host: config.host, port, version: config.version });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await app.close(5_000);
+    log("app", "info", "stopped", { code });
+    process.exit(code);
+  };
+  const drain = (reason: string) => {
+    if (app.draining) return;
+    app.drain();
+    log("app", "info", "draining", { reason });
+  };
+
+  if (process.send !== undefined) {
+    process.on("message", (message: SupervisorMessage) => {
+      if (message.type === "drain") drain("supervisor");
+      if (message.type === "stop") void stop(0);
+    });
+    // The supervisor is gone, so nobody will ever tell this process to stop.
+    process.on("disconnect", () => void stop(1));
+    // Ctrl-C reaches the whole process group; the supervisor decides what happens.
+    process.on("SIGINT", () => undefined);
+    const ready: AppMessage = { type: "listening", port };
+    process.send(ready);
+  }
+  process.on("SIGTERM", () => {
+    drain("SIGTERM");
+    setTimeout(() => void stop(0), config.drainSeconds * 1000);
+  });
+}
+
+if (require.main === module) {
+  try {
+    runApp(appConfigFromEnv(process.env)).catch((error: unknown) => {
+      log("app", "error", "failed to start", { error: String(error) });
+      process.exit(1);
+    });
+  } catch (error) {
+    log("app", "error", "invalid configuration", { error: String(error) });
+    process.exit(1);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench:app`: what one instance (nginx + app, as in the image) serves on this machine.
+ *
+ * The probe runs at full rate (closed loop, --concurrency connections) against `/`, which nginx
+ * proxies to the app, and against `/version.txt`, which nginx serves alone: the ceiling the
+ * app's share is measured against. Each figure is the median of --runs runs, after a warm-up.
+ * The probe shares the machine's CPUs with nginx and the app, so compare figures from the same
+ * machine only.
+ */
+import { startInstance, stopAllInstances } from "../tests/helpers/processes";
+import { parseFlags } from "../tools/lib/args";
+import { parseDuration, parsePositiveInt } from "../tools/lib/parse";
+import { runProbe } from "../tools/probe/probe";
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+};
+
+async function main() {
+  const flags = parseFlags(process.argv.slice(2), {
+    duration: { type: "string" },
+    runs: { type: "string" },
+    concurrency: { type: "string" },
+  });
+  const durationMs = parseDuration(flags.duration ?? "5s", "duration");
+  const runs = parsePositiveInt(flags.runs ?? "3", "runs", 99);
+  const concurrency = parsePositiveInt(flags.concurrency ?? "32", "concurrency", 1024);
+
+  // Two workers and access logs on, as the image runs.
+  const instance = await startInstance({
+    version: "1.0.0",
+    workerProcesses: 2,
+    captureOutput: false,
+    testRoutes: false,
+  });
+  try {
+    const results: Record<string, { rps: number; p99: number; failed: number }> = {};
+    for (const path of ["/", "/version.txt"]) {
+      const url = `${instance.url}${path}`;
+      await runProbe({ url, rate: "max", durationMs: 1_000, concurrency });
+      const rps: number[] = [];
+      const p99: number[] = [];
+      let failed = 0;
+      for (let run = 0; run < runs; run += 1) {
+        const report = await runProbe({
+          url,
+          rate: "max",
+          durationMs,
+          concurrency,
+          timeoutMs: 5_000,
+        });
+        rps.push(report.achievedRatePerSec);
+        p99.push(report.latencyMs.p99 ?? NaN);
+        failed += report.failed;
+        process.stdout.write(
+          `  ${path.padEnd(13)} run ${run + 1}: ${report.achievedRatePerSec} req/s, p99 ${report.latencyMs.p99} ms, ${report.failed} failed\n`,
+        );
+      }
+      results[path] = { rps: median(rps), p99: median(p99), failed };
+    }
+
+    const proxied = results["/"];
+    const ceiling = results["/version.txt"];
+    if (proxied === undefined || ceiling === undefined) return;
+    const row = (name: string, r: { rps: number; p99: number; failed: number }) =>
+      `${name.padEnd(28)} ${String(Math.round(r.rps)).padStart(8)} ${r.p99.toFixed(2).padStart(9)} ${String(r.failed).padStart(7)}`;
+    process.stdout.write(
+      [
+        "",
+        `one instance, concurrency ${concurrency}, ${durationMs / 1000} s per run, median of ${runs}`,
+        `${"".padEnd(28)} ${"req/s".padStart(8)} ${"p99 ms".padStart(9)} ${"failed".padStart(7)}`,
+        row("/ (nginx -> app)", proxied),
+        row("/version.txt (nginx only)", ceiling),
+        `proxied / static: ${(proxied.rps / ceiling.rps).toFixed(2)}x throughput, ` +
+          `${(proxied.p99 / ceiling.p99).toFixed(2)}x p99`,
+        "",
+      ].join("\n"),
+    );
+  } finally {
+    await stopAllInstances();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:app: ${String(error)}\n`);
+  process.exitCode = 1;
+});

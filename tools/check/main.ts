@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseFlags } from "../lib/args";
+import { UsageError } from "../lib/errors";
+import { Lookup } from "../lib/net";
+import { Out, writeLine } from "../lib/output";
+import { parseDuration, parsePositiveInt } from "../lib/parse";
+import { checkVersion, CheckResult } from "./check";
+import { CheckOutcome, checkExitCodes, exitCodeTable } from "./codes";
+import { readExpectedVersion, readStackUrl, StackError } from "./stack";
+
+export const defaultStack = "test";
+
+export const usage = `Usage: npm run check -- --url <url> [options]
+
+Checks that a deployment serves the expected version at /version.txt.
+
+Options:
+  --url <url>          URL of version.txt (with --stack and no --url: the stack's versionUrl
+                       output, read with the pulumi CLI)
+  --expect <version>   version to expect (default: ha-web-service:appVersion from
+                       Pulumi.<stack>.yaml in the current directory)
+  --stack <name>       stack for both defaults above (default: ${defaultStack})
+  --every <duration>   check periodically, e.g. 30s (default: check once)
+  --times <n>          number of checks with --every (default: until interrupted)
+  --attempts <n>       tries per check, with exponential backoff between them (default: 3)
+  --timeout <duration> limit per try, connect to last byte (default: 5s)
+  --backoff <duration> first wait between tries, doubled each time up to 10s (default: 500ms)
+  --json               one JSON object per check instead of a line of text
+  -h, --help           show this help
+
+Exit codes:
+${exitCodeTable()}
+With several checks: 0 if all passed, else the code of the last one that failed.`;
+
+export interface CheckIo {
+  readonly stdout: Out;
+  readonly stderr: Out;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Aborting ends a periodic run after the current check. */
+  readonly signal?: AbortSignal;
+  readonly lookup?: Lookup;
+}
+
+const flagSpec = {
+  url: { type: "string" },
+  expect: { type: "string" },
+  stack: { type: "string" },
+  every: { type: "string" },
+  times: { type: "string" },
+  attempts: { type: "string" },
+  timeout: { type: "string" },
+  backoff: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function report(io: CheckIo, json: boolean, result: CheckResult): void {
+  const time = new Date().toISOString();
+  if (json) {
+    writeLine(io.stdout, JSON.stringify({ time, ok: result.outcome === "ok", ...result }));
+  } else {
+    writeLine(io.stdout, `${time} ${result.outcome === "ok" ? "OK" : "FAIL"} ${result.message}`);
+  }
+}
+
+function fail(io: CheckIo, json: boolean, outcome: CheckOutcome, message: string): number {
+  const { code } = checkExitCodes[outcome];
+  if (json) writeLine(io.stdout, JSON.stringify({ ok: false, outcome, exitCode: code, message }));
+  else writeLine(io.stderr, `check: ${message}`);
+  return code;
+}
+
+/** The whole CLI, minus process wiring; returns the exit code. */
+export async function runCheckCli(argv: readonly string[], io: CheckIo): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(argv, flagSpec);
+  } catch (error) {
+    return fail(io, false, "usage", `${(error as Error).message} (see --help)`);
+  }
+  const json = flags.json === true;
+  if (flags.help === true) {
+    writeLine(io.stdout, usage);
+    return 0;
+  }
+  try {
+    const every = flags.every === undefined ? undefined : parseDuration(flags.every, "every");
+    const times =
+      flags.times === undefined
+        ? every === undefined
+          ? 1
+          : Infinity
+        : parsePositiveInt(flags.times, "times");
+    const attempts =
+      flags.attempts === undefined ? 3 : parsePositiveInt(flags.attempts, "attempts", 20);
+    const timeoutMs = flags.timeout === undefined ? 5_000 : parseDuration(flags.timeout, "timeout");
+    const backoffMs = flags.backoff === undefined ? 500 : parseDuration(flags.backoff, "backoff");
+    if (times > 1 && every === undefined) throw new UsageError("--times needs --every");
+    if (flags.url === undefined && flags.stack === undefined) {
+      throw new UsageError("--url <url> is required, or --stack <name> to read it from the stack");
+    }
+    const stack = flags.stack ?? defaultStack;
+    const url = flags.url ?? (await readStackUrl(stack, io.env, io.cwd));
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || !["http:", "https:"].includes(parsed.protocol)) {
+      throw new UsageError(
+        `--url: expected an http:// or https:// URL; got ${JSON.stringify(url)}`,
+      );
+    }
+    const expected = flags.expect ?? (await readExpectedVersion(stack, io.cwd));
+
+    let exitCode = 0;
+    for (let i = 0; i < times; i += 1) {
+      if (i > 0 && every !== undefined) {
+        const stopped = await sleep(every, false, { signal: io.signal }).catch(() => true);
+        if (stopped) break;
+      }
+      const result = await checkVersion({
+        url,
+        expected,
+        attempts,
+        timeoutMs,
+        backoffMs,
+        lookup: io.lookup,
+        signal: io.signal,
+      });
+      if (io.signal?.aborted === true && result.outcome !== "ok") break;
+      report(io, json, result);
+      if (result.exitCode !== 0) exitCode = result.exitCode;
+    }
+    return exitCode;
+  } catch (error) {
+    if (error instanceof UsageError)
+      return fail(io, json, "usage", `${error.message} (see --help)`);
+    if (error instanceof StackError) return fail(io, json, error.outcome, error.message);
+    throw error;
+  }
+}

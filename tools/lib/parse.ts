@@ -1,0 +1,82 @@
+import { UsageError } from "./errors";
+
+const durationUnits: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** "500ms", "1.5s", "2m", "1h" → milliseconds. A bare number is refused: 30 what? */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  const value = match === null ? NaN : Number(match[1]) * (durationUnits[match[2] ?? ""] ?? NaN);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(
+      `--${flag}: expected a duration such as 500ms, 30s, 2m or 1h; got ${JSON.stringify(text)}`,
+    );
+  }
+  return Math.round(value);
+}
+
+const rateUnits: Readonly<Record<string, number>> = { s: 1, m: 1 / 60, h: 1 / 3600 };
+
+/** Requests per second from "2/s", "120/m", "50" (per second), or "max" (as fast as possible). */
+export function parseRate(text: string, flag: string): number | "max" {
+  const trimmed = text.trim();
+  if (trimmed === "max") return "max";
+  const match = /^(\d+(?:\.\d+)?)(?:\/(s|m|h))?$/.exec(trimmed);
+  const value = match === null ? NaN : Number(match[1]) * (rateUnits[match[2] ?? "s"] ?? NaN);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(
+      `--${flag}: expected a rate such as 2/s, 120/m, 50 (per second) or max; got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+export function parsePositiveInt(
+  text: string,
+  flag: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new UsageError(
+      `--${flag}: expected an integer from 1 to ${max}; got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/** How many failed requests a run may have and still pass. */
+export type Tolerance =
+  | { readonly kind: "count"; readonly value: number }
+  | { readonly kind: "percent"; readonly value: number };
+
+/** "3" (failed requests) or "0.5%" (of all requests). */
+export function parseTolerance(text: string, flag: string): Tolerance {
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  const value = match === null ? NaN : Number(match[1]);
+  const percent = match?.[2] === "%";
+  if (!Number.isFinite(value) || (percent ? value > 100 : !Number.isInteger(value))) {
+    throw new UsageError(
+      `--${flag}: expected a number of failed requests such as 3, or a share such as 0.5%; got ${JSON.stringify(text)}`,
+    );
+  }
+  return percent ? { kind: "percent", value } : { kind: "count", value };
+}
+
+/** Whether `failed` of `total` requests is within `tolerance`. */
+export function withinTolerance(failed: number, total: number, tolerance: Tolerance): boolean {
+  if (tolerance.kind === "count") return failed <= tolerance.value;
+  return total === 0 ? failed === 0 : (failed / total) * 100 <= tolerance.value;
+}
+
+/** 950 → "950 ms", 1500 → "1.5 s", 90000 → "1m30s": for humans, never parsed back. */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${Number((ms / 1_000).toFixed(1))} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m${Math.round((ms - minutes * 60_000) / 1_000)}s`;
+}
