@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { planStack, PlannedResource, PlanResult } from "../helpers/plan";
-import { RecordingMocks, urnLabel } from "../../tools/plan/recorder";
+import { mockAutoName, RecordingMocks, urnLabel } from "../../tools/plan/recorder";
 import { runPlan } from "../../tools/plan/run";
 
 /** Type tokens of everything the GCP implementation registers. */
@@ -179,6 +178,4 @@ export const stacks = ["test", "prod"] as const;
  * The physical name the mocks give an auto-named resource (`<logical>-<7 hex>`, as the recorder
  * and tools/plan/mocks/gcp.ts compute it), so tests can state exact references.
  */
-export function autoName(type: string, name: string): string {
-  return `${name}-${createHash("sha1").update(`${type}::${name}`).digest("hex").slice(0, 7)}`;
-}
+export const autoName = mockAutoName;

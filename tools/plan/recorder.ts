@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { awsMocks } from "./mocks/aws";
 import { azureMocks } from "./mocks/azure";
 import { gcpMocks } from "./mocks/gcp";
-import { CloudMocks } from "./mocks/types";
+import { CloudMocks, mockAutoName } from "./mocks/types";
+
+export { mockAutoName };
 
 /** One registered resource, as the plan and the tests see it. */
 export interface PlannedResource {
@@ -54,14 +55,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       const outputs = mocks.outputs[args.type];
       if (outputs) computed = outputs(args);
     }
-    const autoName = `${args.name}-${createHash("sha1").update(`${args.type}::${args.name}`).digest("hex").slice(0, 7)}`;
     return {
       // A mock table may give the id the real provider would (ARM ids on Azure).
       id:
         args.custom === false
           ? undefined
           : ((computed.id as string | undefined) ?? `${args.name}-id`),
-      state: { name: autoName, ...args.inputs, ...computed },
+      state: { name: mockAutoName(args.type, args.name), ...args.inputs, ...computed },
     };
   }
 

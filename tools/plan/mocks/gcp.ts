@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
-import { CloudMocks, mockAccount } from "./types";
+import { CloudMocks, mockAccount, mockAutoName } from "./types";
 
 type Args = pulumi.runtime.MockResourceArgs;
 
@@ -27,9 +26,7 @@ const region = (args: Args): string =>
  * The physical name: the input when given, else what auto-naming would produce, computed as the
  * recorder computes its stand-in (`<logical name>-<7 hex>`) so that `name` and the paths agree.
  */
-const physical = ({ inputs, name, type }: Args): string =>
-  inputs.name ??
-  `${name}-${createHash("sha1").update(`${type}::${name}`).digest("hex").slice(0, 7)}`;
+const physical = ({ inputs, name, type }: Args): string => inputs.name ?? mockAutoName(type, name);
 
 /**
  * A global Compute Engine resource: its physical name and URL. (`id` is the mock engine's own

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Values a real provider would compute for one resource type; merged over the inputs. */
@@ -18,3 +19,11 @@ export const mockAccount = {
   azureTenantId: "11111111-1111-1111-1111-111111111111",
   gcpProjectNumber: "123456789012",
 } as const;
+
+/**
+ * The physical name the mocks give an auto-named resource: `<logical name>-<7 hex>`, as Pulumi's
+ * auto-naming does, but derived from the type and name so that plans are reproducible.
+ */
+export function mockAutoName(type: string, name: string): string {
+  return `${name}-${createHash("sha1").update(`${type}::${name}`).digest("hex").slice(0, 7)}`;
+}
