@@ -4,6 +4,7 @@ import { HighlyAvailableWebServiceArgs, resolveServiceArgs } from "../../compone
 import { HighlyAvailableWebService } from "../../components/webService";
 import { validateServiceArgs } from "../../components/validation";
 import { RecordingMocks } from "../../tools/plan/recorder";
+import { waitForRegistrations } from "../../tools/plan/run";
 
 const valid: HighlyAvailableWebServiceArgs = {
   cloud: "aws",
@@ -21,10 +22,7 @@ async function withMocks<T>(build: () => T): Promise<{ value: T; mocks: Recordin
   await pulumi.runtime.setMocks(mocks, "ha-web-service", "unit", false);
   mocks.hookMonitor();
   const value = build();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  await (
-    require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }
-  ).waitForRPCs();
+  await waitForRegistrations();
   return { value, mocks };
 }
 

@@ -79,7 +79,7 @@ function settle<T>(output: pulumi.Output<T>, key: string, timeoutMs = 20_000): P
  * Waits until the runtime has no registration in flight. `waitForRPCs` is the SDK's own drain of
  * that queue (it is what `disconnect` awaits); it is not in the typings, so it is looked up.
  */
-async function waitForRegistrations(): Promise<void> {
+export async function waitForRegistrations(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as {
     waitForRPCs?: () => Promise<void>;
