@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests run for real, when any is missing: nginx (the image's front
-# end and the rehearsal's load balancer), shellcheck (startup scripts, workflow steps) and
-# cloud-init (the Azure cloud-config schema). Needs root (or sudo) and Debian's apt.
+# end and the rehearsal's load balancer), shellcheck (startup scripts, workflow steps), cloud-init
+# (the Azure cloud-config schema) and Graphviz (the diagrams' SVG layout). Needs root or sudo.
 set -euo pipefail
 
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 sudo=""

@@ -69,6 +69,26 @@ describe("plan command", () => {
     assert.equal(stderr, '--cloud: expected one of aws, gcp, azure; got "oracle"\n');
   });
 
+  it("evaluates the policy pack with --policy and exits 4 on a mandatory violation", () => {
+    const clean = plan("--stack", "prod", "--cloud", "azure", "--policy");
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.match(clean.stdout, /policy: \d+ policies on \d+ resources: 0 mandatory/);
+    const broken = plan(
+      "--stack",
+      "test",
+      "-c",
+      "rollingMaxUnavailablePercent=50",
+      "--policy",
+      "--json",
+    );
+    assert.equal(broken.code, 4);
+    JSON.parse(broken.stdout); // the report goes to stderr, so stdout stays one document
+    assert.match(
+      broken.stderr,
+      /mandatory +rolling-updates-keep-capacity +aws:ecs\/service:Service::web-service/,
+    );
+  });
+
   it("rejects a stack with no stack file", () => {
     const { code, stderr } = plan("--stack", "staging");
     assert.equal(code, 2);

@@ -1,17 +1,18 @@
 import { parseArgs } from "node:util";
 import { Cloud, clouds } from "../../components/cloud";
 import { ConfigError } from "../../stacks/settings";
+import { evaluatePolicies, formatViolations } from "../verify/policy";
 import { PlannedResource } from "./recorder";
 import { PlanError, PlanResult, runPlan } from "./run";
 import { parseOverrides } from "./stackConfig";
 
-const usage = `Usage: npm run plan -- --stack <test|prod> [--cloud aws|gcp|azure] [-c key=value ...] [--json]
+const usage = `Usage: npm run plan -- --stack <test|prod> [--cloud aws|gcp|azure] [-c key=value ...] [--json] [--policy]
 
 Runs the program offline under Pulumi's mock engine with the stack's configuration and prints
 every resource it would register. No cloud account or Pulumi CLI is needed.
 
 Exit codes: 0 planned, 2 invalid configuration or arguments, 3 the program asked for something
-the mocks cannot answer.`;
+the mocks cannot answer, 4 a mandatory policy violation (with --policy).`;
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -23,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
         cloud: { type: "string" },
         config: { type: "string", short: "c", multiple: true, default: [] },
         json: { type: "boolean", default: false },
+        policy: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: false,
@@ -60,6 +62,12 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     values.json ? `${JSON.stringify(toDocument(result), null, 2)}\n` : renderTree(result),
   );
+  if (values.policy) {
+    const evaluation = await evaluatePolicies(result);
+    // With --json the report goes to stderr, so stdout stays one JSON document.
+    (values.json ? process.stderr : process.stdout).write(formatViolations(evaluation));
+    if (evaluation.mandatoryCount > 0) return 4;
+  }
   return 0;
 }
 

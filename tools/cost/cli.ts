@@ -1,0 +1,104 @@
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { Cloud, clouds } from "../../components/cloud";
+import { ConfigError } from "../../stacks/settings";
+import { PlanError, runPlan } from "../plan/run";
+import { parseOverrides } from "../plan/stackConfig";
+import { estimateCost } from "./estimate";
+import { costDocument, formatText, markdownDocument, markdownSection } from "./report";
+
+const usage = `Usage: npm run cost -- --stack <test|prod> [--cloud aws|gcp|azure] [-c key=value ...] [--log-gb N] [--json | --markdown]
+       npm run cost -- --docs
+
+Estimates the monthly on-demand cost of the stack's offline plan from the price table in
+tools/cost/prices.ts. Usage-based charges are listed as not estimated.
+
+  --log-gb N   assume N GB of logs a month and price their ingestion
+  --docs       write docs/cost.md with the test and prod estimates of every cloud
+
+Exit codes: 0 estimated, 2 invalid arguments or configuration, 3 the plan failed under the mocks.`;
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        stack: { type: "string", default: "test" },
+        cloud: { type: "string" },
+        config: { type: "string", short: "c", multiple: true, default: [] },
+        "log-gb": { type: "string" },
+        json: { type: "boolean", default: false },
+        markdown: { type: "boolean", default: false },
+        docs: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (values.cloud !== undefined && !(clouds as readonly string[]).includes(values.cloud)) {
+    process.stderr.write(
+      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(values.cloud)}\n`,
+    );
+    return 2;
+  }
+  const logGb = values["log-gb"] === undefined ? undefined : Number(values["log-gb"]);
+  if (logGb !== undefined && !(Number.isFinite(logGb) && logGb >= 0)) {
+    process.stderr.write(
+      `--log-gb: expected a number of GB, 0 or more; got ${JSON.stringify(values["log-gb"])}\n`,
+    );
+    return 2;
+  }
+
+  try {
+    if (values.docs) {
+      const estimates = [];
+      for (const cloud of clouds) {
+        for (const stack of ["test", "prod"]) {
+          estimates.push(estimateCost(await runPlan({ stack, cloud })));
+        }
+      }
+      writeFileSync(costDocument, await markdownDocument(estimates));
+      process.stderr.write(`wrote ${costDocument}\n`);
+      return 0;
+    }
+    const plan = await runPlan({
+      stack: values.stack ?? "test",
+      cloud: values.cloud as Cloud | undefined,
+      overrides: parseOverrides(values.config ?? []),
+    });
+    const estimate = estimateCost(plan, { logGbPerMonth: logGb });
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(estimate, null, 2)}\n`
+        : values.markdown
+          ? markdownSection(estimate)
+          : formatText(estimate),
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof PlanError) {
+      process.stderr.write(`cost: ${error.message}\n`);
+      return 3;
+    }
+    const message = error instanceof ConfigError ? error.message : (error as Error).message;
+    process.stderr.write(`cost: ${message}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`cost: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
