@@ -1,0 +1,347 @@
+/**
+ * The three drills, written once against `DrillTarget`: the same steps and the same checks for
+ * the local rehearsal and for a deployed stack. A probe (tools/probe) sends requests at a fixed
+ * rate through the front door for the whole drill; the drill acts, waits for the target to
+ * settle, and reads what the clients saw from the probe's report.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { runProbe } from "../probe/probe";
+import { ProbeReport } from "../probe/stats";
+import { DrillTarget } from "./target";
+
+export const drillKinds = ["self-heal", "rollout", "bad-release"] as const;
+export type DrillKind = (typeof drillKinds)[number];
+
+export interface DrillOptions {
+  readonly kind: DrillKind;
+  /** Probe requests per second. */
+  readonly rate: number;
+  /** Probing before the drill acts, so the report shows the steady state. @default 1000 */
+  readonly warmupMs?: number;
+  /**
+   * Probing after the target settled, so the report shows it stayed settled (and, locally, the
+   * old instances finishing their drain). @default 2000
+   */
+  readonly cooldownMs?: number;
+  /** Failed requests allowed. @default 0 */
+  readonly tolerance?: number;
+  /** Per request. @default 1000 */
+  readonly probeTimeoutMs?: number;
+  /**
+   * rollout: the version to roll to. @default the current one with its patch number + 1
+   * bad-release: the bad version. @default `<patch + 1>-bad`: the rehearsal makes its health
+   * check fail; on a stack it is a tag nobody pushed, so its instances never start
+   */
+  readonly version?: string;
+  /** @default the target's limit (5 s locally) */
+  readonly maxMttrMs?: number;
+  /** One line per step, as it happens. */
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface DrillCheck {
+  readonly name: string;
+  readonly expected: string;
+  readonly actual: string;
+  readonly pass: boolean;
+}
+
+/** A moment of the drill, in ms from the start of the probe. */
+export interface DrillMark {
+  readonly atMs: number;
+  /** `drill`: a step of the drill; `target`: what the target recorded (the rehearsal's events). */
+  readonly by: "drill" | "target";
+  readonly what: string;
+}
+
+export interface DrillFigures {
+  readonly requests: number;
+  readonly failedRequests: number;
+  readonly longestOutageMs: number;
+  /** self-heal: from the removal until the group was whole again. */
+  readonly mttrMs?: number;
+  /** self-heal: from the removal until the target no longer counted the instance. */
+  readonly detectedAfterMs?: number;
+  /** rollout, bad-release: from the start of the rollout until it ended. */
+  readonly rolloutMs?: number;
+  /** rollout: when the new version answered first, from the start of the rollout. */
+  readonly newFirstSeenMs?: number;
+  /** rollout: when the old version answered last, from the start of the rollout. */
+  readonly oldLastSeenMs?: number;
+  /** bad-release: when the health gate halted the rollout, from its start. */
+  readonly haltedAfterMs?: number;
+}
+
+export interface DrillReport {
+  readonly drill: DrillKind;
+  readonly target: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly pass: boolean;
+  readonly rate: number;
+  readonly tolerance: number;
+  readonly versions: { readonly from: string; readonly to?: string };
+  readonly checks: readonly DrillCheck[];
+  readonly figures: DrillFigures;
+  readonly marks: readonly DrillMark[];
+  readonly probe: ProbeReport;
+}
+
+/** 1.0.6 → 1.0.7, 1.1.0-rc.1 → 1.1.1: a version the group does not run yet. */
+export function nextVersion(version: string): string {
+  const match = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (match === null)
+    throw new Error(`version: expected such as 1.0.6; got ${JSON.stringify(version)}`);
+  return `${match[1]}.${match[2]}.${Number(match[3]) + 1}`;
+}
+
+/** Polls `condition` every `pollMs`; resolves with the epoch ms it held, or undefined at the deadline. */
+async function until(
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return Date.now();
+    if (Date.now() > deadline) return undefined;
+    await sleep(pollMs);
+  }
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export async function runDrill(target: DrillTarget, options: DrillOptions): Promise<DrillReport> {
+  const tolerance = options.tolerance ?? 0;
+  const warmupMs = options.warmupMs ?? 1_000;
+  const cooldownMs = options.cooldownMs ?? 2_000;
+  const progress = options.onProgress ?? (() => undefined);
+  const { pollMs, limits } = target;
+
+  const size = await target.expectedSize();
+  const steady = await until(
+    async () => (await target.healthyCount()) >= size,
+    limits.settleMs,
+    pollMs,
+  );
+  if (steady === undefined) {
+    throw new Error(`the target never had ${size} healthy instances; not drilling a broken group`);
+  }
+  const from = await target.currentVersion();
+  const to =
+    options.kind === "self-heal"
+      ? undefined
+      : (options.version ??
+        (options.kind === "rollout" ? nextVersion(from) : `${nextVersion(from)}-bad`));
+  if (to === from) throw new Error(`version: the target already runs ${from}`);
+
+  const url = await target.url();
+  const controller = new AbortController();
+  const epochMarks: { at: number; what: string }[] = [];
+  const mark = (what: string) => {
+    epochMarks.push({ at: Date.now(), what });
+    progress(what);
+  };
+  const probeDone = runProbe(
+    {
+      url,
+      rate: options.rate,
+      durationMs: warmupMs + limits.settleMs * 2 + cooldownMs,
+      timeoutMs: options.probeTimeoutMs ?? 1_000,
+    },
+    {
+      signal: controller.signal,
+      tickMs: 1_000,
+      onTick: (s) =>
+        progress(
+          `probe: ${s.sent} sent, ${s.failed} failed, versions ${Object.keys(s.recentVersions).join(", ") || "none"}`,
+        ),
+    },
+  );
+  mark(`probe started: ${url} at ${options.rate}/s`);
+
+  const checks: DrillCheck[] = [];
+  const check = (name: string, expected: string, actual: string, pass: boolean) =>
+    checks.push({ name, expected, actual, pass });
+  let figures: Omit<DrillFigures, "requests" | "failedRequests" | "longestOutageMs"> = {};
+  let rolloutWindow: { start: number; end: number } | undefined;
+  let probe: ProbeReport;
+
+  try {
+    await sleep(warmupMs);
+    switch (options.kind) {
+      case "self-heal": {
+        const budget = options.maxMttrMs ?? limits.mttrMs;
+        const start = Date.now();
+        const removed = await target.removeOneInstance();
+        mark(`removed ${removed.id}: ${removed.detail}`);
+        const detected = await until(
+          async () => {
+            const list = await target.instances();
+            return (
+              !list.some((i) => i.id === removed.id && i.healthy) ||
+              list.filter((i) => i.healthy).length < size
+            );
+          },
+          limits.settleMs,
+          pollMs,
+        );
+        if (detected !== undefined) mark(`${removed.id} no longer counted healthy`);
+        const whole =
+          detected === undefined
+            ? undefined
+            : await until(
+                async () => (await target.healthyCount()) >= size,
+                limits.settleMs,
+                pollMs,
+              );
+        if (whole !== undefined) mark(`${size} healthy instances again`);
+        const healthyNow = await target.healthyCount();
+        check(
+          "group whole again",
+          `${size} healthy instances`,
+          whole === undefined
+            ? `${healthyNow} after ${seconds(limits.settleMs)}`
+            : `${size} after ${seconds(whole - start)}`,
+          whole !== undefined,
+        );
+        check(
+          "time to recover (MTTR)",
+          `≤ ${seconds(budget)}`,
+          whole === undefined ? "never" : seconds(whole - start),
+          whole !== undefined && whole - start <= budget,
+        );
+        figures = {
+          mttrMs: whole === undefined ? undefined : whole - start,
+          detectedAfterMs: detected === undefined ? undefined : detected - start,
+        };
+        break;
+      }
+      case "rollout":
+      case "bad-release": {
+        const version = to as string;
+        const faulty = options.kind === "bad-release";
+        const start = Date.now();
+        mark(
+          `rollout ${from} → ${version} started${faulty ? " (a release whose health check fails)" : ""}`,
+        );
+        const result = await target.rollout(version, { faulty });
+        const end = Date.now();
+        mark(`rollout ${result.outcome} after ${seconds(end - start)}: ${result.detail}`);
+        rolloutWindow = { start, end };
+        figures = {
+          rolloutMs: end - start,
+          ...(result.haltedAfterMs === undefined ? {} : { haltedAfterMs: result.haltedAfterMs }),
+        };
+        const expected = faulty ? "rolled-back" : "completed";
+        check(
+          faulty ? "rollout halted and rolled back" : "rollout completed",
+          expected,
+          `${result.outcome}: ${result.detail}`,
+          result.outcome === expected,
+        );
+        if (faulty && result.outcome === "completed") {
+          // The bad release got through; put the previous version back before anything else.
+          mark(`the bad release was not stopped; rolling back to ${from}`);
+          const back = await target.rollout(from, { faulty: false });
+          mark(`rollback to ${from}: ${back.outcome}`);
+        }
+        break;
+      }
+      default: {
+        const unknown: never = options.kind;
+        throw new Error(`drill: unknown kind ${String(unknown)}`);
+      }
+    }
+    await sleep(cooldownMs);
+  } finally {
+    controller.abort();
+    probe = await probeDone;
+    mark("probe stopped");
+  }
+
+  const probeStart = Date.parse(probe.startedAt);
+  const offset = (epochMs: number) => Math.round(epochMs - probeStart);
+  const seen = (version: string) => probe.versions.find((v) => v.version === version);
+
+  check(
+    "failed requests",
+    `≤ ${tolerance}`,
+    `${probe.failed} of ${probe.total}${
+      Object.keys(probe.errors).length === 0
+        ? ""
+        : ` (${Object.entries(probe.errors)
+            .map(([k, n]) => `${k}: ${n}`)
+            .join(", ")})`
+    }`,
+    probe.failed <= tolerance,
+  );
+
+  const current = await target.currentVersion();
+  if (options.kind === "rollout" && to !== undefined && rolloutWindow !== undefined) {
+    const startOffset = offset(rolloutWindow.start);
+    const endOffset = offset(rolloutWindow.end);
+    const fresh = seen(to);
+    const old = seen(from);
+    figures = {
+      ...figures,
+      newFirstSeenMs: fresh === undefined ? undefined : Math.round(fresh.firstSeenMs - startOffset),
+      oldLastSeenMs: old === undefined ? undefined : Math.round(old.lastSeenMs - startOffset),
+    };
+    check(
+      "new version served",
+      `${to} answers`,
+      fresh === undefined
+        ? "never seen"
+        : `first seen ${seconds(fresh.firstSeenMs - startOffset)} into the rollout`,
+      fresh !== undefined,
+    );
+    // A request due after the rollout ended cannot meet an old instance: the load balancer no
+    // longer routes to any.
+    check(
+      "old version gone when the rollout ended",
+      `${from} last seen ≤ ${seconds(endOffset - startOffset)}`,
+      old === undefined ? "never seen" : `last seen ${seconds(old.lastSeenMs - startOffset)}`,
+      old === undefined || old.lastSeenMs <= endOffset,
+    );
+    check("version after the drill", to, current, current === to);
+  }
+  if (options.kind === "bad-release" && to !== undefined) {
+    const versions = probe.versions.map((v) => `${v.version} ×${v.count}`);
+    check(
+      "only the old version served",
+      `${from} only`,
+      versions.join(", ") || "nothing served",
+      probe.versions.length === 1 && probe.versions[0]?.version === from,
+    );
+    check("version after the drill", from, current, current === from);
+  }
+
+  const marks: DrillMark[] = [
+    ...epochMarks.map((m) => ({ atMs: offset(m.at), by: "drill" as const, what: m.what })),
+    ...target
+      .events()
+      .filter((e) => e.atEpochMs >= probeStart)
+      .map((e) => ({ atMs: offset(e.atEpochMs), by: "target" as const, what: e.what })),
+  ].sort((a, b) => a.atMs - b.atMs);
+
+  return {
+    drill: options.kind,
+    target: target.description,
+    startedAt: probe.startedAt,
+    durationMs: Math.round(probe.durationMs),
+    pass: checks.every((c) => c.pass),
+    rate: options.rate,
+    tolerance,
+    versions: { from, ...(to === undefined ? {} : { to }) },
+    checks,
+    figures: {
+      requests: probe.total,
+      failedRequests: probe.failed,
+      longestOutageMs: probe.longestOutage?.durationMs ?? 0,
+      ...figures,
+    },
+    marks,
+    probe,
+  };
+}

@@ -1,0 +1,215 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { parseFlags } from "../lib/args";
+import { UsageError } from "../lib/errors";
+import { Out, writeLine } from "../lib/output";
+import { parseDuration, parsePositiveInt, parseRate } from "../lib/parse";
+import { loadStackConfig } from "../plan/stackConfig";
+import { openStack, StackApi } from "./automation";
+import { Exec, execCli } from "./clouds";
+import { DrillKind, drillKinds, runDrill } from "./drills";
+import { openLocalTarget } from "./local";
+import { renderJson, renderMarkdown, verdictLine } from "./report";
+import { stackTarget } from "./stack";
+import { DrillTarget } from "./target";
+
+export const usage = `Usage: npm run drill -- <self-heal|rollout|bad-release> [options]
+
+Runs one drill with a probe sending requests through the front door the whole time, and writes
+a Markdown and a JSON report.
+
+  self-heal     kill one instance (SIGKILL to its processes; in a cloud, through its CLI);
+                report the time until the group is whole again (MTTR) and failed requests
+  rollout       roll to a new version; report the rollout time, failed requests, and when the
+                new version was first and the old one last seen
+  bad-release   roll to a version whose health check never passes; check that the rollout was
+                halted and rolled back and that only the old version was served
+
+Options:
+  --target <target>        local (default): the rehearsal on 127.0.0.1;
+                           stack:<name>: the deployed stack (Pulumi CLI and cloud login needed)
+  --rate <rate>            probe rate, e.g. 100/s (default: 100/s)
+  --json <file>            JSON report (default: reports/drill-<drill>.json)
+  --markdown <file>        Markdown report (default: reports/drill-<drill>.md)
+  --version <version>      rollout: the version to roll to (default: patch + 1);
+                           bad-release: the bad version (default: <patch + 1>-bad; locally its
+                           health check is made to fail; on a stack, a tag never pushed, so its
+                           instances never start, or an image built to fail its check)
+  --tolerance <n>          failed requests allowed (default: 0)
+  --max-mttr <duration>    self-heal: the MTTR that passes (default: 5s local, 15m stack)
+  --stack <name>           local: the stack whose settings drive the rehearsal (default: test)
+  --instances <n>          local: instances (default: the stack's desiredInstances)
+  -h, --help               show this help
+
+Exit codes: 0 every check passed, 1 a check failed, 2 bad command line, 3 the drill could not run.`;
+
+export interface DrillIo {
+  readonly stdout: Out;
+  readonly stderr: Out;
+  /** @default the Automation API (automation.ts) */
+  readonly openStack?: (name: string) => Promise<StackApi>;
+  /** @default execFile */
+  readonly exec?: Exec;
+  /** Report paths are resolved against this. @default the current directory */
+  readonly cwd?: string;
+  /** Ctrl-C: stop the drill, tear the target down, exit 130. */
+  readonly signal?: AbortSignal;
+}
+
+const flagSpec = {
+  target: { type: "string" },
+  rate: { type: "string" },
+  json: { type: "string" },
+  markdown: { type: "string" },
+  version: { type: "string" },
+  tolerance: { type: "string" },
+  "max-mttr": { type: "string" },
+  stack: { type: "string" },
+  instances: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Target = { readonly kind: "local" } | { readonly kind: "stack"; readonly name: string };
+
+function parseTarget(text: string): Target {
+  if (text === "local") return { kind: "local" };
+  const match = /^stack:([A-Za-z0-9_.-]+)$/.exec(text);
+  if (match?.[1] !== undefined) return { kind: "stack", name: match[1] };
+  throw new UsageError(
+    `--target: expected local or stack:<name> such as stack:test; got ${JSON.stringify(text)}`,
+  );
+}
+
+/** desiredInstances from `Pulumi.<stack>.yaml`, read without the rest of the validation. */
+export function desiredInstancesOf(stack: string): number {
+  const config = loadStackConfig(stack);
+  const value = Number(config.config[`${config.project}:desiredInstances`]);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`Pulumi.${stack}.yaml: desiredInstances is not a whole number`);
+  }
+  return value;
+}
+
+/** The whole CLI, minus process wiring; returns the exit code. */
+export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise<number> {
+  let kind: DrillKind;
+  let flags: ReturnType<typeof parseFlags<typeof flagSpec>>;
+  let target: Target;
+  let rate: number;
+  let tolerance: number;
+  let maxMttrMs: number | undefined;
+  let instances: number | undefined;
+  try {
+    const [first, ...rest] = argv;
+    if (first === "-h" || first === "--help") {
+      writeLine(io.stdout, usage);
+      return 0;
+    }
+    flags = parseFlags(rest, flagSpec);
+    if (flags.help === true) {
+      writeLine(io.stdout, usage);
+      return 0;
+    }
+    if (first === undefined || !(drillKinds as readonly string[]).includes(first)) {
+      throw new UsageError(
+        `expected a drill, one of ${drillKinds.join(", ")}; got ${JSON.stringify(first ?? "")}`,
+      );
+    }
+    kind = first as DrillKind;
+    target = parseTarget(flags.target ?? "local");
+    const parsedRate = parseRate(flags.rate ?? "100/s", "rate");
+    if (parsedRate === "max") {
+      throw new UsageError("--rate: a drill needs a fixed rate such as 100/s, not max");
+    }
+    rate = parsedRate;
+    tolerance = flags.tolerance === undefined ? 0 : Number(flags.tolerance);
+    if (!Number.isInteger(tolerance) || tolerance < 0) {
+      throw new UsageError(
+        `--tolerance: expected a whole number of failed requests; got ${JSON.stringify(flags.tolerance)}`,
+      );
+    }
+    maxMttrMs =
+      flags["max-mttr"] === undefined ? undefined : parseDuration(flags["max-mttr"], "max-mttr");
+    instances =
+      flags.instances === undefined
+        ? undefined
+        : parsePositiveInt(flags.instances, "instances", 20);
+    if (target.kind === "stack") {
+      if (flags.instances !== undefined || flags.stack !== undefined) {
+        throw new UsageError("--stack and --instances are for the local target only");
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    writeLine(io.stderr, `drill: ${error.message} (see --help)`);
+    return error.exitCode;
+  }
+
+  const log = (line: string) => writeLine(io.stderr, line);
+  let drillTarget: DrillTarget;
+  try {
+    if (target.kind === "local") {
+      log(`drill: starting the local rehearsal (stack ${flags.stack ?? "test"})`);
+      drillTarget = await openLocalTarget({ stack: flags.stack ?? "test", instances });
+    } else {
+      const api = await (io.openStack ?? openStack)(target.name);
+      drillTarget = stackTarget({
+        stack: target.name,
+        api,
+        exec: io.exec ?? execCli,
+        expectedSize: desiredInstancesOf(target.name),
+        log,
+      });
+    }
+  } catch (error) {
+    writeLine(io.stderr, `drill: cannot open the target: ${String(error)}`);
+    return 3;
+  }
+
+  try {
+    log(`drill: ${kind} on ${drillTarget.description}`);
+    const interrupted = new Promise<"interrupted">((resolve) => {
+      if (io.signal?.aborted === true) resolve("interrupted");
+      io.signal?.addEventListener("abort", () => resolve("interrupted"), { once: true });
+    });
+    const report = await Promise.race([
+      runDrill(drillTarget, {
+        kind,
+        rate,
+        tolerance,
+        maxMttrMs,
+        version: flags.version,
+        onProgress: log,
+      }),
+      interrupted,
+    ]);
+    if (report === "interrupted") {
+      log("drill: interrupted; tearing the target down, no report written");
+      return 130;
+    }
+    const cwd = io.cwd ?? process.cwd();
+    const jsonPath = resolve(cwd, flags.json ?? `reports/drill-${kind}.json`);
+    const markdownPath = resolve(cwd, flags.markdown ?? `reports/drill-${kind}.md`);
+    for (const [path, text] of [
+      [jsonPath, renderJson(report)],
+      [markdownPath, renderMarkdown(report)],
+    ] as const) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, text);
+    }
+    for (const c of report.checks) {
+      writeLine(
+        io.stdout,
+        `${c.pass ? "pass" : "FAIL"}  ${c.name}: ${c.actual} (expected ${c.expected})`,
+      );
+    }
+    writeLine(io.stdout, verdictLine(report));
+    writeLine(io.stdout, `reports    ${markdownPath}, ${jsonPath}`);
+    return report.pass ? 0 : 1;
+  } catch (error) {
+    writeLine(io.stderr, `drill: ${kind} could not run: ${String(error)}`);
+    return 3;
+  } finally {
+    await drillTarget.close();
+  }
+}

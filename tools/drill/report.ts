@@ -1,0 +1,128 @@
+/**
+ * A drill report as Markdown (for people, and for the README) and JSON (everything, for tools).
+ * The Markdown is written to pass the project's markdownlint rules: no bare URLs, one top-level
+ * heading, fenced blocks with a language.
+ */
+import { formatDuration } from "../lib/parse";
+import { summaryLines } from "../probe/format";
+import { DrillReport } from "./drills";
+
+const titles: Record<DrillReport["drill"], string> = {
+  "self-heal": "Self-heal: one instance killed",
+  rollout: "Rollout: a new version under load",
+  "bad-release": "Bad release: a version whose health check never passes",
+};
+
+/** Table cells cannot hold pipes or newlines, and markdownlint refuses bare URLs. */
+const cell = (text: string) =>
+  text
+    .replace(/\|/g, "\\|")
+    .replace(/\n/g, " ")
+    .replace(/(https?:\/\/[^\s`]+)/g, "`$1`");
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
+  ];
+}
+
+function mix(versions: Readonly<Record<string, number>>): string {
+  const total = Object.values(versions).reduce((a, b) => a + b, 0);
+  return Object.entries(versions)
+    .sort((a, b) => b[1] - a[1])
+    .map(([version, count]) => `${version} ${Math.round((count / total) * 100)} %`)
+    .join(", ");
+}
+
+/** Seconds with two decimals: the figures are measured to the millisecond and compared closely. */
+const ms = (value: number | undefined | null) =>
+  value === undefined || value === null ? "–" : `${(value / 1000).toFixed(2)} s`;
+
+export function renderMarkdown(report: DrillReport): string {
+  const f = report.figures;
+  const figureRows: string[][] = [
+    ["requests", `${f.requests} at ${report.rate}/s`],
+    ["failed requests", String(f.failedRequests)],
+    ["longest outage", f.longestOutageMs === 0 ? "none" : ms(f.longestOutageMs)],
+  ];
+  if (f.mttrMs !== undefined) figureRows.push(["time to recover (MTTR)", ms(f.mttrMs)]);
+  if (f.detectedAfterMs !== undefined) {
+    figureRows.push(["loss noticed after", ms(f.detectedAfterMs)]);
+  }
+  if (f.rolloutMs !== undefined) figureRows.push(["rollout time", ms(f.rolloutMs)]);
+  if (f.haltedAfterMs !== undefined) {
+    figureRows.push(["health gate halted the rollout after", ms(f.haltedAfterMs)]);
+  }
+  if (report.versions.to !== undefined && report.drill === "rollout") {
+    figureRows.push([
+      `${report.versions.to} first seen`,
+      `${ms(f.newFirstSeenMs)} into the rollout`,
+    ]);
+    figureRows.push([
+      `${report.versions.from} last seen`,
+      `${ms(f.oldLastSeenMs)} into the rollout`,
+    ]);
+  }
+
+  const spans = report.probe.versionSpans.map((span) => [
+    `${span.fromSecond}–${span.toSecond} s`,
+    mix(span.versions),
+  ]);
+
+  const lines = [
+    `# ${titles[report.drill]}: ${report.pass ? "PASS" : "FAIL"}`,
+    "",
+    `- Target: ${report.target}`,
+    `- Started: ${report.startedAt}, lasted ${formatDuration(report.durationMs)}`,
+    `- Probe: \`${report.probe.url}\` at ${report.rate} requests/s, failed requests allowed: ${report.tolerance}`,
+    `- Versions: ${report.versions.from}${report.versions.to === undefined ? "" : ` → ${report.versions.to}`}`,
+    "",
+    "## Checks",
+    "",
+    ...table(
+      ["Check", "Expected", "Actual", "Result"],
+      report.checks.map((c) => [c.name, c.expected, c.actual, c.pass ? "pass" : "**FAIL**"]),
+    ),
+    "",
+    "## Figures",
+    "",
+    ...table(["Figure", "Value"], figureRows),
+    "",
+    "## Versions served, from the probe",
+    "",
+    ...(spans.length === 0
+      ? ["No successful response."]
+      : table(["Seconds into the probe", "Versions answering"], spans)),
+    "",
+    "## Timeline",
+    "",
+    ...table(
+      ["At", "By", "What happened"],
+      report.marks.map((m) => [`+${ms(Math.max(0, m.atMs))}`, m.by, m.what]),
+    ),
+    "",
+    "## Probe summary",
+    "",
+    "```text",
+    ...summaryLines(report.probe, `${report.probe.failed} failed request(s)`),
+    "```",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+export function renderJson(report: DrillReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** One line for a terminal or a CI log. */
+export function verdictLine(report: DrillReport): string {
+  const f = report.figures;
+  const parts = [`${f.failedRequests} of ${f.requests} requests failed`];
+  if (f.mttrMs !== undefined) parts.push(`MTTR ${ms(f.mttrMs)}`);
+  if (f.rolloutMs !== undefined) parts.push(`rollout ${ms(f.rolloutMs)}`);
+  const failed = report.checks.filter((c) => !c.pass).map((c) => c.name);
+  return `${report.drill}: ${report.pass ? "PASS" : "FAIL"}: ${parts.join(", ")}${failed.length === 0 ? "" : `; failed: ${failed.join(", ")}`}`;
+}

@@ -1,0 +1,184 @@
+/**
+ * The load balancer process: Debian's nginx, run in the foreground with its own prefix and
+ * configuration, changed only by reloads. A reload is complete when every worker of the previous
+ * configuration has exited, so by then no request can reach an instance taken out of it; only
+ * after that may an instance be stopped.
+ */
+import { ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { LbServer, renderLbConfig } from "./lbConfig";
+import { childPids, freePort, portOpen, signalGroup } from "./procs";
+
+export interface LoadBalancerOptions {
+  /** Holds the configuration, pid file, access log and temp directories. */
+  readonly dir: string;
+  readonly nginxBin: string;
+  /** @default a free port */
+  readonly port?: number;
+  /** @default 1 */
+  readonly workerProcesses?: number;
+  /** @default 10000 */
+  readonly startTimeoutMs?: number;
+}
+
+/** Debian's nginx-light, or $NGINX_BIN. */
+export const defaultNginxBin = process.env.NGINX_BIN ?? "/usr/sbin/nginx";
+
+const live = new Set<number>();
+process.once("exit", () => {
+  for (const pgid of live) signalGroup(pgid, "SIGKILL");
+});
+
+/** Keeps the last 64 KiB of what a process wrote: enough to explain a failure. */
+function tail(child: ChildProcess): () => string {
+  let text = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    text = (text + chunk.toString("utf8")).slice(-65536);
+  });
+  return () => text;
+}
+
+export class LoadBalancer {
+  private generationCount = 1;
+  private current: readonly LbServer[] = [];
+  private readonly exitedPromise: Promise<number | null>;
+  private hasExited = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly pid: number,
+    readonly port: number,
+    private readonly confPath: string,
+    private readonly options: LoadBalancerOptions,
+    readonly stderr: () => string,
+  ) {
+    this.exitedPromise = new Promise((resolve) =>
+      child.once("exit", (code) => {
+        this.hasExited = true;
+        live.delete(pid);
+        resolve(code);
+      }),
+    );
+  }
+
+  static async start(options: LoadBalancerOptions): Promise<LoadBalancer> {
+    mkdirSync(options.dir, { recursive: true });
+    // A port picked free can be taken before nginx binds it; try another a few times.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await LoadBalancer.startOnce(options, options.port ?? (await freePort()));
+      } catch (error) {
+        if (options.port !== undefined || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(options: LoadBalancerOptions, port: number) {
+    const confPath = join(options.dir, "nginx.conf");
+    writeFileSync(
+      confPath,
+      renderLbConfig({
+        listenPort: port,
+        runtimeDir: options.dir,
+        servers: [],
+        generation: 1,
+        workerProcesses: options.workerProcesses,
+      }),
+    );
+    const child = spawn(options.nginxBin, ["-p", options.dir, "-c", confPath, "-e", "stderr"], {
+      // Its own process group: Ctrl-C in the terminal must not reach it before the rehearsal has
+      // stopped the instances behind it, and teardown can kill the workers with the master.
+      detached: true,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    if (child.pid === undefined) throw new Error(`could not start ${options.nginxBin}`);
+    live.add(child.pid);
+    const lb = new LoadBalancer(child, child.pid, port, confPath, options, tail(child));
+    const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+    const workers = options.workerProcesses ?? 1;
+    while (Date.now() < deadline && !lb.hasExited) {
+      if ((await portOpen(port)) && childPids(lb.pid).length >= workers) return lb;
+      await sleep(20);
+    }
+    signalGroup(lb.pid, "SIGKILL");
+    throw new Error(`load balancer did not start on port ${port}:\n${lb.stderr()}`);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get generation(): number {
+    return this.generationCount;
+  }
+
+  get servers(): readonly LbServer[] {
+    return this.current;
+  }
+
+  get exited(): Promise<number | null> {
+    return this.exitedPromise;
+  }
+
+  /**
+   * Serves exactly `servers` from now on. Resolves once the old workers are gone: from then on
+   * no request reaches a server that is not in the list. Rejects, leaving the running
+   * configuration as it was, if nginx refuses the new one.
+   */
+  async apply(servers: readonly LbServer[], timeoutMs = 10_000): Promise<void> {
+    if (this.hasExited) throw new Error(`load balancer exited:\n${this.stderr()}`);
+    const generation = this.generationCount + 1;
+    const text = renderLbConfig({
+      listenPort: this.port,
+      runtimeDir: this.options.dir,
+      servers,
+      generation,
+      workerProcesses: this.options.workerProcesses,
+    });
+    const candidate = `${this.confPath}.next`;
+    writeFileSync(candidate, text);
+    await this.test(candidate);
+    writeFileSync(this.confPath, text);
+
+    const before = new Set(childPids(this.pid));
+    process.kill(this.pid, "SIGHUP");
+    const workers = this.options.workerProcesses ?? 1;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const now = childPids(this.pid);
+      if (now.length >= workers && now.every((pid) => !before.has(pid))) break;
+      if (Date.now() > deadline || this.hasExited) {
+        throw new Error(
+          `load balancer reload to generation ${generation} did not finish in ${timeoutMs} ms:\n${this.stderr()}`,
+        );
+      }
+      await sleep(10);
+    }
+    this.generationCount = generation;
+    this.current = [...servers];
+  }
+
+  private test(path: string): Promise<void> {
+    return new Promise((resolve, reject) =>
+      execFile(
+        this.options.nginxBin,
+        ["-t", "-q", "-p", this.options.dir, "-c", path, "-e", "stderr"],
+        (error, _stdout, stderr) =>
+          error === null ? resolve() : reject(new Error(`nginx -t refused ${path}:\n${stderr}`)),
+      ),
+    );
+  }
+
+  /** Graceful quit (in-flight requests finish), then whatever is left of the group is killed. */
+  async stop(timeoutMs = 6_000): Promise<void> {
+    if (!this.hasExited) {
+      this.child.kill("SIGQUIT");
+      await Promise.race([this.exitedPromise, sleep(timeoutMs, undefined, { ref: false })]);
+    }
+    signalGroup(this.pid, "SIGKILL");
+    await this.exitedPromise;
+    live.delete(this.pid);
+  }
+}

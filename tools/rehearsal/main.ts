@@ -1,0 +1,194 @@
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { parseFlags } from "../lib/args";
+import { UsageError } from "../lib/errors";
+import { Out, writeLine } from "../lib/output";
+import { parsePositiveInt } from "../lib/parse";
+import { groupAlive, portOpen } from "./procs";
+import { Rehearsal, RehearsalEvent, RehearsalStatus, startRehearsal } from "./rehearsal";
+
+export const usage = `Usage: npm run rehearse -- [options]
+
+Runs the service on 127.0.0.1 the way a cloud runs it: a load balancer (nginx) in front of a
+managed group of instances (the image's nginx + app), health-checked, healed and rolled by the
+stack's own settings, with the clouds' timings divided by 20. Prints the URL and every change;
+runs until Ctrl-C, then stops everything.
+
+Options:
+  --stack <name>        the stack whose settings drive it (default: test)
+  --instances <n>       instances (default: the stack's desiredInstances)
+  --version <version>   version to start with (default: the stack's appVersion)
+  --port <port>         the load balancer's port (default: a free one)
+  -h, --help            show this help
+
+Commands, typed while it runs:
+  rollout <version>     roll to <version> with the stack's rolling policy
+  bad <version>         roll to <version> as a release whose health check never passes
+  kill <id> [signal]    kill an instance (default SIGKILL: its whole process group)
+  status                print the status
+  quit                  stop everything and leave (as Ctrl-C)`;
+
+export interface RehearseIo {
+  readonly stdout: Out;
+  readonly stderr: Out;
+  /** Commands, one a line; optional. */
+  readonly stdin?: Readable;
+  /** Aborted on Ctrl-C: the rehearsal stops and the function resolves. */
+  readonly signal: AbortSignal;
+}
+
+const flagSpec = {
+  stack: { type: "string" },
+  instances: { type: "string" },
+  version: { type: "string" },
+  port: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function eventLine(event: RehearsalEvent): string {
+  const who = [event.id, event.version].filter((x) => x !== undefined).join(" ");
+  return `[+${seconds(event.atMs).padStart(7)}] ${event.kind.padEnd(19)} ${who}${event.detail === undefined ? "" : `${who === "" ? "" : ": "}${event.detail}`}`;
+}
+
+/** The status block: one line for the group, one per instance. */
+export function statusLines(status: RehearsalStatus): string[] {
+  const rollout =
+    status.rollout === undefined
+      ? ""
+      : `, rolling ${status.rollout.from} → ${status.rollout.to}${status.rollout.halted ? " (halted, rolling back)" : ""}`;
+  return [
+    `${status.url}  target ${status.version}  ${status.inService}/${status.desired} in service${rollout}  (lb generation ${status.lb.generation})`,
+    ...status.instances.map(
+      (i) =>
+        `  ${i.id.padEnd(6)} ${i.version.padEnd(12)} ${i.zone.padEnd(7)} ${i.state.padEnd(9)} ` +
+        `${i.inLb ? "in lb " : "      "} port ${i.port ?? "-"}  pid ${i.pid ?? "-"}` +
+        (i.faulty ? "  (bad release)" : ""),
+    ),
+  ];
+}
+
+/** The whole CLI, minus process wiring; resolves with the exit code once everything stopped. */
+export async function runRehearseCli(argv: readonly string[], io: RehearseIo): Promise<number> {
+  let options;
+  try {
+    const flags = parseFlags(argv, flagSpec);
+    if (flags.help === true) {
+      writeLine(io.stdout, usage);
+      return 0;
+    }
+    options = {
+      stack: flags.stack ?? "test",
+      instances:
+        flags.instances === undefined
+          ? undefined
+          : parsePositiveInt(flags.instances, "instances", 20),
+      version: flags.version,
+      lbPort: flags.port === undefined ? undefined : parsePositiveInt(flags.port, "port", 65535),
+    };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    writeLine(io.stderr, `rehearse: ${error.message} (see --help)`);
+    return error.exitCode;
+  }
+
+  let rehearsal: Rehearsal | undefined;
+  let pending: NodeJS.Timeout | undefined;
+  const printStatus = () => {
+    if (rehearsal === undefined) return;
+    for (const line of statusLines(rehearsal.status())) writeLine(io.stdout, line);
+  };
+  try {
+    rehearsal = await startRehearsal({
+      ...options,
+      onEvent: (event) => {
+        writeLine(io.stdout, eventLine(event));
+        // One status block after a burst of events, not one per event.
+        clearTimeout(pending);
+        pending = setTimeout(printStatus, 300);
+      },
+    });
+  } catch (error) {
+    writeLine(io.stderr, `rehearse: could not start: ${String(error)}`);
+    return 3;
+  }
+  const running = rehearsal;
+  writeLine(io.stdout, "");
+  writeLine(io.stdout, `serving on ${running.url}  (type "help" for commands, Ctrl-C to stop)`);
+  printStatus();
+
+  const stop = new Promise<void>((resolve) => {
+    if (io.signal.aborted) resolve();
+    io.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  let quit: () => void = () => undefined;
+  const quitting = new Promise<void>((resolve) => (quit = resolve));
+
+  const lines =
+    io.stdin === undefined ? undefined : createInterface({ input: io.stdin, terminal: false });
+  lines?.on("line", (line) => {
+    const [command, ...args] = line.trim().split(/\s+/);
+    const report = (promise: Promise<unknown>) =>
+      promise.then(
+        (result) => writeLine(io.stdout, JSON.stringify(result)),
+        (error: unknown) => writeLine(io.stderr, `rehearse: ${String(error)}`),
+      );
+    try {
+      switch (command) {
+        case "":
+        case undefined:
+          return;
+        case "rollout":
+        case "bad":
+          if (args[0] === undefined) throw new Error(`${command} <version>`);
+          void report(running.rollout(args[0], { faulty: command === "bad" }));
+          return;
+        case "kill":
+          if (args[0] === undefined) throw new Error("kill <id> [signal]");
+          writeLine(
+            io.stdout,
+            JSON.stringify(running.kill(args[0], (args[1] ?? "SIGKILL") as NodeJS.Signals)),
+          );
+          return;
+        case "status":
+          printStatus();
+          return;
+        case "quit":
+        case "exit":
+          quit();
+          return;
+        case "help":
+          writeLine(io.stdout, usage.slice(usage.indexOf("Commands")));
+          return;
+        default:
+          throw new Error(`unknown command ${JSON.stringify(command)}; type help`);
+      }
+    } catch (error) {
+      writeLine(io.stderr, `rehearse: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+
+  await Promise.race([stop, quitting]);
+  lines?.close();
+  clearTimeout(pending);
+  writeLine(io.stdout, "stopping: load balancer first, then every instance");
+  const footprint = running.footprint();
+  await running.stop();
+  clearTimeout(pending);
+  const left = footprint.processGroups.filter(groupAlive);
+  const open: number[] = [];
+  for (const port of footprint.ports) if (await portOpen(port, 200)) open.push(port);
+  if (left.length > 0 || open.length > 0) {
+    writeLine(
+      io.stderr,
+      `rehearse: left behind: process groups ${left.join(", ") || "none"}, ports ${open.join(", ") || "none"}`,
+    );
+    return 1;
+  }
+  writeLine(
+    io.stdout,
+    `stopped: ${footprint.processGroups.length} process groups gone, ${footprint.ports.length} ports closed`,
+  );
+  return 0;
+}
