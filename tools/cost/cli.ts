@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { Cloud, clouds } from "../../components/cloud";
+import { clouds } from "../../components/cloud";
 import { ConfigError } from "../../stacks/settings";
-import { PlanError, runPlan } from "../plan/run";
-import { parseOverrides } from "../plan/stackConfig";
+import { PlanError, PlanOptions, runPlan } from "../plan/run";
+import { planFlags, planOptionsFrom } from "../plan/flags";
 import { estimateCost } from "./estimate";
 import { costDocument, formatText, markdownDocument, markdownSection } from "./report";
 
@@ -24,14 +24,11 @@ async function main(argv: string[]): Promise<number> {
     values = parseArgs({
       args: argv,
       options: {
-        stack: { type: "string", default: "test" },
-        cloud: { type: "string" },
-        config: { type: "string", short: "c", multiple: true, default: [] },
+        ...planFlags,
         "log-gb": { type: "string" },
         json: { type: "boolean", default: false },
         markdown: { type: "boolean", default: false },
         docs: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
       },
     }).values;
   } catch (error) {
@@ -42,10 +39,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  if (values.cloud !== undefined && !(clouds as readonly string[]).includes(values.cloud)) {
-    process.stderr.write(
-      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(values.cloud)}\n`,
-    );
+  let planOptions: PlanOptions;
+  try {
+    planOptions = planOptionsFrom(values);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
   const logGb = values["log-gb"] === undefined ? undefined : Number(values["log-gb"]);
@@ -68,11 +66,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`wrote ${costDocument}\n`);
       return 0;
     }
-    const plan = await runPlan({
-      stack: values.stack ?? "test",
-      cloud: values.cloud as Cloud | undefined,
-      overrides: parseOverrides(values.config ?? []),
-    });
+    const plan = await runPlan(planOptions);
     const estimate = estimateCost(plan, { logGbPerMonth: logGb });
     process.stdout.write(
       values.json

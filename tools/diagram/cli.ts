@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { Cloud, clouds } from "../../components/cloud";
+import { clouds } from "../../components/cloud";
 import { ConfigError } from "../../stacks/settings";
-import { PlanError, runPlan } from "../plan/run";
-import { parseOverrides } from "../plan/stackConfig";
+import { PlanError, PlanOptions, runPlan } from "../plan/run";
+import { planFlags, planOptionsFrom } from "../plan/flags";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
 import {
@@ -33,12 +33,9 @@ async function main(argv: string[]): Promise<number> {
     values = parseArgs({
       args: argv,
       options: {
-        stack: { type: "string", default: "test" },
-        cloud: { type: "string" },
-        config: { type: "string", short: "c", multiple: true, default: [] },
+        ...planFlags,
         out: { type: "string", multiple: true, default: [] },
         docs: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
       },
     }).values;
   } catch (error) {
@@ -49,10 +46,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  if (values.cloud !== undefined && !(clouds as readonly string[]).includes(values.cloud)) {
-    process.stderr.write(
-      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(values.cloud)}\n`,
-    );
+  let planOptions: PlanOptions;
+  try {
+    planOptions = planOptionsFrom(values);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
   const outputs = values.out ?? [];
@@ -76,11 +74,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    const plan = await runPlan({
-      stack: values.stack ?? "test",
-      cloud: values.cloud as Cloud | undefined,
-      overrides: parseOverrides(values.config ?? []),
-    });
+    const plan = await runPlan(planOptions);
     const diagram = diagramOf(plan);
     if (outputs.length === 0) {
       process.stdout.write(toMermaid(diagram));

@@ -1,10 +1,9 @@
 import { parseArgs } from "node:util";
-import { Cloud, clouds } from "../../components/cloud";
 import { ConfigError } from "../../stacks/settings";
 import { evaluatePolicies, formatViolations } from "../verify/policy";
 import { PlannedResource } from "./recorder";
 import { PlanError, PlanResult, runPlan } from "./run";
-import { parseOverrides } from "./stackConfig";
+import { planFlags, planOptionsFrom } from "./flags";
 
 const usage = `Usage: npm run plan -- --stack <test|prod> [--cloud aws|gcp|azure] [-c key=value ...] [--json] [--policy]
 
@@ -20,12 +19,9 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       options: {
-        stack: { type: "string", default: "test" },
-        cloud: { type: "string" },
-        config: { type: "string", short: "c", multiple: true, default: [] },
+        ...planFlags,
         json: { type: "boolean", default: false },
         policy: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: false,
     });
@@ -38,19 +34,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  if (values.cloud !== undefined && !(clouds as readonly string[]).includes(values.cloud)) {
-    process.stderr.write(
-      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(values.cloud)}\n`,
-    );
-    return 2;
-  }
   let result: PlanResult;
   try {
-    result = await runPlan({
-      stack: values.stack ?? "test",
-      cloud: values.cloud as Cloud | undefined,
-      overrides: parseOverrides(values.config ?? []),
-    });
+    result = await runPlan(planOptionsFrom(values));
   } catch (err) {
     if (err instanceof PlanError) {
       process.stderr.write(`plan: ${err.message}\n`);
