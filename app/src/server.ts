@@ -30,6 +30,31 @@ export type AppMessage = { readonly type: "listening"; readonly port: number };
 /** Longest `/sleep`, so even a test route cannot hold a connection for long. */
 const maxSleepMs = 10_000;
 
+/** The parts of a request target the routes look at. */
+export interface RequestTarget {
+  readonly path: string;
+  readonly query: URLSearchParams;
+}
+
+/**
+ * Splits an origin-form request target (RFC 9112 section 3.2.1: an absolute path, then an
+ * optional query) without `new URL()`, which throws on targets such as `//`, `///` or `//@` that
+ * it reads as a scheme-relative URL with a bad host. Returns null for anything else (the
+ * asterisk and authority forms, an absolute URL, an empty target), which is answered with 400.
+ * Written by hand because the split is two string operations; URLSearchParams never throws.
+ */
+export function parseTarget(target: string | undefined): RequestTarget | null {
+  if (target === undefined || !target.startsWith("/")) return null;
+  const hash = target.indexOf("#");
+  const withoutFragment = hash === -1 ? target : target.slice(0, hash);
+  const question = withoutFragment.indexOf("?");
+  if (question === -1) return { path: withoutFragment, query: new URLSearchParams() };
+  return {
+    path: withoutFragment.slice(0, question),
+    query: new URLSearchParams(withoutFragment.slice(question + 1)),
+  };
+}
+
 export function createApp(options: AppOptions): App {
   let draining = false;
   let closing = false;
@@ -47,14 +72,18 @@ export function createApp(options: AppOptions): App {
     res.end(res.req.method === "HEAD" ? undefined : text);
   };
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
       send(res, 405, { error: "method not allowed" });
       return;
     }
-    const url = new URL(req.url ?? "/", "http://app.invalid");
-    switch (url.pathname) {
+    const target = parseTarget(req.url);
+    if (target === null) {
+      send(res, 400, { error: "bad request target" });
+      return;
+    }
+    switch (target.path) {
       case "/":
         send(res, 200, {
           service: "ha-web-service",
@@ -71,7 +100,7 @@ export function createApp(options: AppOptions): App {
         return;
       case "/sleep":
         if (options.testRoutes === true) {
-          const ms = Math.min(maxSleepMs, Math.max(0, Number(url.searchParams.get("ms")) || 0));
+          const ms = Math.min(maxSleepMs, Math.max(0, Number(target.query.get("ms")) || 0));
           const timer = setTimeout(
             () => send(res, 200, { slept: ms, version: options.version }),
             ms,
@@ -82,6 +111,17 @@ export function createApp(options: AppOptions): App {
         break;
     }
     send(res, 404, { error: "not found" });
+  };
+  // No request may take the process down (the supervisor stops the whole instance when the app
+  // exits): whatever a handler throws becomes a 500 for that request alone.
+  const server = http.createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (error) {
+      log("app", "error", "request failed", { error: String(error) });
+      if (!res.headersSent) send(res, 500, { error: "internal error" });
+      else res.destroy();
+    }
   });
   // Longer than nginx's upstream keepalive_timeout (60 s): nginx closes idle connections
   // first, so it never sends a request on a connection the app is closing.
