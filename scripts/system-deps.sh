@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests run for real, when any is missing: nginx (the image's front
 # end and the rehearsal's load balancer), shellcheck (startup scripts, workflow steps), cloud-init
-# (the Azure cloud-config schema) and Graphviz (the diagrams' SVG layout). Needs root or sudo.
+# (the Azure cloud-config schema), Graphviz (the diagrams' SVG layout), curl (the drills' independent
+# downtime witness), and buildah, podman and mmdebstrap (the image tier). Needs root or sudo.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,12 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-li
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+# The image tier builds app/Dockerfile with buildah on a stand-in base assembled by mmdebstrap,
+# and mounts the built image with podman (tests/image, tools/image).
+command -v buildah >/dev/null 2>&1 || missing+=(buildah)
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 sudo=""

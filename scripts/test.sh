@@ -1,14 +1,63 @@
 #!/usr/bin/env bash
-# The project's one test command (`npm test`): lint, type-check, then every test tier. The tests
-# start real nginx and run shellcheck and cloud-init, so missing system tools are installed first.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# The project's one test command (`npm test`): lint, type-check, then every test tier.
+#   bash scripts/test.sh          every tier: fast (mocked + loopback), image, engine
+#   bash scripts/test.sh --fast   the inner loop: lint, types, mocked and loopback tests only
+# The tests start real nginx, run shellcheck and cloud-init, build the image with buildah and run
+# the real Pulumi engine, so missing system tools are installed first (scripts/system-deps.sh).
+# Each mocha tier appends "passed failed" to a summary file; the last line printed is the total,
+# "N passed, N failed", which CI reads. A failing tier does not stop the others.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
 export PATH="$PATH:/usr/sbin"
 
-bash scripts/system-deps.sh
-echo "== lint"
-npm run --silent lint
-echo "== type-check"
-npm run --silent typecheck
-echo "== tests"
-npx mocha --reporter ./tests/reporter.js
+fast=false
+[ "${1:-}" = "--fast" ] && fast=true
+
+summary="$(mktemp)"
+trap 'rm -f "$summary"' EXIT
+export TEST_SUMMARY_FILE="$summary"
+status=0
+failed_steps=()
+
+step() { # step <name> <command...>: runs one step, remembers a failure, goes on
+  local name="$1"
+  shift
+  echo "== $name"
+  local started=$SECONDS
+  if ! "$@"; then
+    status=1
+    failed_steps+=("$name")
+  fi
+  echo "== $name: $((SECONDS - started)) s"
+}
+
+# shellcheck disable=SC2317 # called through step
+mocha_tier() { # mocha_tier <spec...>
+  npx mocha --reporter ./tests/reporter.js "$@"
+}
+
+if ! bash scripts/system-deps.sh; then
+  echo "system tools missing: see the message above" >&2
+  exit 1
+fi
+step lint npm run --silent lint
+step type-check npm run --silent typecheck
+step "tests: mocked and loopback" mocha_tier --ignore 'tests/image/**' --ignore 'tests/engine/**' 'tests/**/*.test.ts'
+if [ "$fast" = false ]; then
+  if compgen -G 'tests/image/*.test.ts' >/dev/null; then
+    step "tests: the real image" mocha_tier 'tests/image/**/*.test.ts'
+  fi
+  if compgen -G 'tests/engine/*.test.ts' >/dev/null; then
+    step "engine setup" npm run --silent engine:setup
+    step "tests: the real Pulumi engine" mocha_tier 'tests/engine/**/*.test.ts'
+  fi
+fi
+
+read -r passed failed < <(awk '{ p += $1; f += $2 } END { print p + 0, f + 0 }' "$summary")
+if [ "${#failed_steps[@]}" -gt 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+  # A step that failed without a test count (lint, types, setup) still fails the run.
+  [ "$failed" -eq 0 ] && failed=1
+fi
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,6 +1,9 @@
 // mocha's spec output, followed by the plain summary line CI reads: "N passed, N failed".
-// The counts are mocha's own statistics for the run.
+// The counts are mocha's own statistics for the run. When TEST_SUMMARY_FILE is set (by
+// scripts/test.sh, which runs several tiers), the counts are also appended there as
+// "passed failed" so the script can print the total as the run's last line.
 "use strict";
+const { appendFileSync } = require("node:fs");
 const Spec = require("mocha/lib/reporters/spec");
 
 class SpecWithSummary extends Spec {
@@ -10,6 +13,9 @@ class SpecWithSummary extends Spec {
       const { passes, failures, pending } = this.stats;
       const skipped = pending > 0 ? `, ${pending} skipped` : "";
       process.stdout.write(`${passes} passed, ${failures} failed${skipped}\n`);
+      if (process.env.TEST_SUMMARY_FILE) {
+        appendFileSync(process.env.TEST_SUMMARY_FILE, `${passes} ${failures}\n`);
+      }
     });
   }
 }
