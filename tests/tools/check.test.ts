@@ -353,6 +353,66 @@ describe("version checker", function () {
       assert.equal(code, 1);
     });
 
+    it("appends /version.txt to a URL with no path, and says so", async () => {
+      const paths: string[] = [];
+      const server = await start((req, res) => {
+        paths.push(req.url ?? "");
+        res.end(req.url === "/version.txt" ? "1.0.6\n" : "<!DOCTYPE HTML>\n");
+      });
+      for (const base of [`http://127.0.0.1:${server.port}`, `http://127.0.0.1:${server.port}/`]) {
+        const stdout = capture();
+        const stderr = capture();
+        const code = await runCheckCli(["--url", base, "--expect", "1.0.6", "--attempts", "1"], {
+          stdout: stdout.out,
+          stderr: stderr.out,
+          env: {},
+          cwd: repoRoot,
+        });
+        assert.equal(code, 0, stdout.text());
+        assert.equal(
+          stderr.text(),
+          `check: --url has no path; checking http://127.0.0.1:${server.port}/version.txt\n`,
+        );
+      }
+      assert.deepEqual(paths, ["/version.txt", "/version.txt"]);
+    });
+
+    it("runs --on-failure after each failed check only, with the check's result in its environment", async () => {
+      let calls = 0;
+      const server = await start((_req, res) => {
+        calls += 1;
+        res.end(calls === 2 ? "1.0.5\n" : "1.0.6\n");
+      });
+      const stdout = capture();
+      const code = await runCheckCli(
+        [
+          "--url",
+          server.url(),
+          "--expect",
+          "1.0.6",
+          "--every",
+          "50ms",
+          "--times",
+          "3",
+          "--attempts",
+          "1",
+          "--on-failure",
+          'echo "hook $CHECK_OUTCOME $CHECK_EXPECTED $CHECK_URL"; exit 3',
+        ],
+        { stdout: stdout.out, stderr: stdout.out, env: { PATH: process.env.PATH }, cwd: repoRoot },
+      );
+      const hookLines = stdout
+        .text()
+        .split("\n")
+        .filter((line) => line.startsWith("hook ") || line.startsWith("check: --on-failure"));
+      assert.deepEqual(hookLines, [
+        `hook wrongVersion 1.0.6 ${server.url()}`,
+        "check: --on-failure exited 3",
+      ]);
+      // The hook's own exit code does not change the check's.
+      assert.equal(code, 1);
+    });
+
     it("prints every exit code in --help", async () => {
       const stdout = capture();
       assert.equal(

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseFlags } from "../lib/args";
 import { UsageError } from "../lib/errors";
@@ -15,8 +16,10 @@ export const usage = `Usage: npm run check -- --url <url> [options]
 Checks that a deployment serves the expected version at /version.txt.
 
 Options:
-  --url <url>          URL of version.txt (with --stack and no --url: the stack's versionUrl
-                       output, read with the pulumi CLI)
+  --url <url>          URL of version.txt; a URL with no path (https://www.example.com or
+                       https://www.example.com/) gets /version.txt appended, and the check says
+                       so (with --stack and no --url: the stack's versionUrl output, read with
+                       the pulumi CLI)
   --expect <version>   version to expect (default: ha-web-service:appVersion from
                        Pulumi.<stack>.yaml in the current directory)
   --stack <name>       stack for both defaults above (default: ${defaultStack})
@@ -25,6 +28,11 @@ Options:
   --attempts <n>       tries per check, with exponential backoff between them (default: 3)
   --timeout <duration> limit per try, connect to last byte (default: 5s)
   --backoff <duration> first wait between tries, doubled each time up to 10s (default: 500ms)
+  --on-failure <cmd>   run <cmd> with /bin/sh after each failed check, with CHECK_URL,
+                       CHECK_EXPECTED, CHECK_OUTCOME and CHECK_MESSAGE in its environment;
+                       it may run for at most 60s and its exit code does not change the
+                       check's. A hook for people who want one: on every cloud here the load
+                       balancer's health check already replaces an instance that stops serving
   --json               one JSON object per check instead of a line of text
   -h, --help           show this help
 
@@ -51,6 +59,7 @@ const flagSpec = {
   attempts: { type: "string" },
   timeout: { type: "string" },
   backoff: { type: "string" },
+  "on-failure": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -69,6 +78,40 @@ function fail(io: CheckIo, json: boolean, outcome: CheckOutcome, message: string
   if (json) writeLine(io.stdout, JSON.stringify({ ok: false, outcome, exitCode: code, message }));
   else writeLine(io.stderr, `check: ${message}`);
   return code;
+}
+
+/** Longest an --on-failure command may run before it is killed. */
+export const hookTimeoutMs = 60_000;
+
+/** Runs the --on-failure command for one failed check; reports how it ended, never throws. */
+function runHook(io: CheckIo, command: string, result: CheckResult): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn("/bin/sh", ["-c", command], {
+      cwd: io.cwd,
+      env: {
+        ...io.env,
+        CHECK_URL: result.url,
+        CHECK_EXPECTED: result.expected,
+        CHECK_OUTCOME: result.outcome,
+        CHECK_MESSAGE: result.message,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: hookTimeoutMs,
+    });
+    // The hook's output goes where the check's own lines go, so a log shows both in order.
+    child.stdout.on("data", (chunk: Buffer) => io.stdout.write(chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => io.stderr.write(chunk.toString("utf8")));
+    child.on("error", (error) => {
+      writeLine(io.stderr, `check: --on-failure could not start: ${error.message}`);
+      resolve();
+    });
+    child.on("close", (code, signal) => {
+      if (code !== 0) {
+        writeLine(io.stderr, `check: --on-failure exited ${code ?? signal}`);
+      }
+      resolve();
+    });
+  });
 }
 
 /** The whole CLI, minus process wiring; returns the exit code. */
@@ -113,7 +156,13 @@ export async function runCheckCli(argv: readonly string[], io: CheckIo): Promise
         `--url: expected an http:// or https:// URL; got ${JSON.stringify(url)}`,
       );
     }
+    if (parsed.pathname === "/" && parsed.search === "") {
+      parsed.pathname = "/version.txt";
+      writeLine(io.stderr, `check: --url has no path; checking ${parsed.href}`);
+    }
+    const target = parsed.href;
     const expected = flags.expect ?? (await readExpectedVersion(stack, io.cwd));
+    const onFailure = flags["on-failure"];
 
     let exitCode = 0;
     for (let i = 0; i < times; i += 1) {
@@ -122,7 +171,7 @@ export async function runCheckCli(argv: readonly string[], io: CheckIo): Promise
         if (stopped) break;
       }
       const result = await checkVersion({
-        url,
+        url: target,
         expected,
         attempts,
         timeoutMs,
@@ -132,7 +181,10 @@ export async function runCheckCli(argv: readonly string[], io: CheckIo): Promise
       });
       if (io.signal?.aborted === true && result.outcome !== "ok") break;
       report(io, json, result);
-      if (result.exitCode !== 0) exitCode = result.exitCode;
+      if (result.exitCode !== 0) {
+        exitCode = result.exitCode;
+        if (onFailure !== undefined) await runHook(io, onFailure, result);
+      }
     }
     return exitCode;
   } catch (error) {
