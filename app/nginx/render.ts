@@ -29,6 +29,12 @@ export interface NginxConfigParams {
   readonly errorLog?: string;
   /** @default 2 */
   readonly workerProcesses?: number;
+  /**
+   * Seconds nginx keeps an idle client connection: longer than the load balancer's idle timeout,
+   * so the balancer closes it first.
+   * @default 75, nginx's own default, above the AWS ALB's 60 s
+   */
+  readonly keepaliveTimeoutSeconds?: number;
 }
 
 /** The template ships next to this module, in the source tree and in the image's dist/. */
@@ -82,6 +88,15 @@ export function validateNginxConfigParams(params: NginxConfigParams): string[] {
       `workerProcesses: expected an integer from 1 to 64; got ${JSON.stringify(workers)}`,
     );
   }
+  const keepalive = params.keepaliveTimeoutSeconds;
+  if (
+    keepalive !== undefined &&
+    (!Number.isInteger(keepalive) || keepalive < 1 || keepalive > 3600)
+  ) {
+    problems.push(
+      `keepaliveTimeoutSeconds: expected an integer from 1 to 3600; got ${JSON.stringify(keepalive)}`,
+    );
+  }
   return problems;
 }
 
@@ -108,6 +123,7 @@ export function renderNginxConfig(
     accessLog: params.accessLog === false ? "off" : `${params.accessLog ?? "/dev/stdout"} json`,
     errorLog: params.errorLog ?? "stderr",
     workerProcesses: String(params.workerProcesses ?? 2),
+    keepaliveTimeoutSeconds: String(params.keepaliveTimeoutSeconds ?? 75),
   };
   const unknown = new Set<string>();
   const rendered = template.replace(/\{\{(\w+)\}\}/g, (_match, key: string) => {

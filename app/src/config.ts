@@ -18,6 +18,8 @@ export interface SupervisorConfig {
   readonly zone: string | null;
   readonly accessLog: boolean;
   readonly workerProcesses: number;
+  /** nginx's idle keep-alive for client connections: longer than the load balancer's idle timeout. */
+  readonly keepaliveTimeoutSeconds: number;
   readonly testRoutes: boolean;
 }
 
@@ -130,6 +132,9 @@ export function supervisorConfigFromEnv(env: Env): SupervisorConfig {
     // Not "auto": nginx counts the host's CPUs, not the container's quota, and would start
     // dozens of workers in a 0.25-vCPU task on a large host.
     workerProcesses: r.number("NGINX_WORKER_PROCESSES", 2, 1, 64, true),
+    // Set per cloud by the deploy (components/keepalive.ts); 75 s, nginx's own default, suits
+    // the ALB's 60 s and a local run.
+    keepaliveTimeoutSeconds: r.number("NGINX_KEEPALIVE_TIMEOUT_SECONDS", 75, 1, 3600, true),
     testRoutes: r.flag("APP_TEST_ROUTES", false),
   });
 }

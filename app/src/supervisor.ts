@@ -71,6 +71,7 @@ export async function prepareRuntime(config: SupervisorConfig, version: string):
     version,
     accessLog: config.accessLog ? accessLogPath(config) : false,
     workerProcesses: config.workerProcesses,
+    keepaliveTimeoutSeconds: config.keepaliveTimeoutSeconds,
   });
   await writeFile(path, text, { mode: 0o644 });
   return path;

@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { keepaliveAbove, keepaliveEnvVar } from "../../components/keepalive";
 import { toEcsDeployment } from "../../components/rolling";
 import { fargateSize } from "../../components/sizing";
 import { AwsContext } from "./context";
 import { AwsIdentity } from "./identity";
-import { AwsLoadBalancer } from "./loadBalancer";
+import { albIdleTimeoutSeconds, AwsLoadBalancer } from "./loadBalancer";
 import { AwsNetwork } from "./network";
 
 /** The container's name in the task; the load balancer and logs refer to it. */
@@ -40,7 +41,10 @@ export function containerDefinitions(settings: {
       essential: true,
       portMappings: [{ containerPort: settings.port, protocol: "tcp", name: "http" }],
       // The version is baked into the image (app/Dockerfile); only the drain is set per stack.
-      environment: [{ name: "DRAIN_SECONDS", value: String(settings.drainingSeconds) }],
+      environment: [
+        { name: "DRAIN_SECONDS", value: String(settings.drainingSeconds) },
+        { name: keepaliveEnvVar, value: String(keepaliveAbove(albIdleTimeoutSeconds)) },
+      ],
       // The image's own non-root user (the base image's `node`), stated so ECS enforces it even
       // if a future image forgets its USER line.
       user: imageUser,

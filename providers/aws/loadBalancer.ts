@@ -32,6 +32,14 @@ export const targetHealthCheck = {
   matcher: "200",
 } as const;
 
+/**
+ * Seconds the ALB keeps an idle client or target connection (ELB's default, set explicitly).
+ * The targets' keep-alive must be longer, or the ALB can send a request on a connection nginx is
+ * closing and answer 502 (components/keepalive.ts).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
+ */
+export const albIdleTimeoutSeconds = 60;
+
 /** Route 53 zone that holds `domain`: its parent for `www.example.com`, itself for an apex. */
 export function hostedZoneName(domain: string): string {
   const labels = domain.split(".");
@@ -51,7 +59,7 @@ export function createLoadBalancer(ctx: AwsContext, network: AwsNetwork): AwsLoa
       dropInvalidHeaderFields: true,
       desyncMitigationMode: "strictest",
       enableDeletionProtection: args.deletionProtection,
-      idleTimeout: 60,
+      idleTimeout: albIdleTimeoutSeconds,
     },
     opts,
   );

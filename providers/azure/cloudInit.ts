@@ -15,6 +15,8 @@ export interface CloudInitOptions {
   readonly identityClientId: string;
   readonly containerPort: number;
   readonly drainSeconds: number;
+  /** nginx's idle keep-alive, longer than the load balancer's idle timeout (components/keepalive.ts). */
+  readonly keepaliveSeconds: number;
   readonly logRetentionDays: number;
   /** False when no SSH key was given: sshd is then stopped for good. */
   readonly sshLogin: boolean;
@@ -85,6 +87,7 @@ function environmentFile(options: CloudInitOptions): string {
     CONTAINER_PORT: options.containerPort,
     DRAIN_SECONDS: options.drainSeconds,
     STOP_TIMEOUT_SECONDS: stopTimeoutSeconds(options.drainSeconds),
+    NGINX_KEEPALIVE_TIMEOUT_SECONDS: options.keepaliveSeconds,
   };
   const header = [
     "# Values for web-start and web-drain, which source this file.",

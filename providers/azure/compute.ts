@@ -1,11 +1,13 @@
 import * as compute from "@pulumi/azure-native/compute";
 import * as pulumi from "@pulumi/pulumi";
+import { keepaliveAbove } from "../../components/keepalive";
 import { childName } from "../../components/naming";
 import { toVmssRollingPolicy } from "../../components/rolling";
 import { azureVmSize } from "../../components/sizing";
 import { renderCloudInit } from "./cloudInit";
 import { AzureContext, childOptions, placement } from "./context";
 import { InstanceIdentity } from "./identity";
+import { idleTimeoutMinutes } from "./loadBalancer";
 import { computerNamePrefix } from "./naming";
 import { imageRepository } from "./registry";
 import { unusableSshPublicKey } from "./sshKey";
@@ -72,6 +74,7 @@ export function createScaleSet(
           identityClientId: clientId,
           containerPort: args.containerPort,
           drainSeconds: args.drainingTimeoutSeconds,
+          keepaliveSeconds: keepaliveAbove(idleTimeoutMinutes * 60),
           logRetentionDays: args.logRetentionDays,
           sshLogin: args.azureSshPublicKey !== undefined,
         }),

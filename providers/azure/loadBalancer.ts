@@ -27,9 +27,12 @@ export const probeIntervalSeconds = 5;
 export const probeThreshold = 2;
 
 /**
- * Azure's minimum and default. nginx closes idle keep-alive connections after 75 s, so the server,
- * not the load balancer, ends idle connections; with TCP reset enabled, any connection the load
- * balancer does expire is reset visibly instead of being dropped silently.
+ * Azure's minimum and default: load-balancing rules close a flow idle for 4-100 minutes (4 by
+ * default). nginx's keep-alive is set longer (components/keepalive.ts, the rule every cloud
+ * follows), and with TCP reset enabled the load balancer resets both ends when it expires a flow
+ * instead of dropping it silently, so neither side is left holding a dead connection.
+ * https://learn.microsoft.com/azure/load-balancer/load-balancer-tcp-idle-timeout
+ * https://learn.microsoft.com/azure/load-balancer/load-balancer-tcp-reset
  */
 export const idleTimeoutMinutes = 4;
 

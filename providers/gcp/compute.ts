@@ -1,10 +1,12 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { keepaliveAbove } from "../../components/keepalive";
 import { toMigUpdatePolicy } from "../../components/rolling";
 import { gceMachineType } from "../../components/sizing";
 import { dependingOn, GcpContext } from "./context";
 import { GcpFirewall } from "./firewall";
 import { GcpIdentity, instanceScopes } from "./identity";
+import { backendKeepaliveSeconds } from "./loadBalancer";
 import { baseInstanceName, gcpName, templateNamePrefix } from "./names";
 import { GcpNetwork } from "./network";
 import { GcpRegistry } from "./registry";
@@ -126,14 +128,17 @@ export function createCompute(
     opts,
   );
 
-  const metadata = pulumi
-    .output(deps.registry.image)
-    .apply((image) =>
-      instanceMetadata(
-        renderStartupScript({ image, containerPort, drainSeconds: drainingTimeoutSeconds }),
-        renderShutdownScript(drainingTimeoutSeconds),
-      ),
-    );
+  const metadata = pulumi.output(deps.registry.image).apply((image) =>
+    instanceMetadata(
+      renderStartupScript({
+        image,
+        containerPort,
+        drainSeconds: drainingTimeoutSeconds,
+        keepaliveSeconds: keepaliveAbove(backendKeepaliveSeconds),
+      }),
+      renderShutdownScript(drainingTimeoutSeconds),
+    ),
+  );
 
   // Templates are immutable: every change (a new version's image) replaces it. `namePrefix` gives
   // the replacement a fresh name, so Pulumi's default create-before-delete works: the MIG moves to

@@ -21,6 +21,15 @@ export const requestLogSampleRate = 0.5;
 /** Backend utilization the load balancer fills an instance to before it prefers another. */
 export const backendMaxUtilization = 0.8;
 
+/**
+ * Seconds the global external Application Load Balancer keeps an idle connection to a backend
+ * open. Fixed by Google, not configurable; backends must keep theirs open longer (nginx's
+ * keepalive comes from `keepaliveAbove` in components/keepalive.ts).
+ * https://cloud.google.com/load-balancing/docs/https#backend-keepalive-timeout
+ * https://cloud.google.com/load-balancing/docs/https/request-distribution
+ */
+export const backendKeepaliveSeconds = 600;
+
 /** Seconds the load balancer waits for a response; the app answers in milliseconds. */
 export const backendTimeoutSec = 30;
 

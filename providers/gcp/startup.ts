@@ -5,6 +5,8 @@
  * timeout. https://cloud.google.com/compute/docs/containers/migrate-containers
  */
 
+import { keepaliveEnvVar } from "../../components/keepalive";
+
 /** Name of the one container the instance runs. */
 export const containerName = "web";
 
@@ -30,6 +32,8 @@ export interface StartupScriptInput {
   readonly image: string;
   readonly containerPort: number;
   readonly drainSeconds: number;
+  /** nginx's idle keep-alive (the image's NGINX_KEEPALIVE_TIMEOUT_SECONDS). */
+  readonly keepaliveSeconds: number;
 }
 
 /** `docker stop` timeout: the drain plus the grace above. */
@@ -82,6 +86,7 @@ readonly IMAGE=${shellQuote(input.image)}
 readonly PORT=${input.containerPort}
 readonly DRAIN_SECONDS=${input.drainSeconds}
 readonly STOP_TIMEOUT=${stopTimeoutSeconds(input.drainSeconds)}
+readonly KEEPALIVE_SECONDS=${input.keepaliveSeconds}
 readonly CONTAINER=${containerName}
 
 metadata() {
@@ -133,6 +138,7 @@ docker run --detach --name "$CONTAINER" \\
   --env "INSTANCE_ID=$INSTANCE_ID" \\
   --env "ZONE=$ZONE" \\
   --env "DRAIN_SECONDS=$DRAIN_SECONDS" \\
+  --env "${keepaliveEnvVar}=$KEEPALIVE_SECONDS" \\
   "$IMAGE"
 `;
 }

@@ -26,6 +26,7 @@ describe("app environment", () => {
       zone: null,
       accessLog: true,
       workerProcesses: 2,
+      keepaliveTimeoutSeconds: 75,
       testRoutes: false,
     });
   });

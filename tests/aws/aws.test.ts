@@ -203,7 +203,10 @@ for (const stack of ["test", "prod"] as const) {
       const [container] = json<ReturnType<typeof containerDefinitions>>(task.containerDefinitions);
       assert.equal(container.image, `${account}.dkr.ecr.us-east-1.amazonaws.com/web-repo:1.0.0`);
       assert.equal(container.readonlyRootFilesystem, true);
-      assert.deepEqual(container.environment, [{ name: "DRAIN_SECONDS", value: "30" }]);
+      assert.deepEqual(container.environment, [
+        { name: "DRAIN_SECONDS", value: "30" },
+        { name: "NGINX_KEEPALIVE_TIMEOUT_SECONDS", value: "80" },
+      ]);
       assert.equal(container.user, "1000:1000");
       assert.deepEqual(container.healthCheck.command, [
         "CMD",

@@ -123,6 +123,7 @@ describe("azure cloud-init", () => {
           '--env "INSTANCE_ID=$(hostname)"',
           '--env "ZONE=${zone}"',
           '--env "DRAIN_SECONDS=${DRAIN_SECONDS}"',
+          '--env "NGINX_KEEPALIVE_TIMEOUT_SECONDS=${NGINX_KEEPALIVE_TIMEOUT_SECONDS}"',
         ]) {
           assert.ok(run.includes(flag), `docker run lacks ${flag}`);
         }
@@ -169,6 +170,7 @@ describe("azure cloud-init", () => {
         "CONTAINER_PORT='8080'",
         "DRAIN_SECONDS='30'",
         "STOP_TIMEOUT_SECONDS='45'",
+        "NGINX_KEEPALIVE_TIMEOUT_SECONDS='260'",
         "",
       ].join("\n"),
     );

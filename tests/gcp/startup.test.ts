@@ -177,6 +177,7 @@ describe("gcp startup script, run with stub commands", () => {
     image: "us-central1-docker.pkg.dev/acme-ha-web-test/web-images/web:1.0.0",
     containerPort: 8080,
     drainSeconds: 30,
+    keepaliveSeconds: 620,
   });
 
   it("configures credentials, pulls, replaces any old container and runs the new one", () => {
@@ -195,6 +196,7 @@ describe("gcp startup script, run with stub commands", () => {
         "--publish 8080:8080 --stop-timeout 35",
         "--log-opt max-size=10m --log-opt max-file=5",
         "--env PORT=8080 --env INSTANCE_ID=web-vm-x1z2 --env ZONE=us-central1-b --env DRAIN_SECONDS=30",
+        "--env NGINX_KEEPALIVE_TIMEOUT_SECONDS=620",
         image,
       ].join(" "),
     ]);

@@ -65,4 +65,5 @@ docker run --detach --name web \
   --env "INSTANCE_ID=$(hostname)" \
   --env "ZONE=${zone}" \
   --env "DRAIN_SECONDS=${DRAIN_SECONDS}" \
+  --env "NGINX_KEEPALIVE_TIMEOUT_SECONDS=${NGINX_KEEPALIVE_TIMEOUT_SECONDS}" \
   "$IMAGE"

@@ -7,6 +7,7 @@ readonly IMAGE='us-central1-docker.pkg.dev/acme-ha-web-test/web-images/web:1.0.0
 readonly PORT=8080
 readonly DRAIN_SECONDS=30
 readonly STOP_TIMEOUT=35
+readonly KEEPALIVE_SECONDS=620
 readonly CONTAINER=web
 
 metadata() {
@@ -62,4 +63,5 @@ docker run --detach --name "$CONTAINER" \
   --env "INSTANCE_ID=$INSTANCE_ID" \
   --env "ZONE=$ZONE" \
   --env "DRAIN_SECONDS=$DRAIN_SECONDS" \
+  --env "NGINX_KEEPALIVE_TIMEOUT_SECONDS=$KEEPALIVE_SECONDS" \
   "$IMAGE"
