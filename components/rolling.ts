@@ -49,20 +49,68 @@ export interface MigUpdateNumbers {
 }
 
 /**
- * A regional MIG rejects fixed surge/unavailable values that are neither 0 nor at least the number
- * of zones it spans, so both are rounded up to the zone count when non-zero.
+ * A regional MIG accepts fixed surge and unavailable values of 0 or at least the number of zones
+ * it spans, nothing in between, and percentages only from 10 instances up; so the policy becomes
+ * fixed counts, exactly: ceil for surge, floor for unavailability, as elsewhere, with no floor of
+ * one (0 % stays 0). A count that would have to be rounded up to the zone count is refused rather
+ * than changed, and so is one that takes out every instance. `migUpdateProblems` says why, naming
+ * the stack key; `toMigUpdatePolicy` throws on what it refuses.
  * https://cloud.google.com/compute/docs/instance-groups/rolling-out-updates-to-managed-instance-groups#max_surge
+ * https://cloud.google.com/compute/docs/instance-groups/rolling-out-updates-to-managed-instance-groups#max_unavailable
+ * https://cloud.google.com/compute/docs/reference/rest/v1/regionInstanceGroupManagers (updatePolicy.maxSurge)
  */
+export function migUpdateProblems(
+  policy: RollingUpdatePolicy,
+  desired: number,
+  zoneCount: number,
+): string[] {
+  const problems: string[] = [];
+  const { surge, unavailable } = migCounts(policy, desired);
+  const fleet = `${desired} instances over ${zoneCount} zones`;
+  if (surge > 0 && surge < zoneCount) {
+    // The smallest percentage whose ceil reaches the zone count; above 100 when there are more
+    // zones than instances, where only a surge of 0 is possible.
+    const least = Math.floor(((zoneCount - 1) * 100) / desired) + 1;
+    const accepted = least <= 100 ? `0 or at least ${least}` : "0";
+    const fewer = least > 100 ? ` (or set zoneCount to at most ${desired})` : "";
+    problems.push(
+      `rollingMaxSurgePercent (rollingUpdate.maxSurgePercent): expected ${accepted} on gcp with ${fleet}${fewer}: a regional MIG surges by 0 or at least one instance per zone (${zoneCount}), and ${policy.maxSurgePercent} % is ${surge}; got ${policy.maxSurgePercent}`,
+    );
+  }
+  if (unavailable > 0 && (unavailable < zoneCount || unavailable >= desired)) {
+    const least = Math.ceil((zoneCount * 100) / desired);
+    const accepted = zoneCount < desired && least < 100 ? `0 or ${least}-99` : "0";
+    const why =
+      unavailable >= desired
+        ? `${unavailable} is every instance`
+        : `a regional MIG takes out 0 or at least one instance per zone (${zoneCount}), so ${unavailable} would become ${zoneCount}${zoneCount >= desired ? ", every instance" : ""}`;
+    problems.push(
+      `rollingMaxUnavailablePercent (rollingUpdate.maxUnavailablePercent): expected ${accepted} on gcp with ${fleet}: ${why}; got ${policy.maxUnavailablePercent}`,
+    );
+  }
+  return problems;
+}
+
+/** The MIG's fixed numbers for a policy `migUpdateProblems` accepts. */
 export function toMigUpdatePolicy(
   policy: RollingUpdatePolicy,
   desired: number,
   zoneCount: number,
 ): MigUpdateNumbers {
-  const unavailable = unavailableCount(policy, desired);
+  const problems = migUpdateProblems(policy, desired, zoneCount);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  const { surge, unavailable } = migCounts(policy, desired);
   return {
-    maxSurgeFixed: Math.max(zoneCount, surgeCount(policy, desired)),
-    maxUnavailableFixed: unavailable === 0 ? 0 : Math.max(zoneCount, unavailable),
+    maxSurgeFixed: surge,
+    maxUnavailableFixed: unavailable,
     minReadySec: policy.minReadySeconds,
+  };
+}
+
+function migCounts(policy: RollingUpdatePolicy, desired: number) {
+  return {
+    surge: Math.ceil((desired * policy.maxSurgePercent) / 100),
+    unavailable: unavailableCount(policy, desired),
   };
 }
 

@@ -57,19 +57,19 @@ export function validateServiceArgs(args: ResolvedServiceArgs): string[] {
   const rolling = args.rollingUpdate;
   expect(
     rolling.maxSurgePercent >= 0 && rolling.maxSurgePercent <= 100,
-    `rollingUpdate.maxSurgePercent: expected 0-100; got ${rolling.maxSurgePercent}`,
+    `rollingMaxSurgePercent (rollingUpdate.maxSurgePercent): expected 0-100; got ${rolling.maxSurgePercent}`,
   );
   expect(
     rolling.maxUnavailablePercent >= 0 && rolling.maxUnavailablePercent <= 100,
-    `rollingUpdate.maxUnavailablePercent: expected 0-100; got ${rolling.maxUnavailablePercent}`,
+    `rollingMaxUnavailablePercent (rollingUpdate.maxUnavailablePercent): expected 0-100; got ${rolling.maxUnavailablePercent}`,
   );
   expect(
     rolling.maxSurgePercent > 0 || rolling.maxUnavailablePercent > 0,
-    `rollingUpdate: expected maxSurgePercent or maxUnavailablePercent above 0, or no rollout can make progress; got both 0`,
+    `rollingMaxSurgePercent, rollingMaxUnavailablePercent (rollingUpdate.maxSurgePercent, maxUnavailablePercent): expected one of them above 0, or no rollout can make progress; got both 0`,
   );
   expect(
     rolling.minReadySeconds >= 0 && rolling.minReadySeconds <= 3600,
-    `rollingUpdate.minReadySeconds: expected 0-3600; got ${rolling.minReadySeconds}`,
+    `rollingMinReadySeconds (rollingUpdate.minReadySeconds): expected 0-3600; got ${rolling.minReadySeconds}`,
   );
   expect(
     [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653].includes(

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedServiceArgs } from "../../components/args";
+import { migUpdateProblems } from "../../components/rolling";
 import { CloudImplementation, InstanceGroupDescriptor } from "../types";
 import { createCompute } from "./compute";
 import { gcpContext } from "./context";
@@ -53,6 +54,7 @@ export function validate(args: ResolvedServiceArgs): string[] {
       `logRetentionDays: expected at most ${maxLogRetentionDays} on gcp (Cloud Logging's longest retention); got ${args.logRetentionDays}`,
     );
   }
+  problems.push(...migUpdateProblems(args.rollingUpdate, args.desiredInstances, args.zones.length));
   const badLabels = Object.entries(args.tags).filter(([, value]) => !labelValuePattern.test(value));
   if (badLabels.length > 0) {
     problems.push(

@@ -7,6 +7,33 @@ const run = promisify(execFile);
 const root = join(__dirname, "..", "..");
 
 describe("npm run plan on gcp", () => {
+  it("refuses a rolling policy that would take prod's whole fleet out, naming the stack key, exit 2", async () => {
+    const error = await run(
+      "npm",
+      [
+        "run",
+        "--silent",
+        "plan",
+        "--",
+        "--stack",
+        "prod",
+        "--cloud",
+        "gcp",
+        "-c",
+        "rollingMaxUnavailablePercent=34",
+      ],
+      { cwd: root, timeout: 50_000 },
+    ).then(
+      () => assert.fail("the plan should have been refused"),
+      (err: { code: number; stderr: string }) => err,
+    );
+    assert.equal(error.code, 2);
+    assert.match(
+      error.stderr,
+      /^ {2}rollingMaxUnavailablePercent \(rollingUpdate\.maxUnavailablePercent\): expected 0 on gcp with 3 instances over 3 zones: .* so 1 would become 3, every instance; got 34$/m,
+    );
+  });
+
   it("plans prod offline and prints the JSON document", async () => {
     const { stdout } = await run(
       "npm",

@@ -46,10 +46,8 @@ describe("gcp validate", () => {
     ],
     [
       "zones of another region",
-      { zones: ["us-central1-a", "us-east1-b", "us-east1-c"] },
-      [
-        'zones: expected zones of us-central1 such as us-central1-a; got "us-east1-b", "us-east1-c"',
-      ],
+      { zones: ["us-central1-a", "us-east1-b"] },
+      ['zones: expected zones of us-central1 such as us-central1-a; got "us-east1-b"'],
     ],
     [
       "AWS-style zones",
@@ -79,12 +77,46 @@ describe("gcp validate", () => {
         'tags: expected GCP label values of at most 63 lower-case letters, digits, _ or -; got {"owner":"Platform Team"}',
       ],
     ],
+    // A regional MIG takes 0 or at least one instance per zone; the test stack has 2 of 2.
+    [
+      "an unavailability a regional MIG would round up to the whole fleet",
+      { rollingUpdate: { maxUnavailablePercent: 50 } },
+      [
+        "rollingMaxUnavailablePercent (rollingUpdate.maxUnavailablePercent): expected 0 on gcp with 2 instances over 2 zones: a regional MIG takes out 0 or at least one instance per zone (2), so 1 would become 2, every instance; got 50",
+      ],
+    ],
+    [
+      "an unavailability that is every instance",
+      { rollingUpdate: { maxUnavailablePercent: 100 } },
+      [
+        "rollingMaxUnavailablePercent (rollingUpdate.maxUnavailablePercent): expected 0 on gcp with 2 instances over 2 zones: 2 is every instance; got 100",
+      ],
+    ],
+    [
+      "a surge a regional MIG would round up to the zone count",
+      { rollingUpdate: { maxSurgePercent: 10 } },
+      [
+        "rollingMaxSurgePercent (rollingUpdate.maxSurgePercent): expected 0 or at least 51 on gcp with 2 instances over 2 zones: a regional MIG surges by 0 or at least one instance per zone (2), and 10 % is 1; got 10",
+      ],
+    ],
+    [
+      "a default surge with more zones than instances",
+      { zones: ["us-central1-a", "us-central1-b", "us-central1-c"] },
+      [
+        "rollingMaxSurgePercent (rollingUpdate.maxSurgePercent): expected 0 on gcp with 2 instances over 3 zones (or set zoneCount to at most 2): a regional MIG surges by 0 or at least one instance per zone (3), and 100 % is 2; got 100",
+      ],
+    ],
   ];
   for (const [what, change, expected] of rows) {
     it(`rejects ${what}`, () => {
       assert.deepEqual(problems(change), expected);
     });
   }
+
+  it("accepts an unavailability of at least one instance per zone that leaves some serving", () => {
+    const six = { desiredInstances: 6, maxInstances: 6, zones: ["us-central1-a", "us-central1-b"] };
+    assert.deepEqual(problems({ ...six, rollingUpdate: { maxUnavailablePercent: 34 } }), []);
+  });
 
   it("reports every problem at once", () => {
     assert.equal(problems({ gcpProject: undefined, drainingTimeoutSeconds: 100 }).length, 2);

@@ -72,7 +72,7 @@ describe("HighlyAvailableWebService", () => {
       [
         "a rollout that cannot progress",
         { rollingUpdate: { maxSurgePercent: 0, maxUnavailablePercent: 0 } },
-        "rollingUpdate: expected maxSurgePercent or maxUnavailablePercent above 0, or no rollout can make progress; got both 0",
+        "rollingMaxSurgePercent, rollingMaxUnavailablePercent (rollingUpdate.maxSurgePercent, maxUnavailablePercent): expected one of them above 0, or no rollout can make progress; got both 0",
       ],
       [
         "gcp without a project",

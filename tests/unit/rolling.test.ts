@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   defaultRollingUpdatePolicy,
   isoSeconds,
+  migUpdateProblems,
   RollingUpdatePolicy,
   surgeCount,
   toEcsDeployment,
@@ -64,17 +65,104 @@ describe("rolling policy translation", () => {
       // policy, desired, zones, maxSurgeFixed, maxUnavailableFixed
       [{}, 2, 2, 2, 0],
       [{}, 3, 3, 3, 0],
-      [{ maxSurgePercent: 10 }, 3, 3, 3, 0],
       [{}, 6, 3, 6, 0],
-      [{ maxUnavailablePercent: 25 }, 4, 3, 4, 3],
+      [{ maxSurgePercent: 34 }, 6, 3, 3, 0],
+      // Surge 0 stays 0 (it used to become the zone count).
+      [{ maxSurgePercent: 0, maxUnavailablePercent: 50 }, 6, 3, 0, 3],
+      [{ maxUnavailablePercent: 34 }, 6, 2, 6, 2],
     ];
     for (const [p, desired, zones, surge, unavailable] of rows) {
       it(`${JSON.stringify(p)} × ${desired} over ${zones} zones → surge ${surge}, unavailable ${unavailable}`, () => {
+        assert.deepEqual(migUpdateProblems(policy(p), desired, zones), []);
         assert.deepEqual(toMigUpdatePolicy(policy(p), desired, zones), {
           maxSurgeFixed: surge,
           maxUnavailableFixed: unavailable,
           minReadySec: policy(p).minReadySeconds,
         });
+      });
+    }
+
+    // What used to be rounded up: each now refused, naming the stack key the user set.
+    const refused: Array<[string, Partial<RollingUpdatePolicy>, number, number, RegExp]> = [
+      [
+        "prod, 34 % unavailable: 1 would become all 3",
+        { maxUnavailablePercent: 34 },
+        3,
+        3,
+        /^rollingMaxUnavailablePercent \(rollingUpdate\.maxUnavailablePercent\): expected 0 on gcp with 3 instances over 3 zones: .*1 would become 3, every instance; got 34$/,
+      ],
+      [
+        "test, 50 % unavailable: 1 would become both",
+        { maxUnavailablePercent: 50 },
+        2,
+        2,
+        /^rollingMaxUnavailablePercent .*: expected 0 on gcp with 2 instances over 2 zones: .*1 would become 2, every instance; got 50$/,
+      ],
+      [
+        "100 % unavailable is the whole fleet",
+        { maxUnavailablePercent: 100 },
+        6,
+        3,
+        /^rollingMaxUnavailablePercent .*: expected 0 or 50-99 on gcp with 6 instances over 3 zones: 6 is every instance; got 100$/,
+      ],
+      [
+        "10 % surge of 3 would become 3",
+        { maxSurgePercent: 10 },
+        3,
+        3,
+        /^rollingMaxSurgePercent \(rollingUpdate\.maxSurgePercent\): expected 0 or at least 67 on gcp with 3 instances over 3 zones: .* and 10 % is 1; got 10$/,
+      ],
+    ];
+    for (const [what, p, desired, zones, message] of refused) {
+      it(`refuses ${what}`, () => {
+        const problems = migUpdateProblems(policy(p), desired, zones);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0], message);
+        assert.throws(() => toMigUpdatePolicy(policy(p), desired, zones), { message: problems[0] });
+      });
+    }
+
+    it("the smallest accepted percentages really reach the zone count, and one less does not", () => {
+      // 67 % of 3 → 3 of 3 zones; 66 % → 2. 50 % of 6 unavailable → 3; 49 % → 2.
+      assert.deepEqual(migUpdateProblems(policy({ maxSurgePercent: 67 }), 3, 3), []);
+      assert.equal(migUpdateProblems(policy({ maxSurgePercent: 66 }), 3, 3).length, 1);
+      assert.deepEqual(migUpdateProblems(policy({ maxUnavailablePercent: 50 }), 6, 3), []);
+      assert.equal(migUpdateProblems(policy({ maxUnavailablePercent: 49 }), 6, 3).length, 1);
+    });
+  });
+
+  describe("one policy on every cloud (ECS and MIG; the VMSS rows are below)", () => {
+    // policy, desired, zones → ECS percentages, MIG fixed counts or the key it is refused on.
+    const rows: Array<
+      [Partial<RollingUpdatePolicy>, number, number, [number, number], [number, number] | string]
+    > = [
+      [{}, 2, 2, [100, 200], [2, 0]],
+      [{}, 3, 3, [100, 200], [3, 0]],
+      [
+        { maxSurgePercent: 0, maxUnavailablePercent: 34 },
+        3,
+        3,
+        [66, 100],
+        "rollingMaxUnavailablePercent",
+      ],
+      [{ maxUnavailablePercent: 50 }, 2, 2, [50, 200], "rollingMaxUnavailablePercent"],
+      [{ maxSurgePercent: 25 }, 4, 2, [100, 125], "rollingMaxSurgePercent"],
+      [{ maxSurgePercent: 50, maxUnavailablePercent: 50 }, 6, 3, [50, 150], [3, 3]],
+    ];
+    for (const [p, desired, zones, ecs, mig] of rows) {
+      it(`${JSON.stringify(p)} × ${desired} over ${zones} zones`, () => {
+        assert.deepEqual(toEcsDeployment(policy(p)), {
+          deploymentMinimumHealthyPercent: ecs[0],
+          deploymentMaximumPercent: ecs[1],
+        });
+        if (typeof mig === "string") {
+          const problems = migUpdateProblems(policy(p), desired, zones);
+          assert.equal(problems.length, 1);
+          assert.ok(problems[0].startsWith(`${mig} (`), problems[0]);
+        } else {
+          const numbers = toMigUpdatePolicy(policy(p), desired, zones);
+          assert.deepEqual([numbers.maxSurgeFixed, numbers.maxUnavailableFixed], mig);
+        }
       });
     }
   });
