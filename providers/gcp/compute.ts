@@ -10,6 +10,7 @@ import { backendKeepaliveSeconds } from "./loadBalancer";
 import { baseInstanceName, gcpName, templateNamePrefix } from "./names";
 import { GcpNetwork } from "./network";
 import { GcpRegistry } from "./registry";
+import { migCustomTimeouts } from "./rolloutTime";
 import { renderShutdownScript, renderStartupScript } from "./startup";
 
 /**
@@ -208,16 +209,27 @@ export function createCompute(
       // Without it a new group starts empty, `waitForInstances` has nothing to wait for and the
       // first `pulumi up` reports success before a single instance is serving.
       targetSize: args.desiredInstances,
-      // `pulumi up` returns only once the group is stable: the rollout has finished and no
-      // instance is being created, verified or repaired. A rollout that never becomes healthy
-      // fails the deploy at the provider's timeout instead of reporting success early.
+      // `pulumi up` returns only once every instance runs the new template (the version target
+      // is reached) and the group is stable: nothing is being created, verified or repaired.
+      // STABLE alone can report success while the MIG has not yet started replacing instances.
+      // A rollout that never becomes healthy fails the deploy at the timeout below instead of
+      // reporting success early. terraform-provider-google
+      // google/services/compute/resource_compute_region_instance_group_manager.go
+      // (waitForInstancesRefreshFunc: UPDATED also waits for Status.VersionTarget.IsReached).
+      // Pitfall: delete waits for the same status before it deletes, so a group stuck in an
+      // autohealing loop (instances that never pass the check) holds `pulumi destroy` for the
+      // whole timeout and then fails it; docs/runbooks/gcp-instance-group.md says what to do.
       waitForInstances: true,
-      waitForInstancesStatus: "STABLE",
+      waitForInstancesStatus: "UPDATED",
     },
     {
       ...dependingOn(ctx, ...deps.identity.grants, ...deps.firewall.rules),
       // The provider docs: targetSize "will fight with autoscaler settings" unless ignored.
       ignoreChanges: ["targetSize"],
+      // The provider's 15-minute default is shorter than a rollout of a fleet autoscaling has
+      // grown; sized from the rollout at maxInstances (rolloutTime.ts). Pulumi passes these to
+      // the bridged provider's timeouts: https://www.pulumi.com/docs/iac/concepts/options/customtimeouts/
+      customTimeouts: migCustomTimeouts(args),
     },
   );
 

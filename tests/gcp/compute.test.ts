@@ -136,7 +136,7 @@ for (const stack of stacks) {
         },
       },
       {
-        // From toMigUpdatePolicy: capacity never drops (0 unavailable), surge at least #zones.
+        // From toMigUpdatePolicy: capacity never drops (0 unavailable), surge exactly 100 %.
         name: "rollouts replace proactively, surging new instances before removing old ones",
         check: (p) => {
           assert.deepEqual(inputs(one(p, T.group)).updatePolicy, {
@@ -150,7 +150,8 @@ for (const stack of stacks) {
           });
           const group = inputs(one(p, T.group));
           assert.equal(group.waitForInstances, true);
-          assert.equal(group.waitForInstancesStatus, "STABLE");
+          // UPDATED also waits for the version target (every instance on the new template).
+          assert.equal(group.waitForInstancesStatus, "UPDATED");
         },
         breakIt: (p) => {
           const broken = { resources: structuredClone(p.resources) };

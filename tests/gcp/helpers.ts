@@ -58,7 +58,10 @@ export interface RegistrationOptions {
   /** `type::name` of every resource it waits for (explicit `dependsOn` and input dependencies). */
   readonly dependencies: readonly string[];
   readonly ignoreChanges: readonly string[];
+  readonly replaceOnChanges: readonly string[];
   readonly deleteBeforeReplace: boolean;
+  /** `customTimeouts` as the engine receives them ("" when not set). */
+  readonly customTimeouts: { create: string; update: string; delete: string };
 }
 
 interface RegisterResourceRequest {
@@ -66,7 +69,10 @@ interface RegisterResourceRequest {
   getName(): string;
   getDependenciesList(): string[];
   getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
   getDeletebeforereplace(): boolean;
+  getCustomtimeouts():
+    { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 
 /**
@@ -86,7 +92,13 @@ export class OptionRecordingMocks extends RecordingMocks {
       this.options.set(`${req.getType()}::${req.getName()}`, {
         dependencies: req.getDependenciesList().map(urnLabel),
         ignoreChanges: req.getIgnorechangesList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
         deleteBeforeReplace: req.getDeletebeforereplace(),
+        customTimeouts: {
+          create: req.getCustomtimeouts()?.getCreate() ?? "",
+          update: req.getCustomtimeouts()?.getUpdate() ?? "",
+          delete: req.getCustomtimeouts()?.getDelete() ?? "",
+        },
       });
       return recorded(req, callback);
     };
