@@ -17,6 +17,8 @@ export type InstanceGroupDescriptor =
       readonly project: string;
       readonly region: string;
       readonly group: string;
+      /** The global backend service in front of the group, whose health the drills read. */
+      readonly backendService: string;
     }
   | {
       readonly kind: "azure-vmss";

@@ -38,6 +38,10 @@ export function fakeEcs(size: number, healAfterLists = 3) {
   const tasks: { arn: string; healthy: boolean; bornAtList: number }[] = [];
   for (; next <= size; next += 1) tasks.push({ arn: arn(next), healthy: true, bornAtList: 0 });
   let lists = 0;
+  const desired = { count: size };
+  const targetGroupArn =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/6d0ecf831eec9f09";
+  const ipOf = (taskArn: string) => `10.0.0.${taskArn.slice(taskArn.lastIndexOf("task") + 4)}`;
   const recorder = recordingExec((argv) => {
     const verb = argv[2];
     if (verb === "list-tasks") {
@@ -57,8 +61,34 @@ export function fakeEcs(size: number, healAfterLists = 3) {
             lastStatus: "RUNNING",
             healthStatus: t.healthy ? "HEALTHY" : "UNKNOWN",
             availabilityZone: "us-east-1a",
+            attachments: [
+              {
+                type: "ElasticNetworkInterface",
+                details: [{ name: "privateIPv4Address", value: ipOf(t.arn) }],
+              },
+            ],
             containers: [{ image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0" }],
           })),
+      };
+    }
+    if (verb === "describe-services") {
+      return {
+        services: [
+          {
+            serviceName: "web-service",
+            desiredCount: desired.count,
+            loadBalancers: [{ targetGroupArn: targetGroupArn, containerPort: 8080 }],
+          },
+        ],
+      };
+    }
+    if (verb === "describe-target-health") {
+      // The ALB admits a replacement only once it passes its checks: the same moment, here.
+      return {
+        TargetHealthDescriptions: tasks.map((t) => ({
+          Target: { Id: ipOf(t.arn), Port: 8080 },
+          TargetHealth: { State: t.healthy ? "healthy" : "initial" },
+        })),
       };
     }
     if (verb === "stop-task") {
@@ -72,7 +102,8 @@ export function fakeEcs(size: number, healAfterLists = 3) {
     }
     throw new Error(`unexpected call ${argv.join(" ")}`);
   });
-  return { ...recorder, tasks };
+  /** `desired.count` is the service's live desiredCount, which autoscaling may change. */
+  return { ...recorder, tasks, desired };
 }
 
 export interface FakeService {

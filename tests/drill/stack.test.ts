@@ -2,10 +2,18 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withInstallHint } from "../../tools/drill/automation";
 import { runDrill } from "../../tools/drill/drills";
 import { runDrillCli } from "../../tools/drill/main";
 import { stackTarget } from "../../tools/drill/stack";
 import { ecsGroup, fakeEcs, fakeService, FakeService, fakeStack } from "./fakes";
+
+const vmssGroup = {
+  kind: "azure-vmss",
+  subscriptionId: "00000000-0000-0000-0000-000000000001",
+  resourceGroup: "web-rg",
+  scaleSet: "web-vmss",
+} as const;
 
 /**
  * The same drills (drills.ts) against a deployed stack, with the Automation API and the cloud CLI
@@ -28,7 +36,6 @@ describe("drills against a stack (fake Automation API and aws CLI)", function ()
       stack: "test",
       api: stack.api,
       exec: ecs.exec,
-      expectedSize: 2,
       pollMs: 10,
       limits,
     });
@@ -55,12 +62,15 @@ describe("drills against a stack (fake Automation API and aws CLI)", function ()
         "json",
       ],
     ]);
-    // Every other call lists or describes: the drill only watches the group heal itself.
-    assert.ok(
-      ecs.calls.every((argv) =>
-        ["list-tasks", "describe-tasks", "stop-task"].includes(argv[2] ?? ""),
-      ),
-    );
+    // Every other call lists or describes: the drill only watches the group heal itself, in
+    // the ALB's target health as well as in ECS.
+    assert.deepEqual([...new Set(ecs.calls.map((argv) => argv[2]))].sort(), [
+      "describe-services",
+      "describe-target-health",
+      "describe-tasks",
+      "list-tasks",
+      "stop-task",
+    ]);
     // The replacement came up (task3) and the stopped task is gone.
     assert.deepEqual(
       ecs.tasks.map((t) => [t.arn.slice(-5), t.healthy]),
@@ -71,8 +81,84 @@ describe("drills against a stack (fake Automation API and aws CLI)", function ()
     );
     assert.match(
       report.target,
-      /^stack test: ECS service web-service in cluster web-cluster \(us-east-1\), 2 instances$/,
+      /^stack test: ECS service web-service in cluster web-cluster \(us-east-1\); healthy means the task is RUNNING and its IP is `healthy` in the ALB target group$/,
     );
+  });
+
+  it("self-heal: whole again means the live desired count (autoscaled to 3), not the stack file's 2", async () => {
+    // Three tasks run because autoscaling set desiredCount to 3; the stack file says 2. After one
+    // is stopped, two are healthy: "whole" by the file, a third short by the cloud.
+    const ecs = fakeEcs(3, 12);
+    const target = stackTarget({
+      stack: "test",
+      api: fakeStack(service, ecsGroup).api,
+      exec: ecs.exec,
+      pollMs: 10,
+      limits,
+    });
+    const report = await runDrill(target, { kind: "self-heal", ...fast });
+    assert.ok(report.pass, JSON.stringify(report.checks));
+    // The replacement needs 12 more list calls (about 120 ms at 10 ms polls) to become healthy
+    // in the ALB; an MTTR below that would mean the drill stopped at two tasks.
+    assert.ok((report.figures.mttrMs ?? 0) >= 100, `MTTR ${report.figures.mttrMs} ms`);
+    assert.equal(ecs.tasks.filter((t) => t.healthy).length, 3);
+  });
+
+  it("rollout on Azure: waits for the rolling upgrade that outlives pulumi up", async () => {
+    const codes = ["RollingForward", "RollingForward", "Completed"];
+    const calls: string[] = [];
+    const exec = async (file: string, args: readonly string[]) => {
+      calls.push([file, ...args.slice(0, 3)].join(" "));
+      if (args[1] === "rolling-upgrade") {
+        return JSON.stringify({
+          runningStatus: { code: codes.shift() ?? "Completed" },
+          progress: { successfulInstanceCount: 2 },
+        });
+      }
+      if (args[1] === "show") return JSON.stringify({ sku: { capacity: 2 } });
+      return JSON.stringify(
+        [0, 1].map((id) => ({
+          instanceId: String(id),
+          provisioningState: "Succeeded",
+          zones: ["1"],
+          instanceView: { vmHealth: { status: { code: "HealthState/healthy" } } },
+        })),
+      );
+    };
+    const stack = fakeStack(service, vmssGroup);
+    const target = stackTarget({ stack: "test", api: stack.api, exec, pollMs: 10, limits });
+    const report = await runDrill(target, { kind: "rollout", version: "1.0.1", ...fast });
+    assert.ok(report.pass, JSON.stringify(report.checks));
+    assert.equal(calls.filter((c) => c === "az vmss rolling-upgrade get-latest").length, 3);
+  });
+
+  it("rollout on Azure: a Faulted upgrade is a halt, and the drill restores the old version", async () => {
+    const exec = async (_file: string, args: readonly string[]) => {
+      if (args[1] === "rolling-upgrade") {
+        return JSON.stringify({
+          runningStatus: { code: "Faulted" },
+          progress: { failedInstanceCount: 1 },
+          error: { message: "health check failed" },
+        });
+      }
+      if (args[1] === "show") return JSON.stringify({ sku: { capacity: 2 } });
+      return JSON.stringify([]);
+    };
+    const stack = fakeStack(service, vmssGroup);
+    const target = stackTarget({ stack: "test", api: stack.api, exec, pollMs: 10, limits });
+    const rollout = await target.rollout("1.0.1", { faulty: false });
+    assert.equal(rollout.outcome, "failed");
+    assert.deepEqual(
+      stack.calls.filter((c) => c !== "outputs"),
+      [
+        "getConfig ha-web-service:appVersion",
+        "setConfig ha-web-service:appVersion 1.0.1",
+        "up",
+        "setConfig ha-web-service:appVersion 1.0.0",
+        "up",
+      ],
+    );
+    assert.match(rollout.detail, /the cloud halted the rollout: rolling upgrade Faulted/);
   });
 
   it("rollout: sets appVersion, runs up, and sees the new version take over", async () => {
@@ -81,7 +167,6 @@ describe("drills against a stack (fake Automation API and aws CLI)", function ()
       stack: "test",
       api: stack.api,
       exec: fakeEcs(2).exec,
-      expectedSize: 2,
       pollMs: 10,
       limits,
     });
@@ -105,7 +190,6 @@ describe("drills against a stack (fake Automation API and aws CLI)", function ()
       stack: "test",
       api: stack.api,
       exec: fakeEcs(2).exec,
-      expectedSize: 2,
       pollMs: 10,
       limits,
     });
@@ -135,7 +219,6 @@ describe("drills against a stack (fake Automation API and aws CLI)", function ()
       stack: "test",
       api: stack.api,
       exec: fakeEcs(2).exec,
-      expectedSize: 2,
       pollMs: 10,
       limits,
     });
@@ -171,10 +254,13 @@ describe("npm run drill", function () {
   };
 
   const usageRows: Array<[string[], string]> = [
-    [[], 'drill: expected a drill, one of self-heal, rollout, bad-release; got "" (see --help)\n'],
+    [
+      [],
+      'drill: expected a drill, one of self-heal, rollout, bad-release, kill, hang, slow, unhealthy, zone-loss; got "" (see --help)\n',
+    ],
     [
       ["chaos"],
-      'drill: expected a drill, one of self-heal, rollout, bad-release; got "chaos" (see --help)\n',
+      'drill: expected a drill, one of self-heal, rollout, bad-release, kill, hang, slow, unhealthy, zone-loss; got "chaos" (see --help)\n',
     ],
     [
       ["rollout", "--target", "aws"],
@@ -187,6 +273,10 @@ describe("npm run drill", function () {
     [
       ["self-heal", "--target", "stack:test", "--instances", "3"],
       "drill: --stack and --instances are for the local target only (see --help)\n",
+    ],
+    [
+      ["rollout", "--target", "stack:test"],
+      "drill: --version: required for a rollout on a stack; build and push that tag first (the pipeline's build job does), since a tag nobody pushed cannot start and behaves like a bad release (see --help)\n",
     ],
   ];
   for (const [argv, message] of usageRows) {
@@ -206,6 +296,8 @@ describe("npm run drill", function () {
           "rollout",
           "--target",
           "stack:test",
+          "--version",
+          "1.0.1",
           "--rate",
           "20/s",
           "--json",
@@ -243,5 +335,15 @@ describe("npm run drill", function () {
       result.stderr,
       "drill: cannot open the target: Error: could not find the pulumi CLI\n",
     );
+  });
+});
+
+describe("the drill without the Pulumi CLI", () => {
+  it("says what to install instead of spawn pulumi ENOENT", () => {
+    assert.equal(
+      withInstallHint("Error: spawn pulumi ENOENT"),
+      "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/), log in to the stack's backend (pulumi login), and run the drill again",
+    );
+    assert.equal(withInstallHint("error: no stack named test"), "error: no stack named test");
   });
 });

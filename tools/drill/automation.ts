@@ -14,11 +14,22 @@ export interface StackApi {
   up(onOutput: (text: string) => void): Promise<void>;
 }
 
+/**
+ * The Automation API runs the `pulumi` CLI; without it, Node's own error is `spawn pulumi ENOENT`.
+ * Says what to install instead.
+ */
+export function withInstallHint(message: string): string {
+  if (!/ENOENT/.test(message) || !/pulumi/.test(message)) return message;
+  return "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/), log in to the stack's backend (pulumi login), and run the drill again";
+}
+
 /** Selects `stackName` in the project at `workDir` (the repository root by default). */
 export async function openStack(stackName: string, workDir = projectRoot): Promise<StackApi> {
   // Loaded on demand: the local drills and the tests never need it.
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  const stack = await LocalWorkspace.selectStack({ stackName, workDir });
+  const stack = await LocalWorkspace.selectStack({ stackName, workDir }).catch((error: unknown) => {
+    throw new Error(withInstallHint(String(error)));
+  });
   return {
     outputs: async () => {
       const outputs = await stack.outputs();

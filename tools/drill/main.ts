@@ -4,7 +4,6 @@ import { parseFlags } from "../lib/args";
 import { UsageError } from "../lib/errors";
 import { Out, writeLine } from "../lib/output";
 import { parseDuration, parsePositiveInt, parseRate } from "../lib/parse";
-import { loadStackConfig } from "../plan/stackConfig";
 import { openStack, StackApi } from "./automation";
 import { Exec, execCli } from "./clouds";
 import { DrillKind, drillKinds, runDrill } from "./drills";
@@ -31,7 +30,9 @@ Options:
   --rate <rate>            probe rate, e.g. 100/s (default: 100/s)
   --json <file>            JSON report (default: reports/drill-<drill>.json)
   --markdown <file>        Markdown report (default: reports/drill-<drill>.md)
-  --version <version>      rollout: the version to roll to (default: patch + 1);
+  --version <version>      rollout: the version to roll to (local default: patch + 1; required
+                           on a stack, where it must be a tag the pipeline has built and pushed:
+                           a tag nobody pushed cannot start and behaves like a bad release);
                            bad-release: the bad version (default: <patch + 1>-bad; locally its
                            health check is made to fail; on a stack, a tag never pushed, so its
                            instances never start, or an image built to fail its check)
@@ -78,16 +79,6 @@ function parseTarget(text: string): Target {
   throw new UsageError(
     `--target: expected local or stack:<name> such as stack:test; got ${JSON.stringify(text)}`,
   );
-}
-
-/** desiredInstances from `Pulumi.<stack>.yaml`, read without the rest of the validation. */
-export function desiredInstancesOf(stack: string): number {
-  const config = loadStackConfig(stack);
-  const value = Number(config.config[`${config.project}:desiredInstances`]);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`Pulumi.${stack}.yaml: desiredInstances is not a whole number`);
-  }
-  return value;
 }
 
 /** The whole CLI, minus process wiring; returns the exit code. */
@@ -138,6 +129,11 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
       if (flags.instances !== undefined || flags.stack !== undefined) {
         throw new UsageError("--stack and --instances are for the local target only");
       }
+      if (kind === "rollout" && flags.version === undefined) {
+        throw new UsageError(
+          "--version: required for a rollout on a stack; build and push that tag first (the pipeline's build job does), since a tag nobody pushed cannot start and behaves like a bad release",
+        );
+      }
     }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -157,7 +153,6 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
         stack: target.name,
         api,
         exec: io.exec ?? execCli,
-        expectedSize: desiredInstancesOf(target.name),
         log,
       });
     }

@@ -20,8 +20,6 @@ export interface StackTargetOptions {
   readonly stack: string;
   readonly api: StackApi;
   readonly exec: Exec;
-  /** The stack's desiredInstances. */
-  readonly expectedSize: number;
   /** @default 10000: cloud list calls are rate-limited; 10 s is plenty against minutes. */
   readonly pollMs?: number;
   /** @default stackLimits */
@@ -36,7 +34,7 @@ const kinds = ["ecs-service", "gce-regional-mig", "azure-vmss"] as const;
 export function parseInstanceGroup(value: unknown): InstanceGroupDescriptor {
   const fields: Record<(typeof kinds)[number], readonly string[]> = {
     "ecs-service": ["region", "cluster", "service"],
-    "gce-regional-mig": ["project", "region", "group"],
+    "gce-regional-mig": ["project", "region", "group", "backendService"],
     "azure-vmss": ["subscriptionId", "resourceGroup", "scaleSet"],
   };
   const record = value as Record<string, unknown> | null;
@@ -72,11 +70,23 @@ export function stackTarget(options: StackTargetOptions): DrillTarget {
     return outputs[key];
   };
   const cloud = async (): Promise<CloudGroup> => {
-    group ??= cloudGroup(parseInstanceGroup(await output("instanceGroup")), exec);
-    description = `stack ${options.stack}: ${group.description}, ${options.expectedSize} instances`;
+    if (group === undefined) {
+      group = cloudGroup(parseInstanceGroup(await output("instanceGroup")), exec);
+      description = `stack ${options.stack}: ${group.description}; healthy means ${group.healthSignal}`;
+    }
     return group;
   };
   const list = async (): Promise<GroupInstance[]> => (await cloud()).list();
+  /** Where the cloud rolls on after `pulumi up` (Azure), waits for the end; a halt is a failure. */
+  const settle = async (version: string): Promise<void> => {
+    const settleRollout = (await cloud()).settleRollout;
+    if (settleRollout === undefined) return;
+    const limits = options.limits ?? stackLimits;
+    const settled = await settleRollout({ pollMs: target.pollMs, timeoutMs: limits.settleMs });
+    log(`${version}: ${settled.detail}`);
+    if (settled.outcome !== "completed")
+      throw new Error(`the cloud halted the rollout: ${settled.detail}`);
+  };
 
   const target: DrillTarget = {
     get description() {
@@ -91,13 +101,15 @@ export function stackTarget(options: StackTargetOptions): DrillTarget {
       }
       return new URL("/", url).toString();
     },
-    expectedSize: async () => options.expectedSize,
+    // What the cloud wants now, not the stack file's desiredInstances: autoscaling may have
+    // grown the group, and "whole again" must mean that size.
+    expectedSize: async () => (await cloud()).desiredSize(),
     instances: async () => list(),
     healthyCount: async () => (await list()).filter((i) => i.healthy).length,
     removeOneInstance: async () => {
       const victim = (await list()).find((i) => i.healthy);
       if (victim === undefined) throw new Error("no healthy instance to remove");
-      const detail = await (await cloud()).remove(victim, options.expectedSize);
+      const detail = await (await cloud()).remove(victim);
       log(detail);
       return { id: victim.id, detail };
     },
@@ -107,6 +119,7 @@ export function stackTarget(options: StackTargetOptions): DrillTarget {
       await api.setConfig(appVersionKey, version);
       try {
         await api.up(log);
+        await settle(version);
         return {
           outcome: "completed",
           durationMs: Date.now() - started,
@@ -120,6 +133,7 @@ export function stackTarget(options: StackTargetOptions): DrillTarget {
         await api.setConfig(appVersionKey, previous);
         try {
           await api.up(log);
+          await settle(previous);
         } catch (again) {
           return {
             outcome: "failed",
