@@ -7,6 +7,8 @@ set -euo pipefail
 
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+# The rehearsal's Azure mode forwards TCP with nginx's stream module, a separate Debian package.
+[ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)

@@ -3,17 +3,21 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { clouds } from "../../components/cloud";
+import { cloudModes } from "../../tools/rehearsal/cloudModes";
 import {
   LbConfigParams,
   renderLbConfig,
   validateLbConfigParams,
 } from "../../tools/rehearsal/lbConfig";
 import { defaultNginxBin } from "../../tools/rehearsal/lb";
+import { lbBehaviour } from "../../tools/rehearsal/timing";
 
 const params: LbConfigParams = {
   listenPort: 18000,
   runtimeDir: "/tmp/rehearsal/lb",
   generation: 3,
+  behaviour: lbBehaviour(cloudModes.aws),
   servers: [
     { id: "i-1", port: 18001, zone: "zone-a" },
     { id: "i-2", port: 18002, zone: "zone-b" },
@@ -31,28 +35,49 @@ function nginxTest(config: string, dir: string): Promise<{ ok: boolean; stderr: 
 }
 
 describe("rehearsal load balancer configuration", () => {
-  const snapshot = join(__dirname, "__snapshots__", "lb.conf");
+  for (const cloud of clouds) {
+    it(`renders the ${cloud} snapshot (update it deliberately when the configuration changes)`, () => {
+      const text = renderLbConfig({ ...params, behaviour: lbBehaviour(cloudModes[cloud]) });
+      assert.equal(
+        text,
+        readFileSync(join(__dirname, "__snapshots__", `lb.${cloud}.conf`), "utf8"),
+      );
+    });
+  }
 
-  it("renders the snapshot (update it deliberately when the configuration changes)", () => {
-    assert.equal(renderLbConfig(params), readFileSync(snapshot, "utf8"));
-  });
-
-  it("carries what makes failover and reloads lossless", () => {
+  it("aws: layer 7, never retries (the ALB answers 502), keeps target connections 60 s / 20", () => {
     const text = renderLbConfig(params);
-    // Each instance as a server, marked down for a second after one failure.
-    assert.match(text, /server 127\.0\.0\.1:18001 max_fails=1 fail_timeout=1s; # i-1 zone-a\n/);
-    assert.match(text, /server 127\.0\.0\.1:18002 max_fails=1 fail_timeout=1s; # i-2 zone-b\n/);
-    // A request that meets a dead or stopping instance goes to the next one.
-    assert.match(text, /proxy_next_upstream error timeout http_502 http_503;/);
-    assert.match(text, /proxy_next_upstream_tries 3;/);
+    // No passive ejection: the ALB takes a target out on its health checks only.
+    assert.match(text, /server 127\.0\.0\.1:18001 max_fails=0; # i-1 zone-a\n/);
+    assert.match(text, /server 127\.0\.0\.1:18002 max_fails=0; # i-2 zone-b\n/);
+    assert.match(text, /proxy_next_upstream off;/);
+    assert.doesNotMatch(text, /proxy_next_upstream_tries/);
+    assert.match(text, /keepalive 16;\n\s+keepalive_timeout 3000ms;/);
     // No client keepalive: a reload closes idle client connections, which would be a failure.
     assert.match(text, /\n {4}keepalive_timeout 0;/);
     // Upstream keepalive needs HTTP/1.1 and an empty Connection header.
-    assert.match(text, /keepalive 16;/);
     assert.match(text, /proxy_http_version 1\.1;\s+proxy_set_header Connection "";/);
     assert.match(text, /proxy_connect_timeout 500ms;/);
     assert.match(text, /listen 127\.0\.0\.1:18000;/);
     assert.match(text, /daemon off;/);
+  });
+
+  it("gcp: layer 7, one retry on connection failures and gateway errors, 600 s / 20 idle", () => {
+    const text = renderLbConfig({ ...params, behaviour: lbBehaviour(cloudModes.gcp) });
+    assert.match(text, /proxy_next_upstream error timeout http_502 http_503 http_504;/);
+    assert.match(text, /proxy_next_upstream_tries 2;/);
+    assert.match(text, /keepalive_timeout 30000ms;/);
+  });
+
+  it("azure: layer 4, the stream module forwards TCP, flows idle 240 s / 20, nothing retried", () => {
+    const text = renderLbConfig({ ...params, behaviour: lbBehaviour(cloudModes.azure) });
+    assert.match(text, /^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;/m);
+    assert.match(text, /\nstream \{/);
+    assert.doesNotMatch(text, /\nhttp \{/);
+    assert.match(text, /proxy_timeout 12000ms;/);
+    assert.match(text, /proxy_next_upstream off;/);
+    // Old workers keep their flows at least as long as a flow may idle.
+    assert.match(text, /worker_shutdown_timeout 12000ms;/);
   });
 
   it("with no instance in service, keeps a valid upstream that is never contacted", () => {
@@ -65,17 +90,20 @@ describe("rehearsal load balancer configuration", () => {
     let dir = "";
     before(() => (dir = mkdtempSync(join(tmpdir(), "lbconf-"))));
     after(() => rmSync(dir, { recursive: true, force: true }));
-    for (const [name, servers] of [
-      ["two servers", params.servers],
-      ["no server", []],
-    ] as const) {
-      it(name, async () => {
-        const result = await nginxTest(
-          renderLbConfig({ ...params, runtimeDir: dir, servers }),
-          dir,
-        );
-        assert.ok(result.ok, result.stderr);
-      });
+    for (const cloud of clouds) {
+      for (const [name, servers] of [
+        ["two servers", params.servers],
+        ["no server", []],
+      ] as const) {
+        it(`${cloud}: ${name}`, async () => {
+          const behaviour = lbBehaviour(cloudModes[cloud]);
+          const result = await nginxTest(
+            renderLbConfig({ ...params, runtimeDir: dir, servers, behaviour }),
+            dir,
+          );
+          assert.ok(result.ok, result.stderr);
+        });
+      }
     }
   });
 
@@ -101,6 +129,11 @@ describe("rehearsal load balancer configuration", () => {
           ],
         },
         "servers: expected distinct ports, none the listen port; got 18001, 18001",
+      ],
+      [
+        "no attempt at all",
+        { behaviour: { ...lbBehaviour(cloudModes.aws), attempts: 0 } },
+        "behaviour.attempts: expected an integer from 1 to 5; got 0",
       ],
     ];
     for (const [name, change, message] of rows) {

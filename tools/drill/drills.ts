@@ -7,10 +7,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { runProbe } from "../probe/probe";
 import { ProbeReport } from "../probe/stats";
-import { DrillTarget } from "./target";
+import { DrillTarget, FaultDrill, faultDrills } from "./target";
+import { runWitness, WitnessReport } from "./witness";
 
-export const drillKinds = ["self-heal", "rollout", "bad-release"] as const;
+export const drillKinds = ["self-heal", "rollout", "bad-release", ...faultDrills] as const;
 export type DrillKind = (typeof drillKinds)[number];
+
+const isFault = (kind: DrillKind): kind is FaultDrill =>
+  (faultDrills as readonly string[]).includes(kind);
 
 export interface DrillOptions {
   readonly kind: DrillKind;
@@ -37,6 +41,17 @@ export interface DrillOptions {
   readonly maxMttrMs?: number;
   /** One line per step, as it happens. */
   readonly onProgress?: (line: string) => void;
+  /** slow: the latency added to the app. @default 300 */
+  readonly slowMs?: number;
+  /** slow: how long the app stays slow. @default 2500 */
+  readonly slowForMs?: number;
+  /** Longest wait for the target to settle. @default the target's limit */
+  readonly settleMs?: number;
+  /**
+   * Run seed 000's downtime check (witness.ts) next to the probe. @default true where the URL is
+   * on 127.0.0.0/8, false elsewhere
+   */
+  readonly witness?: boolean;
 }
 
 export interface DrillCheck {
@@ -70,6 +85,17 @@ export interface DrillFigures {
   readonly oldLastSeenMs?: number;
   /** bad-release: when the health gate halted the rollout, from its start. */
   readonly haltedAfterMs?: number;
+  /**
+   * Fault drills: healthy instances in the load balancer from the fault until the group was
+   * whole again (or the fault ended), as a share of the group size: the lowest and the mean.
+   */
+  readonly capacity?: {
+    readonly minPct: number;
+    readonly meanPct: number;
+    readonly samples: number;
+  };
+  /** slow: the probe's p99 latency over successful requests. */
+  readonly p99LatencyMs?: number;
 }
 
 export interface DrillReport {
@@ -85,6 +111,10 @@ export interface DrillReport {
   readonly figures: DrillFigures;
   readonly marks: readonly DrillMark[];
   readonly probe: ProbeReport;
+  /** Seed 000's check, run alongside the probe; absent when not run. */
+  readonly witness?: WitnessReport;
+  /** The cloud the target imitates, and what it does not reproduce. */
+  readonly cloudMode?: DrillTarget["cloudMode"];
 }
 
 /** 1.0.6 → 1.0.7, 1.1.0-rc.1 → 1.1.1: a version the group does not run yet. */
@@ -116,7 +146,11 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
   const warmupMs = options.warmupMs ?? 1_000;
   const cooldownMs = options.cooldownMs ?? 2_000;
   const progress = options.onProgress ?? (() => undefined);
-  const { pollMs, limits } = target;
+  const { pollMs } = target;
+  const limits = {
+    ...target.limits,
+    ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
+  };
 
   const size = await target.expectedSize();
   const steady = await until(
@@ -129,7 +163,7 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
   }
   const from = await target.currentVersion();
   const to =
-    options.kind === "self-heal"
+    options.kind === "self-heal" || isFault(options.kind)
       ? undefined
       : (options.version ??
         (options.kind === "rollout" ? nextVersion(from) : `${nextVersion(from)}-bad`));
@@ -159,6 +193,9 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
     },
   );
   mark(`probe started: ${url} at ${options.rate}/s`);
+  const loopback = /^http:\/\/127(\.\d{1,3}){3}[:/]/.test(url);
+  const witnessDone =
+    (options.witness ?? loopback) ? runWitness({ url, signal: controller.signal }) : undefined;
 
   const checks: DrillCheck[] = [];
   const check = (name: string, expected: string, actual: string, pass: boolean) =>
@@ -217,6 +254,108 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
         };
         break;
       }
+      case "kill":
+      case "hang":
+      case "unhealthy":
+      case "zone-loss":
+      case "slow": {
+        const kind = options.kind;
+        if (target.injectFault === undefined) {
+          throw new Error(`${kind}: this target cannot be given faults (the local rehearsal can)`);
+        }
+        const budget = options.maxMttrMs ?? limits.mttrMs;
+        const slowMs = options.slowMs ?? 300;
+        const start = Date.now();
+        const injected = await target.injectFault(kind, { slowMs });
+        mark(`fault ${kind}: ${injected.detail}`);
+        const victims = new Set(injected.victims);
+        const samples: number[] = [];
+        const sample = async () => {
+          const list = await target.instances();
+          samples.push(list.filter((i) => i.healthy).length);
+          return list;
+        };
+        if (kind === "slow") {
+          const until = start + (options.slowForMs ?? 2_500);
+          while (Date.now() < until) {
+            await sample();
+            await sleep(pollMs);
+          }
+          await target.endFaults?.();
+          mark("slow app back to normal");
+          const list = await target.instances();
+          const stillThere = [...victims].every((id) => list.some((i) => i.id === id && i.healthy));
+          check(
+            "slow instance kept (not mistaken for a dead one)",
+            `${[...victims].join(", ")} healthy and in service`,
+            stillThere ? "kept" : "taken out or replaced",
+            stillThere,
+          );
+        } else {
+          const gone = (list: Awaited<ReturnType<typeof target.instances>>) =>
+            [...victims].every((id) => !list.some((i) => i.id === id && i.healthy));
+          let detected: number | undefined;
+          let whole: number | undefined;
+          const deadline = start + limits.settleMs;
+          while (Date.now() < deadline) {
+            const list = await sample();
+            if (detected === undefined && gone(list)) {
+              detected = Date.now();
+              mark(`${[...victims].join(", ")} no longer in service`);
+            }
+            const healthy = list.filter((i) => i.healthy);
+            if (detected !== undefined && healthy.length >= size) {
+              whole = Date.now();
+              mark(`${size} healthy instances again`);
+              break;
+            }
+            await sleep(pollMs);
+          }
+          check(
+            "fault detected",
+            `${[...victims].join(", ")} out of service`,
+            detected === undefined
+              ? `still in service after ${seconds(limits.settleMs)}`
+              : `after ${seconds(detected - start)}`,
+            detected !== undefined,
+          );
+          check(
+            "time to replace (MTTR)",
+            `≤ ${seconds(budget)}`,
+            whole === undefined ? "never" : seconds(whole - start),
+            whole !== undefined && whole - start <= budget,
+          );
+          if (kind === "zone-loss") {
+            const list = await target.instances();
+            const zones = [...new Set(list.filter((i) => i.healthy).map((i) => i.zone))].sort();
+            check(
+              "group refilled in the remaining zones",
+              `${size} healthy, none in ${injected.zone}`,
+              `${list.filter((i) => i.healthy).length} healthy in ${zones.join(", ") || "no zone"}`,
+              whole !== undefined && !zones.includes(injected.zone),
+            );
+          }
+          figures = {
+            detectedAfterMs: detected === undefined ? undefined : detected - start,
+            mttrMs: whole === undefined ? undefined : whole - start,
+          };
+        }
+        const minPct = samples.length === 0 ? 0 : (Math.min(...samples) / size) * 100;
+        const meanPct =
+          samples.length === 0
+            ? 0
+            : (samples.reduce((a, b) => a + b, 0) / samples.length / size) * 100;
+        figures = {
+          ...figures,
+          capacity: {
+            minPct: Math.round(minPct),
+            meanPct: Math.round(meanPct),
+            samples: samples.length,
+          },
+        };
+        await target.endFaults?.();
+        break;
+      }
       case "rollout":
       case "bad-release": {
         const version = to as string;
@@ -258,6 +397,17 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
     controller.abort();
     probe = await probeDone;
     mark("probe stopped");
+  }
+  const witness = await witnessDone;
+  if (witness !== undefined) {
+    check(
+      "seed 000 downtime check (curl -m 1 every 0.5 s)",
+      "never down",
+      witness.verdict === "up"
+        ? `up for ${witness.checks} checks`
+        : `down at check ${witness.checks} (curl exit ${witness.firstFailure?.exitCode})`,
+      witness.verdict === "up",
+    );
   }
 
   const probeStart = Date.parse(probe.startedAt);
@@ -306,6 +456,16 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
     );
     check("version after the drill", to, current, current === to);
   }
+  if (options.kind === "slow") {
+    figures = { ...figures, p99LatencyMs: probe.latencyMs.p99 };
+    const p99 = probe.latencyMs.p99 ?? 0;
+    check(
+      "the fault took effect (p99 latency)",
+      `≥ ${Math.round((options.slowMs ?? 300) / 3)} ms`,
+      `${Math.round(p99)} ms`,
+      p99 >= (options.slowMs ?? 300) / 3,
+    );
+  }
   if (options.kind === "bad-release" && to !== undefined) {
     const versions = probe.versions.map((v) => `${v.version} ×${v.count}`);
     check(
@@ -343,5 +503,7 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
     },
     marks,
     probe,
+    ...(witness === undefined ? {} : { witness }),
+    ...(target.cloudMode === undefined ? {} : { cloudMode: target.cloudMode }),
   };
 }

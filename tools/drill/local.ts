@@ -1,6 +1,7 @@
 /** The local rehearsal as a drill target. */
 import { Rehearsal, RehearsalOptions, startRehearsal } from "../rehearsal/rehearsal";
-import { DrillTarget, TargetEvent, TargetInstance, TargetRollout } from "./target";
+import { cloudModes } from "../rehearsal/cloudModes";
+import { DrillTarget, InjectedFault, TargetEvent, TargetInstance, TargetRollout } from "./target";
 
 /**
  * Limits for a rehearsal: the issue's target MTTR (5 s) and a minute to settle, far above what a
@@ -14,9 +15,11 @@ export function localTarget(
 ): DrillTarget {
   const status = rehearsal.status();
   const { policy, timing } = status;
+  const mode = cloudModes[status.cloud];
   const description =
-    `local rehearsal of stack ${status.stack}: ${status.desired} instances of ${status.version} ` +
-    `behind nginx; policy surge ${policy.surge}, max unavailable ${policy.maxUnavailable}, ` +
+    `local rehearsal of stack ${status.stack} in ${status.cloud} mode (${mode.loadBalancer}, ` +
+    `layer ${mode.layer.value}, ${mode.retry.value.attempts === 1 ? "no retries" : `${mode.retry.value.attempts} attempts`}): ` +
+    `${status.desired} instances of ${status.version} behind nginx; policy surge ${policy.surge}, max unavailable ${policy.maxUnavailable}, ` +
     `min ready ${policy.minReadyMs} ms; health every ${timing.healthIntervalMs} ms ` +
     `(${timing.healthyThreshold} up / ${timing.unhealthyThreshold} down), drain ` +
     `${timing.drainSeconds} s, boot deadline ${timing.bootDeadlineMs} ms ` +
@@ -34,8 +37,35 @@ export function localTarget(
         detail: `${i.state}${i.inLb ? ", in the load balancer" : ""}`,
       }));
 
+  const faulted = new Set<string>();
   return {
     description,
+    cloudMode: {
+      cloud: status.cloud,
+      loadBalancer: mode.loadBalancer,
+      attempts: mode.retry.value.attempts,
+      notMimicked: mode.notMimicked,
+    },
+    injectFault: async (fault, { slowMs }): Promise<InjectedFault> => {
+      const victim = instances().find((i) => i.healthy);
+      if (victim === undefined) throw new Error("no healthy instance to give a fault");
+      if (fault === "zone-loss") {
+        const zone = victim.zone ?? "zone-a";
+        const hit = rehearsal.loseZone(zone);
+        return {
+          victims: hit.map((h) => h.id),
+          zone,
+          detail: `${zone} lost: SIGKILL to ${hit.map((h) => h.id).join(", ")}; no launch there any more`,
+        };
+      }
+      const result = rehearsal.fault(victim.id, fault, { addedMs: slowMs });
+      faulted.add(victim.id);
+      return { victims: [victim.id], detail: `${result.detail} (${result.zone})` };
+    },
+    endFaults: async () => {
+      for (const id of faulted) rehearsal.endFault(id);
+      faulted.clear();
+    },
     pollMs: 20,
     limits: localLimits,
     url: async () => `${rehearsal.url}/`,

@@ -11,7 +11,29 @@ const titles: Record<DrillReport["drill"], string> = {
   "self-heal": "Self-heal: one instance killed",
   rollout: "Rollout: a new version under load",
   "bad-release": "Bad release: a version whose health check never passes",
+  kill: "Kill: SIGKILL to one instance's processes",
+  hang: "Hang: one instance stopped (SIGSTOP), connections accepted, nothing answers",
+  slow: "Slow: latency added to one instance's app",
+  unhealthy: "Unhealthy: one instance's /healthz fails while / still serves",
+  "zone-loss": "Zone loss: every instance of one zone killed at once",
 };
+
+/** Why requests failed, from what the probe saw and how the mode's load balancer retries. */
+export function failureExplanation(report: DrillReport): string | undefined {
+  const f = report.figures;
+  if (f.failedRequests === 0) return undefined;
+  const errors = Object.entries(report.probe.errors)
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(", ");
+  const mode = report.cloudMode;
+  const retry =
+    mode === undefined
+      ? ""
+      : mode.attempts === 1
+        ? ` The ${mode.cloud} load balancer (${mode.loadBalancer}) does not retry a request that failed on an instance, so every request it sent to the faulty instance before the health check took it out failed: inherent to the cloud, bounded by the check's interval × threshold.`
+        : ` The ${mode.cloud} load balancer retries some failures on another instance; the ones left failed on every attempt or timed out at the client first.`;
+  return `${f.failedRequests} request(s) failed (${errors}).${retry}`;
+}
 
 /** Table cells cannot hold pipes or newlines, and markdownlint refuses bare URLs. */
 const cell = (text: string) =>
@@ -49,8 +71,15 @@ export function renderMarkdown(report: DrillReport): string {
   ];
   if (f.mttrMs !== undefined) figureRows.push(["time to recover (MTTR)", ms(f.mttrMs)]);
   if (f.detectedAfterMs !== undefined) {
-    figureRows.push(["loss noticed after", ms(f.detectedAfterMs)]);
+    figureRows.push(["time to detect", ms(f.detectedAfterMs)]);
   }
+  if (f.capacity !== undefined) {
+    figureRows.push([
+      "capacity during the fault",
+      `lowest ${f.capacity.minPct} %, mean ${f.capacity.meanPct} % of the group in service (${f.capacity.samples} samples)`,
+    ]);
+  }
+  if (f.p99LatencyMs !== undefined) figureRows.push(["p99 latency", ms(f.p99LatencyMs)]);
   if (f.rolloutMs !== undefined) figureRows.push(["rollout time", ms(f.rolloutMs)]);
   if (f.haltedAfterMs !== undefined) {
     figureRows.push(["health gate halted the rollout after", ms(f.haltedAfterMs)]);
@@ -90,6 +119,35 @@ export function renderMarkdown(report: DrillReport): string {
     "",
     ...table(["Figure", "Value"], figureRows),
     "",
+    "## Verdicts: probe and independent witness",
+    "",
+    ...table(
+      ["Check", "Verdict"],
+      [
+        [
+          `probe (${report.rate}/s, ${report.probe.timeoutMs} ms timeout)`,
+          report.probe.failed === 0 ? "no failed request" : `${report.probe.failed} failed`,
+        ],
+        [
+          "seed 000 downtime check (`curl -m 1` every 0.5 s, stops at the first failure)",
+          report.witness === undefined
+            ? "not run"
+            : report.witness.verdict === "up"
+              ? `up: ${report.witness.checks} checks, none failed${report.witness.httpErrors === 0 ? "" : ` (${report.witness.httpErrors} got an HTTP 5xx, which the seed's check counts as up)`}`
+              : `down at check ${report.witness.checks}, +${ms(report.witness.firstFailure?.atMs)} (curl exit ${report.witness.firstFailure?.exitCode})`,
+        ],
+      ],
+    ),
+    "",
+    ...(failureExplanation(report) === undefined ? [] : [failureExplanation(report) as string, ""]),
+    ...(report.cloudMode === undefined
+      ? []
+      : [
+          `## What ${report.cloudMode.cloud} mode does not reproduce`,
+          "",
+          ...report.cloudMode.notMimicked.map((line) => `- ${line}`),
+          "",
+        ]),
     "## Versions served, from the probe",
     "",
     ...(spans.length === 0

@@ -37,6 +37,18 @@ export interface TargetLimits {
   readonly settleMs: number;
 }
 
+/** Faults a drill can give a target (the rehearsal can; a stack cannot yet). */
+export const faultDrills = ["kill", "hang", "slow", "unhealthy", "zone-loss"] as const;
+export type FaultDrill = (typeof faultDrills)[number];
+
+export interface InjectedFault {
+  /** The instances the fault hit. */
+  readonly victims: readonly string[];
+  /** zone-loss: the zone lost. */
+  readonly zone?: string;
+  readonly detail: string;
+}
+
 export interface DrillTarget {
   /** One line for the report: what was drilled, with the numbers that drive it. */
   readonly description: string;
@@ -59,6 +71,18 @@ export interface DrillTarget {
    */
   rollout(version: string, options: { readonly faulty: boolean }): Promise<TargetRollout>;
   currentVersion(): Promise<string>;
+  /** Gives one healthy instance (zone-loss: one zone) the fault; absent where faults cannot be made. */
+  injectFault?(fault: FaultDrill, options: { readonly slowMs: number }): Promise<InjectedFault>;
+  /** Lifts the faults still running (slow, unhealthy). */
+  endFaults?(): Promise<void>;
+  /** Where the target imitates a cloud: which, and what it does not reproduce (for the report). */
+  readonly cloudMode?: {
+    readonly cloud: string;
+    readonly loadBalancer: string;
+    /** Attempts per request, the first included: 1 means no retries. */
+    readonly attempts: number;
+    readonly notMimicked: readonly string[];
+  };
   /** What the target recorded (the rehearsal's events); empty for a stack. */
   events(): readonly TargetEvent[];
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../../stacks/settings";
 import { evaluatePolicies, formatViolations } from "../verify/policy";
 import { PlannedResource } from "./recorder";
+import { rolloutTimeLines } from "./rolloutTime";
 import { PlanError, PlanResult, runPlan } from "./run";
 import { planFlags, planOptionsFrom } from "./flags";
 
@@ -48,6 +49,9 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     values.json ? `${JSON.stringify(toDocument(result), null, 2)}\n` : renderTree(result),
   );
+  if (!values.json) {
+    process.stdout.write(`${rolloutTimeLines(planOptionsFrom(values)).join("\n")}\n`);
+  }
   if (values.policy) {
     const evaluation = await evaluatePolicies(result);
     // With --json the report goes to stderr, so stdout stays one JSON document.

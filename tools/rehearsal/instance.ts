@@ -48,6 +48,8 @@ export interface InstanceProcess {
   readonly appPort: number;
   /** The image supervisor's pid, and the process group of the whole instance. */
   readonly pid: number;
+  /** RUNTIME_DIR: the instance's rendered nginx.conf and nginx.pid are here. */
+  readonly runtimeDir: string;
   readonly exited: Promise<Exit>;
   readonly hasExited: boolean;
   /** The last 64 KiB of stderr: why an instance failed. */
@@ -144,6 +146,7 @@ export async function launchInstance(options: LaunchOptions): Promise<InstancePr
     port,
     appPort,
     pid,
+    runtimeDir: run,
     exited,
     get hasExited() {
       return hasExited;

@@ -8,13 +8,15 @@ import { ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { LbServer, renderLbConfig } from "./lbConfig";
+import { LbBehaviour, LbServer, renderLbConfig } from "./lbConfig";
 import { childPids, freePort, portOpen, signalGroup } from "./procs";
 
 export interface LoadBalancerOptions {
   /** Holds the configuration, pid file, access log and temp directories. */
   readonly dir: string;
   readonly nginxBin: string;
+  /** How it balances: the cloud mode's (timing.ts `lbBehaviour`). */
+  readonly behaviour: LbBehaviour;
   /** @default a free port */
   readonly port?: number;
   /** @default 1 */
@@ -85,6 +87,7 @@ export class LoadBalancer {
         servers: [],
         generation: 1,
         workerProcesses: options.workerProcesses,
+        behaviour: options.behaviour,
       }),
     );
     const child = spawn(options.nginxBin, ["-p", options.dir, "-c", confPath, "-e", "stderr"], {
@@ -123,9 +126,11 @@ export class LoadBalancer {
   }
 
   /**
-   * Serves exactly `servers` from now on. Resolves once the old workers are gone: from then on
-   * no request reaches a server that is not in the list. Rejects, leaving the running
-   * configuration as it was, if nginx refuses the new one.
+   * Serves exactly `servers` from now on. At layer 7, resolves once the old workers are gone:
+   * from then on no request reaches a server that is not in the list. At layer 4, once the new
+   * workers are up: new connections go to the list, while the old workers' flows live on until
+   * they close, as a TCP load balancer's do. Rejects, leaving the running configuration as it
+   * was, if nginx refuses the new one.
    */
   async apply(servers: readonly LbServer[], timeoutMs = 10_000): Promise<void> {
     if (this.hasExited) throw new Error(`load balancer exited:\n${this.stderr()}`);
@@ -136,6 +141,7 @@ export class LoadBalancer {
       servers,
       generation,
       workerProcesses: this.options.workerProcesses,
+      behaviour: this.options.behaviour,
     });
     const candidate = `${this.confPath}.next`;
     writeFileSync(candidate, text);
@@ -148,7 +154,12 @@ export class LoadBalancer {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const now = childPids(this.pid);
-      if (now.length >= workers && now.every((pid) => !before.has(pid))) break;
+      const fresh = now.filter((pid) => !before.has(pid)).length;
+      const done =
+        this.options.behaviour.layer === 4
+          ? fresh >= workers
+          : now.length >= workers && fresh === now.length;
+      if (done) break;
       if (Date.now() > deadline || this.hasExited) {
         throw new Error(
           `load balancer reload to generation ${generation} did not finish in ${timeoutMs} ms:\n${this.stderr()}`,

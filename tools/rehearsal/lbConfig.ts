@@ -10,8 +10,29 @@ export interface LbServer {
   readonly zone: string;
 }
 
+/**
+ * What the load balancer does, from a cloud mode (cloudModes.ts) with its durations scaled:
+ * `lbBehaviour()` in timing.ts builds it.
+ */
+export interface LbBehaviour {
+  /** 7: nginx's http proxy; 4: its stream (TCP) proxy, one backend connection per client one. */
+  readonly layer: 4 | 7;
+  /** Attempts per request, the first included; 1 turns retries off. Layer 7 only. */
+  readonly attempts: number;
+  /** Also retry after the request was sent (502/503/504, reset, timeout), not only on connect. */
+  readonly retryGatewayErrors: boolean;
+  /** Layer 7: idle connections to instances are kept this long for reuse. Layer 4: flow idle. */
+  readonly idleTimeoutMs: number;
+}
+
+/** Debian's nginx-light builds the stream module as a separate package (libnginx-mod-stream). */
+export const defaultStreamModule = "/usr/lib/nginx/modules/ngx_stream_module.so";
+
 export interface LbConfigParams {
   readonly listenPort: number;
+  readonly behaviour: LbBehaviour;
+  /** @default defaultStreamModule; layer 4 only */
+  readonly streamModule?: string;
   /** Pid file, logs and temp directories live here. */
   readonly runtimeDir: string;
   readonly servers: readonly LbServer[];
@@ -47,6 +68,18 @@ export function validateLbConfigParams(params: LbConfigParams): string[] {
       );
     }
   }
+  const b = params.behaviour;
+  if (!Number.isInteger(b.attempts) || b.attempts < 1 || b.attempts > 5) {
+    problems.push(`behaviour.attempts: expected an integer from 1 to 5; got ${b.attempts}`);
+  }
+  if (!Number.isInteger(b.idleTimeoutMs) || b.idleTimeoutMs < 1) {
+    problems.push(`behaviour.idleTimeoutMs: expected a whole number of ms; got ${b.idleTimeoutMs}`);
+  }
+  if (params.streamModule !== undefined && !safePath.test(params.streamModule)) {
+    problems.push(
+      `streamModule: expected an absolute path; got ${JSON.stringify(params.streamModule)}`,
+    );
+  }
   const ports = params.servers.map((s) => s.port);
   if (new Set(ports).size !== ports.length || ports.includes(params.listenPort)) {
     problems.push(
@@ -57,20 +90,20 @@ export function validateLbConfigParams(params: LbConfigParams): string[] {
 }
 
 /**
- * Renders the configuration. The choices that make a reload drop nothing:
+ * Renders the configuration. The choices that make a reload drop nothing, and what follows the
+ * cloud mode:
  *
- * - `keepalive_timeout 0` towards clients. A reload makes the old workers close their idle
- *   client connections, and a client that sends its next request on one at that instant gets a
- *   reset; browsers retry that, the probe (undici) reports it. A cloud load balancer does not
- *   close client connections when its targets change, so keeping them here would measure an
- *   artefact of the emulation. One connection per request costs nothing on loopback.
- * - `proxy_next_upstream error timeout http_502 http_503` with a few tries: a request that meets
- *   a dead or stopping instance is sent to the next one (GETs only, so retrying is safe).
- * - `max_fails=1 fail_timeout=1s`: after one failure nginx stops choosing that server for a
- *   second, so a killed instance costs one retry, not one per request, until the supervisor has
- *   taken it out.
- * - Short connect timeout: a refused connection fails at once; this bounds a black-holed one.
- * - Upstream keepalive, so the load balancer does not open a connection per request either.
+ * - `keepalive_timeout 0` towards clients (layer 7). A reload makes the old workers close their
+ *   idle client connections, and a client that sends its next request on one at that instant gets
+ *   a reset; a cloud load balancer does not close client connections when its targets change, so
+ *   keeping them here would measure an artefact of the emulation.
+ * - Retries as the cloud does them: `proxy_next_upstream off` where it does not retry (AWS), or
+ *   the cloud's attempts and conditions (GCP). Requests are GETs, so retrying is safe.
+ * - `max_fails=0`: no cloud takes an instance out on failed requests by default, only on checks.
+ * - Upstream keepalive with the cloud's idle timeout, so the instance's keepalive timeout meets
+ *   the same peer it meets in the cloud.
+ * - Layer 4 (Azure): the stream module forwards TCP. A reload leaves the old workers' flows to
+ *   live on, as the Standard Load Balancer's flows do when the probe goes down.
  */
 export function renderLbConfig(params: LbConfigParams): string {
   const problems = validateLbConfigParams(params);
@@ -78,27 +111,55 @@ export function renderLbConfig(params: LbConfigParams): string {
     throw new Error(`invalid load balancer parameters:\n  ${problems.join("\n  ")}`);
   }
   const dir = params.runtimeDir;
+  const b = params.behaviour;
   const servers =
     params.servers.length === 0
       ? // An upstream needs a server; a `down` one is never contacted, so nginx answers 502.
         ["        server 127.0.0.1:9 down; # no instance in service"]
       : params.servers.map(
-          (s) =>
-            `        server 127.0.0.1:${s.port} max_fails=1 fail_timeout=1s; # ${s.id} ${s.zone}`,
+          (s) => `        server 127.0.0.1:${s.port} max_fails=0; # ${s.id} ${s.zone}`,
         );
-  return `# Rendered by tools/rehearsal/lbConfig.ts, generation ${params.generation}: the rehearsal's
-# load balancer. Reloaded (SIGHUP) whenever the instances in service change.
-daemon off;
+  const head = `# Rendered by tools/rehearsal/lbConfig.ts, generation ${params.generation}: the rehearsal's
+# load balancer (layer ${b.layer}). Reloaded (SIGHUP) whenever the instances in service change.
+${b.layer === 4 ? `load_module ${params.streamModule ?? defaultStreamModule};\n` : ""}daemon off;
 worker_processes ${params.workerProcesses ?? 1};
 pid ${dir}/nginx.pid;
 error_log stderr warn;
-# Bounds how long the old workers of a reload may take to finish their requests.
-worker_shutdown_timeout 5s;
+# Bounds how long the old workers of a reload may take to finish their requests${b.layer === 4 ? " (flows)" : ""}.
+worker_shutdown_timeout ${b.layer === 4 ? Math.max(5_000, b.idleTimeoutMs) : 5_000}ms;
 
 events {
     worker_connections 1024;
 }
+`;
+  if (b.layer === 4) {
+    return `${head}
+stream {
+    upstream service {
+${servers.join("\n")}
+    }
 
+    server {
+        listen 127.0.0.1:${params.listenPort};
+        proxy_pass service;
+        proxy_connect_timeout 500ms;
+        # The flow idle timeout.
+        proxy_timeout ${b.idleTimeoutMs}ms;
+        # A flow goes to one instance; a TCP load balancer has nothing to retry.
+        proxy_next_upstream off;
+    }
+}
+`;
+  }
+  const retry =
+    b.attempts === 1
+      ? ["            proxy_next_upstream off;"]
+      : [
+          `            proxy_next_upstream error timeout${b.retryGatewayErrors ? " http_502 http_503 http_504" : ""};`,
+          `            proxy_next_upstream_tries ${b.attempts};`,
+          "            proxy_next_upstream_timeout 3s;",
+        ];
+  return `${head}
 http {
     server_tokens off;
     client_body_temp_path ${dir}/client_body;
@@ -116,6 +177,7 @@ http {
     upstream service {
 ${servers.join("\n")}
         keepalive 16;
+        keepalive_timeout ${b.idleTimeoutMs}ms;
     }
 
     server {
@@ -134,9 +196,7 @@ ${servers.join("\n")}
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_connect_timeout 500ms;
             proxy_read_timeout 10s;
-            proxy_next_upstream error timeout http_502 http_503;
-            proxy_next_upstream_tries 3;
-            proxy_next_upstream_timeout 3s;
+${retry.join("\n")}
         }
     }
 }

@@ -16,10 +16,13 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { Cloud } from "../../components/cloud";
 import { RollingUpdatePolicy, toRehearsalRollout } from "../../components/rolling";
 import { parseSettings } from "../../stacks/settings";
 import { loadStackConfig } from "../plan/stackConfig";
 import { writeBadReleaseWrapper } from "./badRelease";
+import { cloudModes } from "./cloudModes";
+import { hang, slow, unhealthy } from "./faults";
 import {
   decide,
   Decision,
@@ -37,14 +40,17 @@ import {
   zoneNames,
 } from "./decide";
 import { InstanceProcess, launchInstance } from "./instance";
+import { groupAlive } from "./procs";
 import { defaultNginxBin, LoadBalancer } from "./lb";
-import { rehearsalTiming, RehearsalTiming, timeScale } from "./timing";
+import { lbBehaviour, rehearsalTiming, RehearsalTiming, timeScale } from "./timing";
 
 export { defaultNginxBin };
 
 export interface RehearsalOptions {
   /** Stack whose settings drive the rehearsal (`Pulumi.<stack>.yaml`). @default "test" */
   readonly stack?: string;
+  /** Whose load balancer to behave like (cloudModes.ts). @default the stack's cloud */
+  readonly cloud?: Cloud;
   /** @default the stack's desiredInstances */
   readonly instances?: number;
   /** @default the stack's appVersion */
@@ -80,7 +86,9 @@ export type RehearsalEventKind =
   | "rollout-started"
   | "rollout-halted"
   | "rollout-completed"
-  | "rollout-rolled-back";
+  | "rollout-rolled-back"
+  | "fault"
+  | "zone-lost";
 
 export interface RehearsalEvent {
   /** Milliseconds since the rehearsal started. */
@@ -115,6 +123,10 @@ export interface RolloutNumbers {
 export interface RehearsalStatus {
   readonly url: string;
   readonly stack: string;
+  /** The cloud mode: whose load balancer the rehearsal behaves like. */
+  readonly cloud: Cloud;
+  /** Zones lost (`loseZone`): nothing is launched there any more. */
+  readonly lostZones: readonly string[];
   readonly desired: number;
   /** The version the group converges to. */
   readonly version: string;
@@ -160,6 +172,24 @@ export interface RolloutResult {
   readonly policy: RolloutNumbers;
 }
 
+/** Faults an instance can be given (faults.ts); `kill` is SIGKILL to its process group. */
+export const faultKinds = ["kill", "hang", "slow", "unhealthy"] as const;
+export type FaultKind = (typeof faultKinds)[number];
+
+export interface FaultOptions {
+  /** slow: the latency added to the app. @default 300 */
+  readonly addedMs?: number;
+}
+
+export interface FaultResult {
+  readonly id: string;
+  readonly zone: string;
+  readonly pid: number;
+  readonly fault: FaultKind;
+  readonly atMs: number;
+  readonly detail: string;
+}
+
 export interface KillResult {
   readonly id: string;
   readonly pid: number;
@@ -188,6 +218,20 @@ export interface Rehearsal {
    * any other signal goes to its supervisor alone, as a container runtime sends it.
    */
   kill(instanceId: string, signal?: NodeJS.Signals): KillResult;
+  /** Gives a running instance a fault; `end()` lifts a slow or unhealthy one. */
+  fault(instanceId: string, kind: FaultKind, options?: FaultOptions): FaultResult;
+  /** Lifts the fault of an instance still running (slow, unhealthy); no-op otherwise. */
+  endFault(instanceId: string): void;
+  /**
+   * Every instance of `zone` killed at once, and no launch there any more: the group must refill
+   * in the remaining zones.
+   */
+  loseZone(zone: string): FaultResult[];
+  /**
+   * From now on, a new instance not healthy this long after launch has failed: what changing the
+   * autohealing initial delay (or the boot allowance) on a running group does.
+   */
+  setBootDeadline(ms: number): void;
   /** Resolves with the milliseconds waited once `n` healthy instances are in service. */
   waitForHealthy(n: number, timeoutMs: number): Promise<number>;
   footprint(): Footprint;
@@ -206,6 +250,10 @@ interface Member {
   inLb: boolean;
   phase: "live" | "draining" | "exited";
   checking: boolean;
+  /** Set while a fault runs: lifts it. */
+  endFault?: () => void;
+  /** SIGSTOPped: cannot drain, so it is killed when retired. */
+  hung?: boolean;
 }
 
 interface ActiveRollout {
@@ -233,12 +281,15 @@ export async function startRehearsal(options: RehearsalOptions = {}): Promise<Re
   }
   const policy = options.policy ?? settings.rollingUpdate;
   const rollout = toRehearsalRollout(policy, desired);
+  const cloud = options.cloud ?? settings.cloud;
+  const mode = cloudModes[cloud];
   const timing = {
-    ...rehearsalTiming(settings.drainingTimeoutSeconds, rollout),
+    ...rehearsalTiming(settings.drainingTimeoutSeconds, rollout, mode),
     ...options.timing,
   };
   const group = new Group({
     stack,
+    cloud,
     nginxBin: options.nginxBin ?? defaultNginxBin,
     zones: zoneNames(options.zones ?? settings.zones.length),
     timing,
@@ -272,6 +323,7 @@ process.once("exit", () => {
 
 interface GroupOptions {
   readonly stack: string;
+  readonly cloud: Cloud;
   readonly nginxBin: string;
   readonly zones: readonly string[];
   readonly timing: RehearsalTiming;
@@ -288,6 +340,7 @@ class Group implements Rehearsal {
   private readonly background = new Set<Promise<unknown>>();
   private readonly faultyVersions = new Set<string>();
   private readonly portsInUse = new Set<number>();
+  private readonly lostZones = new Set<string>();
   private spec: GroupSpec;
   private lb?: LoadBalancer;
   private badNginx?: string;
@@ -323,10 +376,11 @@ class Group implements Rehearsal {
       dir: join(this.dir, "lb"),
       nginxBin: this.options.nginxBin,
       port: lbPort,
+      behaviour: lbBehaviour(cloudModes[this.options.cloud]),
     });
     this.portsInUse.add(this.lb.port);
     this.emit("started", {
-      detail: `load balancer ${this.lb.url} (pid ${this.lb.pid}); ${this.spec.desired} x ${this.spec.version}`,
+      detail: `load balancer ${this.lb.url} (pid ${this.lb.pid}, ${this.options.cloud} mode); ${this.spec.desired} x ${this.spec.version}`,
     });
     const lb = this.lb;
     void lb.exited.then((code) => {
@@ -524,8 +578,9 @@ class Group implements Rehearsal {
     this.counter += 1;
     const id = `i-${this.counter}`;
     const faulty = this.faultyVersions.has(version);
+    const open = this.options.zones.filter((z) => !this.lostZones.has(z));
     const zone = pickZone(
-      this.options.zones,
+      open.length === 0 ? this.options.zones : open,
       [...this.members.values()].filter((m) => m.phase === "live").map((m) => m.zone),
     );
     const member: Member = {
@@ -594,6 +649,7 @@ class Group implements Rehearsal {
 
   private retire(member: Member, reason: RetireReason): void {
     member.phase = "draining";
+    member.endFault?.();
     this.emit("retired", { id: member.id, version: member.version, detail: reason });
     if (member.process !== undefined) this.track(this.drain(member));
   }
@@ -602,11 +658,16 @@ class Group implements Rehearsal {
   private async drain(member: Member): Promise<void> {
     const instance = member.process;
     if (instance === undefined) return;
+    // A hung instance cannot drain; the cloud's stop timeout would kill it in the end.
+    if (member.hung === true) instance.signalGroup("SIGKILL");
     instance.signal(this.stopping ? "SIGINT" : "SIGTERM");
     const limitMs = this.options.timing.drainSeconds * 1000 + 15_000;
     const exit = await Promise.race([instance.exited, sleep(limitMs, undefined, { ref: false })]);
     instance.signalGroup("SIGKILL");
     await instance.exited;
+    // The supervisor's children outlive it for a moment when the group is killed at once; they
+    // are gone (reaped) shortly after.
+    for (let i = 0; i < 100 && groupAlive(instance.pid); i += 1) await sleep(20);
     instance.removeFiles();
     this.members.delete(member.id);
     this.emit("stopped", {
@@ -664,6 +725,8 @@ class Group implements Rehearsal {
     return {
       url: lb.url,
       stack: this.options.stack,
+      cloud: this.options.cloud,
+      lostZones: [...this.lostZones],
       desired: this.spec.desired,
       version: this.spec.version,
       policy: {
@@ -776,6 +839,77 @@ class Group implements Rehearsal {
     else instance.signal(signal);
     this.emit("killed", { id: member.id, version: member.version, detail: signal });
     return { id: member.id, pid: instance.pid, signal, atMs };
+  }
+
+  private running(instanceId: string, what: string): { member: Member; instance: InstanceProcess } {
+    const member = this.members.get(instanceId);
+    const instance = member?.process;
+    if (member === undefined || instance === undefined || member.phase !== "live") {
+      const known = [...this.members.values()]
+        .filter((m) => m.process !== undefined && m.phase === "live")
+        .map((m) => m.id);
+      throw new Error(
+        `${what}: no running instance ${JSON.stringify(instanceId)}; running: ${known.join(", ") || "none"}`,
+      );
+    }
+    return { member, instance };
+  }
+
+  setBootDeadline(ms: number): void {
+    this.spec = { ...this.spec, bootDeadlineMs: ms };
+  }
+
+  fault(instanceId: string, kind: FaultKind, options: FaultOptions = {}): FaultResult {
+    const { member, instance } = this.running(instanceId, "fault");
+    const atMs = Math.round(this.now());
+    let detail: string;
+    switch (kind) {
+      case "kill":
+        instance.signalGroup("SIGKILL");
+        detail = `SIGKILL to the process group of ${member.id} (pid ${instance.pid}: supervisor, app and nginx)`;
+        break;
+      case "hang":
+        member.endFault = hang(instance);
+        member.hung = true;
+        detail = `SIGSTOP to the process group of ${member.id} (pid ${instance.pid}): connections are accepted, nothing answers`;
+        break;
+      case "slow": {
+        const addedMs = options.addedMs ?? 300;
+        member.endFault = slow(instance, addedMs);
+        detail = `the app of ${member.id} is stopped ${addedMs} ms out of every ${addedMs + 20} ms: up to ${addedMs} ms added to each request`;
+        break;
+      }
+      case "unhealthy":
+        member.endFault = unhealthy(instance);
+        detail = `/healthz of ${member.id} answers 503 while / still serves`;
+        break;
+      default: {
+        const unknown: never = kind;
+        throw new Error(`fault: unknown kind ${String(unknown)}`);
+      }
+    }
+    this.emit("fault", { id: member.id, version: member.version, detail: `${kind}: ${detail}` });
+    return { id: member.id, zone: member.zone, pid: instance.pid, fault: kind, atMs, detail };
+  }
+
+  endFault(instanceId: string): void {
+    const member = this.members.get(instanceId);
+    if (member?.endFault === undefined || member.hung === true) return;
+    member.endFault();
+    member.endFault = undefined;
+  }
+
+  loseZone(zone: string): FaultResult[] {
+    if (!this.options.zones.includes(zone)) {
+      throw new Error(
+        `zone: expected one of ${this.options.zones.join(", ")}; got ${JSON.stringify(zone)}`,
+      );
+    }
+    this.lostZones.add(zone);
+    this.emit("zone-lost", { detail: `${zone}: nothing is launched there any more` });
+    return [...this.members.values()]
+      .filter((m) => m.zone === zone && m.phase === "live" && m.process !== undefined)
+      .map((m) => this.fault(m.id, "kill"));
   }
 
   async waitForHealthy(n: number, timeoutMs: number): Promise<number> {

@@ -5,20 +5,11 @@
  * against the GCP and Azure modules so the two cannot drift apart.
  */
 import { RehearsalRollout } from "../../components/rolling";
+import { CloudMode } from "./cloudModes";
+import { LbBehaviour } from "./lbConfig";
 
 /** Every cloud duration is divided by this: 5 s health checks become 250 ms, a 30 s drain 1.5 s. */
 export const timeScale = 20;
-
-/**
- * The fast load-balancer checks the clouds use (GCP `lbHealthCheck`, Azure's probe): every 5 s,
- * 2 in a row to change state. Repeated here rather than imported because the provider modules
- * load their cloud SDKs, which would add seconds to every rehearsal start.
- */
-export const cloudHealthCheck = {
-  intervalSeconds: 5,
-  healthyThreshold: 2,
-  unhealthyThreshold: 2,
-} as const;
 
 /** GCP's autohealing initial delay (`bootToHealthySeconds`): how long a new instance may boot. */
 export const cloudBootToHealthySeconds = 180;
@@ -41,27 +32,39 @@ export interface RehearsalTiming {
 }
 
 /**
- * Not scaled: a timeout measures the host's scheduling, not the instance. A loopback answer
- * takes about a millisecond; the scaled 150 ms (GCP's 3 s) would turn a busy two-core CI
- * machine into false failures and needless replacements.
+ * The floor of a scaled health-check timeout: a timeout measures the host's scheduling as much as
+ * the instance. A loopback answer takes about a millisecond; the scaled 150 ms (GCP's 3 s) would
+ * turn a busy two-core CI machine into false failures and needless replacements.
  */
 export const healthTimeoutMs = 500;
 
 /**
- * The rehearsal's timings for a stack: its drain and rolling policy, and the clouds' health
- * checks and boot allowance, all divided by `timeScale`.
+ * The rehearsal's timings for a stack: its drain and rolling policy, and the cloud mode's health
+ * check and the boot allowance, all divided by `timeScale`.
  */
 export function rehearsalTiming(
   drainingTimeoutSeconds: number,
   rollout: RehearsalRollout,
+  mode: CloudMode,
 ): RehearsalTiming {
+  const check = mode.healthCheck.value;
   return {
-    healthIntervalMs: (cloudHealthCheck.intervalSeconds * 1000) / timeScale,
-    healthTimeoutMs,
-    healthyThreshold: cloudHealthCheck.healthyThreshold,
-    unhealthyThreshold: cloudHealthCheck.unhealthyThreshold,
+    healthIntervalMs: (check.intervalSeconds * 1000) / timeScale,
+    healthTimeoutMs: Math.max(healthTimeoutMs, (check.timeoutSeconds * 1000) / timeScale),
+    healthyThreshold: check.healthyThreshold,
+    unhealthyThreshold: check.unhealthyThreshold,
     minReadyMs: rollout.minReadyMs / timeScale,
     drainSeconds: drainingTimeoutSeconds / timeScale,
     bootDeadlineMs: (cloudBootToHealthySeconds * 1000) / timeScale,
+  };
+}
+
+/** The load balancer's behaviour in a cloud mode, its idle timeout scaled like every duration. */
+export function lbBehaviour(mode: CloudMode): LbBehaviour {
+  return {
+    layer: mode.layer.value,
+    attempts: mode.retry.value.attempts,
+    retryGatewayErrors: mode.retry.value.on.includes("gateway-error"),
+    idleTimeoutMs: Math.round((mode.backendIdleTimeoutSeconds.value * 1000) / timeScale),
   };
 }

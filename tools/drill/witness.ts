@@ -1,0 +1,89 @@
+/**
+ * The independent witness: seed 000's downtime check, run next to the probe. Like the seed's
+ * script it runs `curl -m 1 <url>` (exit code only: an HTTP error status still counts as up,
+ * because the seed does not pass -f), sleeps 0.5 s, and stops at the first failure. Written here
+ * (not the seed's shell loop) so it can be bounded and aborted; the status codes are recorded
+ * too, to show what `-f` would have added.
+ */
+import { execFile } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export interface WitnessReport {
+  readonly command: string;
+  /** curl runs made. */
+  readonly checks: number;
+  /** `down`: a curl run failed (the seed prints "target is down" and stops). */
+  readonly verdict: "up" | "down";
+  /** The failed run: ms from the witness start, curl's exit code. */
+  readonly firstFailure?: { readonly atMs: number; readonly exitCode: number };
+  /** Runs that got an HTTP status ≥ 500: up for the seed's check, down with `curl -f`. */
+  readonly httpErrors: number;
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
+
+export interface WitnessOptions {
+  readonly url: string;
+  /** Stops the witness (the drill ended). */
+  readonly signal: AbortSignal;
+  /** @default 600: bounds the run whatever happens */
+  readonly maxChecks?: number;
+  /** @default "curl" */
+  readonly curl?: string;
+}
+
+/** Only loopback: the witness is for the local rehearsal, never a stranger's host. */
+export function assertLoopback(url: string): void {
+  const host = new URL(url).hostname;
+  if (!/^127(\.\d{1,3}){3}$/.test(host)) {
+    throw new Error(`witness: expected a 127.0.0.0/8 URL; got ${JSON.stringify(url)}`);
+  }
+}
+
+function curlOnce(curl: string, url: string): Promise<{ exitCode: number; status: number }> {
+  return new Promise((resolve) =>
+    execFile(
+      curl,
+      ["-m", "1", "-s", "-o", "/dev/null", "-w", "%{http_code}", url],
+      { timeout: 5_000 },
+      (error, stdout) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+        resolve({ exitCode: code, status: Number(stdout) || 0 });
+      },
+    ),
+  );
+}
+
+export async function runWitness(options: WitnessOptions): Promise<WitnessReport> {
+  assertLoopback(options.url);
+  const curl = options.curl ?? "curl";
+  const maxChecks = options.maxChecks ?? 600;
+  const started = Date.now();
+  let checks = 0;
+  let httpErrors = 0;
+  let firstFailure: WitnessReport["firstFailure"];
+  while (!options.signal.aborted && checks < maxChecks) {
+    const at = Date.now() - started;
+    const { exitCode, status } = await curlOnce(curl, options.url);
+    checks += 1;
+    if (status >= 500) httpErrors += 1;
+    if (exitCode !== 0) {
+      firstFailure = { atMs: at, exitCode };
+      break;
+    }
+    try {
+      await sleep(500, undefined, { signal: options.signal });
+    } catch {
+      break;
+    }
+  }
+  return {
+    command: `curl -m 1 ${options.url}, every 0.5 s, stop at the first failure`,
+    checks,
+    verdict: firstFailure === undefined ? "up" : "down",
+    ...(firstFailure === undefined ? {} : { firstFailure }),
+    httpErrors,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+  };
+}
