@@ -42,6 +42,8 @@ const ready: Machine = {
     "aws sts get-caller-identity --output text --query Arn": says(
       "arn:aws:iam::123456789012:user/dev\n",
     ),
+    "aws --version": says("aws-cli/2.17.0 Python/3.12.4 Linux/6.1.0 exe/x86_64.debian.12\n"),
+    "jq --version": says("jq-1.6\n"),
   },
   env: {},
   nodeVersion: "v20.18.1",
@@ -95,6 +97,7 @@ describe("doctor on a faked machine", () => {
         "✓ secrets      no secrets yet",
         "✓ docker       engine 27.3.1",
         "✓ credentials  AWS as arn:aws:iam::123456789012:user/dev",
+        "✓ tools        aws, jq (what the drills and runbooks run)",
         "",
       ].join("\n"),
     );
@@ -110,7 +113,7 @@ describe("doctor on a faked machine", () => {
     ]);
     assert.deepEqual(
       findings.filter((f) => f.status === "skipped").map((f) => f.check),
-      ["backend", "stack", "secrets", "credentials"],
+      ["backend", "stack", "secrets", "credentials", "tools"],
     );
     assert.equal(exitCodeOf(findings), 1);
   });
@@ -254,7 +257,99 @@ describe("doctor on a faked machine", () => {
   for (const [label, patch, expected] of credentialRows) {
     it(`credentials: ${label}`, async () => {
       const findings = await runDoctor(fake(change(patch)));
-      assert.deepEqual(problems(findings), expected === null ? [] : [expected]);
+      assert.deepEqual(
+        problems(findings).filter((p) => p.startsWith("credentials:")),
+        expected === null ? [] : [expected],
+      );
+    });
+  }
+
+  const gcpStack = { "Pulumi.test.yaml": "config:\n  ha-web-service:cloud: gcp\n" };
+  const gcloudReady = {
+    "gcloud auth list --filter=status:ACTIVE --format=value(account)": says("dev@example.com\n"),
+    "gcloud config get-value project": says("acme-ha-web-test\n"),
+    "gcloud auth application-default print-access-token": says("ya29.token\n"),
+    "gcloud version": says("Google Cloud SDK 528.0.0\n"),
+  };
+  // What the drills and runbooks run: checked per cloud, even with credentials from the environment.
+  const toolRows: [string, Partial<Machine>, { cloud?: "aws" | "gcp" | "azure" }, string[]][] = [
+    [
+      "AWS CLI v1 is refused: aws logs tail and aws sso login need v2",
+      {
+        commands: {
+          "aws --version": says("aws-cli/1.46.2 Python/3.11.7 Linux/6.1.0 botocore/1.38.0\n"),
+        },
+      },
+      {},
+      [
+        "tools: AWS CLI v2 is needed (`aws logs tail`, `aws sso login`); v1 was found (aws-cli/1.46.2 Python/3.11.7 Linux/6.1.0 botocore/1.38.0): install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html) (the drills and runbooks need them)",
+      ],
+    ],
+    [
+      "no jq, and no AWS CLI although the keys come from the environment",
+      {
+        commands: {
+          "aws --version": notInstalled,
+          "jq --version": notInstalled,
+          "aws sts get-caller-identity --output text --query Arn": notInstalled,
+        },
+        env: { AWS_ACCESS_KEY_ID: "AKIA", AWS_SECRET_ACCESS_KEY: "s" },
+      },
+      {},
+      [
+        "tools: aws not found: install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html); jq not found: install jq (apt-get install jq, brew install jq) (the drills and runbooks need them)",
+      ],
+    ],
+    ["gcloud logged in with a project and ADC", { files: gcpStack, commands: gcloudReady }, {}, []],
+    [
+      "gcloud with ADC but no account of its own",
+      {
+        files: gcpStack,
+        commands: {
+          ...gcloudReady,
+          "gcloud auth list --filter=status:ACTIVE --format=value(account)": says(""),
+        },
+      },
+      {},
+      ["credentials: gcloud has no active account: run `gcloud auth login`"],
+    ],
+    [
+      "gcloud with no default project",
+      {
+        files: gcpStack,
+        commands: { ...gcloudReady, "gcloud config get-value project": says("(unset)\n") },
+      },
+      {},
+      [
+        "credentials: gcloud has no default project: run `gcloud config set project <gcp:project of the stack>`",
+      ],
+    ],
+    [
+      "--cloud gcp on a stack file that still says aws (a first deploy): gcp is checked",
+      { commands: gcloudReady },
+      { cloud: "gcp" },
+      [],
+    ],
+    [
+      "--cloud azure with no az: the azure tools are reported, not the stack's aws ones",
+      {
+        env: {
+          ARM_CLIENT_ID: "c",
+          ARM_TENANT_ID: "t",
+          ARM_SUBSCRIPTION_ID: "s",
+          ARM_USE_OIDC: "true",
+        },
+      },
+      { cloud: "azure" },
+      [
+        "tools: az not found: install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli) (the drills and runbooks need them)",
+      ],
+    ],
+  ];
+  for (const [label, patch, options, expected] of toolRows) {
+    it(`tools and logins: ${label}`, async () => {
+      const machine = fake(change(patch));
+      assert.deepEqual(problems(await runDoctor(machine, options)), expected);
     });
   }
 

@@ -43,7 +43,7 @@ const stateBackendDoc = "docs/state-backend.md";
  */
 export async function runDoctor(
   env: DoctorEnv,
-  options: { stack?: string } = {},
+  options: { stack?: string; cloud?: Cloud } = {},
 ): Promise<Finding[]> {
   const findings: Finding[] = [checkNode(env)];
   const pulumi = await checkPulumi(env);
@@ -77,9 +77,16 @@ export async function runDoctor(
 
   findings.push(target ? checkSecrets(env, target) : skipped("secrets", "needs a stack"));
   findings.push(await checkDocker(env));
-  findings.push(
-    target ? await checkCredentials(env, target.cloud) : skipped("credentials", "needs a stack"),
-  );
+  // --cloud wins over the stack file: a first deploy runs the doctor before `pulumi config set
+  // cloud`, and must check the cloud it is about to deploy to.
+  const cloud = options.cloud ?? target?.cloud;
+  if (cloud === undefined) {
+    findings.push(skipped("credentials", "needs a stack or --cloud"));
+    findings.push(skipped("tools", "needs a stack or --cloud"));
+    return findings;
+  }
+  findings.push(await checkCredentials(env, cloud));
+  findings.push(await checkCloudTools(env, cloud));
   return findings;
 }
 
@@ -251,6 +258,8 @@ async function checkCredentials(env: DoctorEnv, cloud: Cloud): Promise<Finding> 
       );
     }
     case "gcp": {
+      const login = await checkGcloudLogin(env);
+      if (login !== undefined) return login;
       if (
         has("GOOGLE_APPLICATION_CREDENTIALS") ||
         has("GOOGLE_CREDENTIALS") ||
@@ -299,6 +308,110 @@ async function checkCredentials(env: DoctorEnv, cloud: Cloud): Promise<Finding> 
       throw new Error(`cloud: expected one of aws, gcp, azure; got ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/**
+ * The drills and runbooks call gcloud itself, which uses its own login and default project, not
+ * the application-default credentials the Pulumi provider reads. Undefined when both are set.
+ * https://cloud.google.com/sdk/gcloud/reference/auth/list
+ */
+async function checkGcloudLogin(env: DoctorEnv): Promise<Finding | undefined> {
+  const accounts = await env.exec("gcloud", [
+    "auth",
+    "list",
+    "--filter=status:ACTIVE",
+    "--format=value(account)",
+  ]);
+  if (accounts.missing) return undefined; // checkCloudTools reports the missing CLI
+  if (accounts.code !== 0 || accounts.stdout.trim() === "") {
+    return problem("credentials", "gcloud has no active account: run `gcloud auth login`");
+  }
+  const project = await env.exec("gcloud", ["config", "get-value", "project"]);
+  if (project.code !== 0 || project.stdout.trim() === "" || project.stdout.trim() === "(unset)") {
+    return problem(
+      "credentials",
+      "gcloud has no default project: run `gcloud config set project <gcp:project of the stack>`",
+    );
+  }
+  return undefined;
+}
+
+/**
+ * What the drills and runbooks run for each cloud, checked even when the provider's credentials
+ * come from environment variables. `aws logs tail` and `aws sso login` exist only in AWS CLI v2
+ * (https://docs.aws.amazon.com/cli/latest/userguide/cliv2-migration-changes.html), and the
+ * runbooks pipe JSON through jq.
+ */
+export const cloudTools: Readonly<
+  Record<
+    Cloud,
+    readonly {
+      command: string;
+      args: readonly string[];
+      install: string;
+      version?: RegExp;
+      versionHint?: string;
+    }[]
+  >
+> = {
+  aws: [
+    {
+      command: "aws",
+      args: ["--version"],
+      install:
+        "install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)",
+      version: /^aws-cli\/2\./,
+      versionHint: "AWS CLI v2 is needed (`aws logs tail`, `aws sso login`); v1 was found",
+    },
+    {
+      command: "jq",
+      args: ["--version"],
+      install: "install jq (apt-get install jq, brew install jq)",
+    },
+  ],
+  gcp: [
+    {
+      command: "gcloud",
+      args: ["version"],
+      install: "install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install)",
+    },
+    {
+      command: "jq",
+      args: ["--version"],
+      install: "install jq (apt-get install jq, brew install jq)",
+    },
+  ],
+  azure: [
+    {
+      command: "az",
+      args: ["version"],
+      install: "install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli)",
+    },
+    {
+      command: "jq",
+      args: ["--version"],
+      install: "install jq (apt-get install jq, brew install jq)",
+    },
+  ],
+};
+
+async function checkCloudTools(env: DoctorEnv, cloud: Cloud): Promise<Finding> {
+  const problems: string[] = [];
+  const found: string[] = [];
+  for (const tool of cloudTools[cloud]) {
+    const result = await env.exec(tool.command, tool.args);
+    const text = `${result.stdout}${result.stderr}`.trim();
+    if (result.missing || result.code !== 0)
+      problems.push(`${tool.command} not found: ${tool.install}`);
+    else if (tool.version !== undefined && !tool.version.test(text)) {
+      problems.push(
+        `${tool.versionHint ?? `${tool.command} is too old`} (${text.split("\n")[0]}): ${tool.install}`,
+      );
+    } else found.push(tool.command);
+  }
+  return problems.length > 0
+    ? problem("tools", `${problems.join("; ")} (the drills and runbooks need them)`)
+    : ok("tools", `${found.join(", ")} (what the drills and runbooks run)`);
 }
 
 function firstLine(result: ExecResult): string {

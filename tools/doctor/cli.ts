@@ -2,13 +2,16 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { Cloud, clouds } from "../../components/cloud";
 import { DoctorEnv, ExecResult, exitCodeOf, render, runDoctor } from "./checks";
 
-const usage = `Usage: npm run doctor -- [--stack <name>] [--json]
+const usage = `Usage: npm run doctor -- [--stack <name>] [--cloud aws|gcp|azure] [--json]
 
 Checks that this machine can run \`pulumi up\` for the selected stack: Node version, Pulumi CLI,
-state backend login, stack, secrets passphrase, Docker engine and the stack's cloud credentials.
-Prints one line per check; each problem says how to fix it.
+state backend login, stack, secrets passphrase, Docker engine, the cloud's credentials (for
+gcloud, its own login and project too) and the CLIs the drills and runbooks run (AWS CLI v2,
+gcloud or az, and jq). --cloud checks that cloud instead of the stack file's, for a first deploy
+before \`pulumi config set cloud\`. Prints one line per check; each problem says how to fix it.
 
 Exit codes: 0 ready, 1 a problem was found, 2 bad arguments.`;
 
@@ -48,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       options: {
         stack: { type: "string" },
+        cloud: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -60,7 +64,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const findings = await runDoctor(realEnv(), { stack: values.stack });
+  const cloud = values.cloud;
+  if (cloud !== undefined && !(clouds as readonly string[]).includes(cloud)) {
+    process.stderr.write(
+      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(cloud)}\n`,
+    );
+    return 2;
+  }
+  const findings = await runDoctor(realEnv(), { stack: values.stack, cloud: cloud as Cloud });
   process.stdout.write(values.json ? `${JSON.stringify(findings, null, 2)}\n` : render(findings));
   return exitCodeOf(findings);
 }
