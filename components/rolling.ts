@@ -121,11 +121,17 @@ export interface VmssRollingNumbers {
   readonly pauseTimeBetweenBatches: string;
   readonly prioritizeUnhealthyInstances: boolean;
   readonly maxSurge: boolean;
+  readonly rollbackFailedInstancesOnPolicyBreach: boolean;
 }
 
 /**
  * Azure rolling upgrades work in batches. With `maxSurge` the new instances of a batch are created
- * before the old ones are deleted, so capacity holds whenever the policy allows no unavailability.
+ * from the new model before the old ones are deleted, so capacity holds. Surge is always on: without
+ * it Azure upgrades instances in place, and a model change to customData (where the version lives)
+ * reaches an existing VM only when it is reimaged, so the old container would keep running; the
+ * Azure module therefore refuses `maxUnavailablePercent > 0` (providers/azure/index.ts).
+ * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-upgrade-policy#upgrades-that-require-a-restart-reimage-or-redeploy
+ * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-maxsurge
  * A batch is capped at half the fleet so that a bad release is caught by the health gate
  * (`maxUnhealthyUpgradedInstancePercent`) before it reaches every instance. Azure accepts 5–100.
  */
@@ -148,7 +154,11 @@ export function toVmssRollingPolicy(
     maxUnhealthyUpgradedInstancePercent: 0,
     pauseTimeBetweenBatches: isoSeconds(policy.minReadySeconds),
     prioritizeUnhealthyInstances: true,
-    maxSurge: policy.maxUnavailablePercent === 0,
+    maxSurge: true,
+    // When the health gate aborts an upgrade, Azure puts the failed instances back on the previous
+    // model instead of leaving them broken until the next deploy.
+    // https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-configure-rolling-upgrades
+    rollbackFailedInstancesOnPolicyBreach: true,
   };
 }
 

@@ -23,11 +23,16 @@ const gce: Record<InstanceSize, string> = {
   large: "e2-standard-2",
 };
 
-// B-series are burstable and cheap; v2 sizes support zones and Gen2 images in every zonal region.
+// No B-series: once a burstable VM spends its CPU credits it is held at its baseline (20 % of a
+// vCPU on B1ms), below the 70 % scale-out threshold, so CPU autoscaling would scale a saturated
+// fleet in. https://learn.microsoft.com/azure/virtual-machines/sizes/b-family
+// Dalsv5/Dasv5 are the cheapest non-burstable general-purpose sizes; 2 vCPUs is their floor, so
+// small and medium have more CPU than the other clouds' columns. Every size here supports zones,
+// Trusted Launch and encryption at host; providers/azure/skus.ts lists where it is offered.
 const azure: Record<InstanceSize, string> = {
-  small: "Standard_B1ms",
-  medium: "Standard_B2s",
-  large: "Standard_D2s_v5",
+  small: "Standard_D2als_v5",
+  medium: "Standard_D2as_v5",
+  large: "Standard_D4as_v5",
 };
 
 export function fargateSize(size: InstanceSize): FargateSize {

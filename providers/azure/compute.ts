@@ -39,21 +39,88 @@ export const repairGracePeriod = "PT10M";
  */
 export const terminateNotBefore = "PT5M";
 
-/** Binary health states: 200 from the health path is healthy, anything else unhealthy. */
+/**
+ * Rich health states (extension 2.0): a new instance stays *Initializing* until `numberOfProbes`
+ * consecutive answers agree or `gracePeriod` runs out, and a rolling upgrade waits on Initializing
+ * instead of counting it unhealthy. With binary states (1.0) an instance still installing Docker
+ * reads Unhealthy, and `maxUnhealthyUpgradedInstancePercent: 0` aborts the upgrade on its first
+ * batch. The grace period covers the slowest boot web-start allows (8 minutes of pull retries after
+ * ~2 minutes of boot and apt), so it matches the repair grace period.
+ * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-health-extension#rich-health-states
+ */
 export const healthExtension = {
   name: "application-health",
   publisher: "Microsoft.ManagedServices",
   type: "ApplicationHealthLinux",
-  typeHandlerVersion: "1.0",
+  typeHandlerVersion: "2.0",
   intervalInSeconds: 5,
   numberOfProbes: 2,
+  /** Seconds; Azure accepts up to 14400, the default is interval × probes (10 s). */
+  gracePeriod: 600,
+  /**
+   * Served by the image's nginx (app/nginx/nginx.conf.template): 200 with
+   * `{"ApplicationHealthState":"Healthy"}` while the app is ready, `"Unhealthy"` once it drains or
+   * fails. A plain 200 with any other body reads *Unknown*, which rolling upgrades treat as
+   * unhealthy, so the extension cannot probe the load balancer's path.
+   */
+  requestPath: "/health/azure",
 } as const;
+
+/**
+ * The scale set's physical name, fixed rather than auto-named so the program can look the live
+ * scale set up before registering it (`liveCapacity`). Unique: the resource group is this
+ * component's own.
+ */
+export function scaleSetName(name: string): string {
+  // Linux scale set names are capped at 64 characters.
+  return childName(name, "vmss", 64);
+}
+
+/**
+ * The instance count to send with the scale set. azure-native updates a scale set with a PUT of the
+ * whole body built from the inputs (pulumi-azure-native provider/pkg/provider/provider.go, Update →
+ * crudClient.CreateOrUpdate), so whatever `sku.capacity` holds is applied. `ignoreChanges` is no
+ * help: the engine fills an ignored path from the OLD recorded inputs (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go, processIgnoreChanges), i.e. the count of the last deploy
+ * or refresh, not the one autoscale has set since (Azure/vm-scale-sets#70). So the program reads
+ * the live count with the provider's own GET and sends it back unchanged; the first deploy, when
+ * the scale set does not exist yet, sends desiredInstances.
+ */
+export function liveCapacity(ctx: AzureContext, vmScaleSetName: string): pulumi.Output<number> {
+  const { desiredInstances } = ctx.args;
+  return ctx.resourceGroupName.apply(async (resourceGroupName) => {
+    try {
+      const live = await compute.getVirtualMachineScaleSet(
+        { resourceGroupName, vmScaleSetName },
+        { parent: ctx.parent, provider: ctx.provider },
+      );
+      return live.sku?.capacity ?? desiredInstances;
+    } catch (err) {
+      if (isNotFound(err)) return desiredInstances;
+      throw err;
+    }
+  });
+}
+
+/**
+ * Whether an invoke failed because the resource does not exist. azure-native wraps the ARM error
+ * (`request failed <id>: ...`), whose text carries the HTTP status and ARM's `ResourceNotFound`
+ * code in both of its HTTP backends (azcore: `RESPONSE 404` / `ERROR CODE: ResourceNotFound`;
+ * autorest: `Status=404 Code="ResourceNotFound"`); provider/pkg/azure/azure.go IsNotFound tests
+ * the same status. Anything else (auth, throttling) must fail the deploy, not reset the count.
+ */
+export function isNotFound(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /\bResourceNotFound\b|RESPONSE 404\b|Status(?:Code)?=404\b/.test(message);
+}
 
 export interface ScaleSetInputs {
   readonly subnetId: pulumi.Input<string>;
   readonly backendPoolId: pulumi.Input<string>;
   readonly identity: InstanceIdentity;
   readonly registryLoginServer: pulumi.Output<string>;
+  /** Resources that a destroy must not reach before the scale set (loadBalancer.ts, locks). */
+  readonly deleteAfter: readonly pulumi.Resource[];
 }
 
 export function createScaleSet(
@@ -81,11 +148,12 @@ export function createScaleSet(
       ).toString("base64"),
     );
 
+  const vmScaleSetName = scaleSetName(name);
   return new compute.VirtualMachineScaleSet(
-    // Linux scale set names are capped at 64 characters, auto-name suffix included.
-    childName(name, "vmss", 64),
+    vmScaleSetName,
     {
       ...placement(ctx),
+      vmScaleSetName,
       // Uniform, although Azure suggests Flexible for new scale sets: Uniform is where rolling
       // upgrades with maxSurge, automatic repairs and the Application Health extension have been
       // generally available longest, all set on one scale-set model. Identical, disposable
@@ -104,7 +172,8 @@ export function createScaleSet(
       sku: {
         name: azureVmSize(args.instanceSize),
         tier: "Standard",
-        capacity: args.desiredInstances,
+        // Autoscale owns the count after the first deploy; see liveCapacity.
+        capacity: liveCapacity(ctx, vmScaleSetName),
       },
       identity: { type: "UserAssigned", userAssignedIdentities: [inputs.identity.identity.id] },
       upgradePolicy: {
@@ -170,6 +239,17 @@ export function createScaleSet(
           // No networkProfile.healthProbe: a scale set takes one health source, and the
           // Application Health extension below is it.
         },
+        securityProfile: {
+          // Trusted Launch: secure boot and a vTPM, as Azure Policy and AVM expect for Gen2 images;
+          // every size in components/sizing.ts supports it.
+          // https://learn.microsoft.com/azure/virtual-machines/trusted-launch
+          securityType: "TrustedLaunch",
+          uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
+          // Temp disk and caches encrypted on the host too. The subscription needs the feature
+          // registered once: az feature register --namespace Microsoft.Compute --name EncryptionAtHost
+          // https://learn.microsoft.com/azure/virtual-machines/disk-encryption#encryption-at-host---end-to-end-encryption-for-your-vm-data
+          encryptionAtHost: true,
+        },
         // Managed boot diagnostics: serial log and screenshot without a storage account.
         diagnosticsProfile: { bootDiagnostics: { enabled: true } },
         scheduledEventsProfile: {
@@ -183,27 +263,21 @@ export function createScaleSet(
               type: healthExtension.type,
               typeHandlerVersion: healthExtension.typeHandlerVersion,
               autoUpgradeMinorVersion: true,
-              // Rich health states (2.0) would add an Initializing state and a grace period, but
-              // need the app to answer {"applicationHealthState": "Healthy"}; a plain 200 would
-              // read as Unknown. Binary states need nothing from the app; the boot-time grace is
-              // automaticRepairsPolicy.gracePeriod.
               settings: {
                 protocol: "http",
                 port: args.containerPort,
-                requestPath: args.healthCheckPath,
+                requestPath: healthExtension.requestPath,
                 intervalInSeconds: healthExtension.intervalInSeconds,
                 numberOfProbes: healthExtension.numberOfProbes,
+                gracePeriod: healthExtension.gracePeriod,
               },
             },
           ],
         },
       },
     },
-    childOptions(ctx, {
-      dependsOn: [inputs.identity.acrPull],
-      // Autoscale owns the instance count after the first deploy; without this every deploy would
-      // reset it to desiredInstances.
-      ignoreChanges: ["sku.capacity"],
-    }),
+    // No ignoreChanges on sku.capacity: it would put the last recorded count back over the live
+    // one that liveCapacity reads.
+    childOptions(ctx, { dependsOn: [inputs.identity.acrPull, ...inputs.deleteAfter] }),
   );
 }

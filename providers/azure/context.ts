@@ -12,12 +12,27 @@ export interface AzureContext {
   readonly subscriptionId: pulumi.Output<string>;
 }
 
-/** Fresh options for one child; a shared object could be mutated by one registration for all. */
+/**
+ * Fresh options for one child; a shared object could be mutated by one registration for all.
+ *
+ * With deletionProtection every child is protected, not only the load balancer and its address:
+ * the engine refuses a protected delete only when it reaches that step (pulumi/pulumi
+ * pkg/resource/deploy/step.go, DeleteStep.Apply) and deletes dependents first (pulumi/pulumi#782,
+ * #6191), so `pulumi destroy` would otherwise remove the scale set, alerts and locks before
+ * failing on the load balancer. With every leaf protected the first batch of deletes fails and
+ * nothing is deleted. Turning deletionProtection off takes one `pulumi up` before a destroy, as
+ * on AWS. https://www.pulumi.com/docs/iac/concepts/options/protect/
+ */
 export function childOptions(
   ctx: AzureContext,
   extra: Omit<pulumi.CustomResourceOptions, "parent" | "provider"> = {},
 ): pulumi.CustomResourceOptions {
-  return { ...extra, parent: ctx.parent, provider: ctx.provider };
+  return {
+    protect: ctx.args.deletionProtection,
+    ...extra,
+    parent: ctx.parent,
+    provider: ctx.provider,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedServiceArgs } from "../../components/args";
+import { azureVmSize } from "../../components/sizing";
 import { CloudImplementation, InstanceGroupDescriptor } from "../types";
 import { createScaleSet } from "./compute";
 import { AzureContext, tagsOf } from "./context";
@@ -12,6 +13,8 @@ import { createAlerts } from "./monitoring";
 import { createNetwork } from "./network";
 import { createRegistry } from "./registry";
 import { createAutoscale } from "./scaling";
+import { zonalSkus } from "./skus";
+import { azureSshKeyProblem } from "./sshKey";
 
 /**
  * Azure: a zone-spread VM scale set behind a zone-redundant Standard Load Balancer. Submodules of
@@ -33,6 +36,26 @@ export function validate(args: ResolvedServiceArgs): string[] {
       `zones: expected Azure zone numbers ${regionZones.map((z) => JSON.stringify(z)).join(", ")}; got ${JSON.stringify(args.zones)}`,
     );
   }
+  const vmSize = azureVmSize(args.instanceSize);
+  if (!(zonalSkus[args.region] ?? []).includes(vmSize)) {
+    problems.push(
+      `instanceSize: expected a size whose VM (${vmSize}) ${args.region} offers in availability zones (providers/azure/skus.ts lists ${Object.keys(zonalSkus).join(", ")}); got ${JSON.stringify(args.instanceSize)}`,
+    );
+  }
+  if (args.rollingUpdate.maxUnavailablePercent !== 0) {
+    // Without surge Azure upgrades instances in place, and the version lives in customData, which
+    // an existing VM only picks up when reimaged: the old container would keep running.
+    // https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-upgrade-policy#upgrades-that-require-a-restart-reimage-or-redeploy
+    problems.push(
+      `rollingMaxUnavailablePercent (rollingUpdate.maxUnavailablePercent): expected 0 on azure, where a rollout must create new instances (rollingMaxSurgePercent above 0): an in-place upgrade does not apply the new version's customData, so the old version would keep running; got ${args.rollingUpdate.maxUnavailablePercent}`,
+    );
+  }
+  if (args.azureSshPublicKey !== undefined) {
+    const problem = azureSshKeyProblem(args.azureSshPublicKey);
+    if (problem !== undefined) {
+      problems.push(`azureSshPublicKey: expected ${problem}`);
+    }
+  }
   return problems;
 }
 
@@ -42,7 +65,8 @@ export const deploy: CloudImplementation = (name, args, parent) => {
   const resourceGroup = new resources.ResourceGroup(
     `${name}-rg`,
     { location: args.region, tags: tagsOf(args) },
-    { parent, provider },
+    // Protected with the rest (context.ts childOptions).
+    { parent, provider, protect: args.deletionProtection },
   );
   const ctx: AzureContext = {
     name,
@@ -62,6 +86,7 @@ export const deploy: CloudImplementation = (name, args, parent) => {
     backendPoolId: loadBalancing.backendPoolId,
     identity,
     registryLoginServer: registry.loginServer,
+    deleteAfter: loadBalancing.locks,
   });
   createAutoscale(ctx, scaleSet);
   createAlerts(ctx, loadBalancing.loadBalancer, scaleSet);

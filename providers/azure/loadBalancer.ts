@@ -54,6 +54,8 @@ export interface LoadBalancing {
   readonly publicIp: network.PublicIPAddress;
   readonly loadBalancer: network.LoadBalancer;
   readonly backendPoolId: pulumi.Output<string>;
+  /** The CanNotDelete locks (deletionProtection only); the scale set depends on them. */
+  readonly locks: readonly pulumi.Resource[];
   /** `http://<fqdn>`: a Standard Load Balancer only forwards TCP, so there is no HTTPS listener. */
   readonly url: pulumi.Output<string>;
 }
@@ -145,6 +147,13 @@ export function createLoadBalancer(ctx: AzureContext): LoadBalancing {
     childOptions(ctx),
   );
 
+  // Pulumi's `protect` (childOptions) makes `pulumi destroy`, or a replacement, fail as
+  // deletionProtection does on AWS. The locks guard against deletion outside Pulumi (portal, CLI,
+  // a deleted resource group), which `protect` cannot see. They are the one child left unprotected,
+  // so that turning deletionProtection off removes them in the same deploy (the engine refuses to
+  // delete a resource still marked protected); the scale set depends on them, and so a destroy
+  // stops at the protected scale set before it reaches them.
+  const locks: authorization.ManagementLockByScope[] = [];
   if (args.deletionProtection) {
     // Locks go on the resources whose loss is an outage or a new address, not on the resource
     // group: a lock there is inherited by the scale set's instances and blocks scale-in.
@@ -152,14 +161,16 @@ export function createLoadBalancer(ctx: AzureContext): LoadBalancing {
       ["lb", loadBalancer],
       ["ip", publicIp],
     ] as const) {
-      new authorization.ManagementLockByScope(
-        `${name}-${suffix}-lock`,
-        {
-          scope: resource.id,
-          level: "CanNotDelete",
-          notes: "deletionProtection is on for this stack; turn it off to delete.",
-        },
-        childOptions(ctx),
+      locks.push(
+        new authorization.ManagementLockByScope(
+          `${name}-${suffix}-lock`,
+          {
+            scope: resource.id,
+            level: "CanNotDelete",
+            notes: "deletionProtection is on for this stack; turn it off to delete.",
+          },
+          childOptions(ctx, { protect: false }),
+        ),
       );
     }
   }
@@ -172,6 +183,7 @@ export function createLoadBalancer(ctx: AzureContext): LoadBalancing {
     publicIp,
     loadBalancer,
     backendPoolId: childId(loadBalancer.id, "backendAddressPools", backendPoolName),
+    locks,
     url,
   };
 }

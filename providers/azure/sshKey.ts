@@ -66,3 +66,53 @@ function modPow(base: bigint, exponent: bigint, m: bigint): bigint {
   }
   return result;
 }
+
+/** Smallest RSA modulus Azure accepts for a Linux VM's SSH key. */
+export const minimumRsaBits = 2048;
+
+/**
+ * Why Azure would reject `key` as a Linux VM's SSH key, or undefined when it would take it: Azure
+ * supports RSA keys of at least 2048 bits and Ed25519 keys, and no ECDSA or DSA keys.
+ * https://learn.microsoft.com/azure/virtual-machines/linux/mac-create-ssh-keys#supported-ssh-key-formats
+ * Parsed here rather than with a library: the public-key blob is only length-prefixed fields
+ * (RFC 4253 section 6.6), and only the type and the RSA modulus length are needed.
+ */
+export function azureSshKeyProblem(key: string): string | undefined {
+  const [keyType, base64] = key.trim().split(/\s+/);
+  if (keyType !== "ssh-rsa" && keyType !== "ssh-ed25519") {
+    return `an RSA (ssh-rsa, at least ${minimumRsaBits} bits) or Ed25519 (ssh-ed25519) key, the types Azure accepts; got a ${JSON.stringify(keyType)} key`;
+  }
+  const fields = wireFields(Buffer.from(base64 ?? "", "base64"));
+  if (fields === undefined || fields[0]?.toString() !== keyType) {
+    return `a well-formed OpenSSH public key; the ${keyType} key data does not decode`;
+  }
+  if (keyType === "ssh-ed25519") {
+    return fields.length === 2 && fields[1].length === 32
+      ? undefined
+      : "an Ed25519 key with a 32-byte public key; the key data is malformed";
+  }
+  // ssh-rsa: string type, mpint e, mpint n. An mpint may carry a leading zero byte.
+  const modulus = fields[2];
+  if (fields.length !== 3 || modulus.length === 0) {
+    return "an RSA key with an exponent and a modulus; the key data is malformed";
+  }
+  const bits = BigInt(`0x${modulus.toString("hex")}`).toString(2).length;
+  return bits >= minimumRsaBits
+    ? undefined
+    : `an RSA key of at least ${minimumRsaBits} bits, the minimum Azure accepts; got ${bits} bits`;
+}
+
+/** The length-prefixed fields of an SSH wire-format blob, or undefined if it does not parse. */
+function wireFields(blob: Buffer): Buffer[] | undefined {
+  const fields: Buffer[] = [];
+  let offset = 0;
+  while (offset < blob.length) {
+    if (offset + 4 > blob.length) return undefined;
+    const length = blob.readUInt32BE(offset);
+    offset += 4;
+    if (offset + length > blob.length) return undefined;
+    fields.push(blob.subarray(offset, offset + length));
+    offset += length;
+  }
+  return fields;
+}

@@ -25,7 +25,9 @@ interface CloudConfig {
 const load = () => planStack("test", "azure");
 const withKey = () =>
   planStack("test", "azure", {
-    azureSshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtleQ== ops@example.com",
+    // A well-formed Ed25519 key (32 bytes of key data): Azure, and so validate(), reject others.
+    azureSshPublicKey:
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx1c2VyLWtleS1mb3ItdGVzdHMtb25seS0xMjM0NTY3 ops@example.com",
   });
 
 let workDir: string;
@@ -118,6 +120,8 @@ describe("azure cloud-init", () => {
         for (const flag of [
           "--restart=always",
           "--read-only --tmpfs /tmp",
+          // Same hardening as GCP's startup script: no capabilities, no privilege gain (setuid).
+          "--cap-drop=ALL --security-opt=no-new-privileges",
           '--publish "${CONTAINER_PORT}:${CONTAINER_PORT}"',
           '--stop-timeout "$STOP_TIMEOUT_SECONDS"',
           '--env "INSTANCE_ID=$(hostname)"',

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { HighlyAvailableWebServiceArgs } from "../../components/args";
 import { HighlyAvailableWebService } from "../../components/webService";
 import { azureMocks } from "../../tools/plan/mocks/azure";
-import { PlannedResource, RecordingMocks } from "../../tools/plan/recorder";
+import { PlannedResource, RecordingMocks, urnLabel } from "../../tools/plan/recorder";
 import { PlanResult } from "../../tools/plan/run";
 import { one } from "../helpers/plan";
 
@@ -103,6 +103,8 @@ export function takesTags(type: string): boolean {
 export interface ComponentRun {
   readonly error?: Error;
   readonly resources: readonly PlannedResource[];
+  /** The options each registration carried (see recordOptions). */
+  readonly options: readonly RegisteredOptions[];
 }
 
 /**
@@ -116,6 +118,8 @@ export async function runComponents(
   const mocks = new RecordingMocks();
   await pulumi.runtime.setMocks(mocks, "ha-web-service", "test", false);
   mocks.hookMonitor();
+  const options: RegisteredOptions[] = [];
+  recordOptions(options);
   let error: Error | undefined;
   const services: HighlyAvailableWebService[] = [];
   try {
@@ -132,7 +136,47 @@ export async function runComponents(
   };
   await settings.waitForRPCs?.();
   await new Promise((resolve) => setImmediate(resolve));
-  return { error, resources: mocks.resources };
+  return { error, resources: mocks.resources, options };
+}
+
+/** The resource options a registration carried to the engine, as the engine would see them. */
+export interface RegisteredOptions {
+  readonly type: string;
+  readonly name: string;
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+  /** `type::name` of every resource this one depends on (dependsOn and input dependencies). */
+  readonly dependencies: readonly string[];
+}
+
+/**
+ * Records the options of every registration from the monitor request itself (protect,
+ * ignoreChanges, dependencies): the mocks' newResource never sees them, and they are what the
+ * engine acts on for destroy and ignoreChanges.
+ */
+function recordOptions(into: RegisteredOptions[]): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, callback: unknown): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    into.push({
+      type: req.getType(),
+      name: req.getName(),
+      protect: req.getProtect() === true,
+      ignoreChanges: req.getIgnorechangesList(),
+      dependencies: req.getDependenciesList().map(urnLabel),
+    });
+    return register(req, callback);
+  };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getProtect(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getDependenciesList(): string[];
 }
 
 /** Args as the test stack file produces them, for direct component runs. */

@@ -27,7 +27,7 @@ const testKey =
 const stacks = {
   test: {
     zones: ["1", "2"],
-    vmSize: "Standard_B1ms",
+    vmSize: "Standard_D2als_v5",
     capacity: { minimum: "2", maximum: "4", default: "2" },
     desired: 2,
     scaleOutBy: "2",
@@ -39,7 +39,7 @@ const stacks = {
   },
   prod: {
     zones: ["1", "2", "3"],
-    vmSize: "Standard_B2s",
+    vmSize: "Standard_D2as_v5",
     capacity: { minimum: "3", maximum: "12", default: "3" },
     desired: 3,
     scaleOutBy: "3",
@@ -74,7 +74,11 @@ for (const stack of ["test", "prod"] as const) {
       const plan = await load();
       assert.deepEqual(
         plan.invokes.map((i) => i.token),
-        ["azure-native:authorization:getClientConfig"],
+        // getVirtualMachineScaleSet reads the live instance count (compute.ts liveCapacity).
+        [
+          "azure-native:authorization:getClientConfig",
+          "azure-native:compute:getVirtualMachineScaleSet",
+        ],
       );
     });
 
@@ -356,6 +360,7 @@ for (const stack of ["test", "prod"] as const) {
               pauseTimeBetweenBatches: "PT10S",
               prioritizeUnhealthyInstances: true,
               maxSurge: true,
+              rollbackFailedInstancesOnPolicyBreach: true,
             },
           });
           assert.deepEqual(
@@ -402,21 +407,25 @@ for (const stack of ["test", "prod"] as const) {
           }),
       },
       {
-        name: "the Application Health extension probes the health path over HTTP",
+        name: "the Application Health extension (rich states) probes the image's JSON health path",
         check: (plan) => {
           assert.deepEqual(vmProfileOf(plan).extensionProfile.extensions, [
             {
               name: "application-health",
               publisher: "Microsoft.ManagedServices",
               type: "ApplicationHealthLinux",
-              typeHandlerVersion: "1.0",
+              // Rich health states: a booting VM reads Initializing, which a rolling upgrade
+              // waits on, for up to gracePeriod seconds; the image answers /health/azure with
+              // the JSON state (tests/azure/healthProbe.test.ts runs it).
+              typeHandlerVersion: "2.0",
               autoUpgradeMinorVersion: true,
               settings: {
                 protocol: "http",
                 port: 8080,
-                requestPath: "/healthz",
+                requestPath: "/health/azure",
                 intervalInSeconds: 5,
                 numberOfProbes: 2,
+                gracePeriod: 600,
               },
             },
           ]);

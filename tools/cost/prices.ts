@@ -19,6 +19,7 @@ export const priceBook = {
       "Elastic Load Balancing pricing",
       "Amazon VPC pricing (NAT gateway, public IPv4 addresses)",
       "Amazon CloudWatch pricing (logs, alarms)",
+      "AWS Key Management Service pricing (customer managed keys)",
     ],
     fargateVcpuHour: 0.04048,
     fargateGbHour: 0.004445,
@@ -29,6 +30,8 @@ export const priceBook = {
     publicIpv4Hour: 0.005,
     cloudwatchAlarmMonth: 0.1,
     logIngestionGb: 0.5,
+    /** A customer managed KMS key; each of its first two rotations adds the same again. */
+    kmsKeyMonth: 1,
   },
   gcp: {
     region: "us-central1",
@@ -68,10 +71,13 @@ export const priceBook = {
       "Container Registry pricing",
       "Azure Monitor pricing (metric alerts, Log Analytics)",
     ],
+    // The sizes components/sizing.ts maps to (non-burstable since issue 15). Dalsv5 and Dasv5
+    // figures are the eastus list prices as remembered from the pricing page, not re-read with
+    // this table's date: check them before relying on them.
     vmHour: {
-      Standard_B1ms: 0.0207,
-      Standard_B2s: 0.0416,
-      Standard_D2s_v5: 0.096,
+      Standard_D2als_v5: 0.077,
+      Standard_D2as_v5: 0.086,
+      Standard_D4as_v5: 0.172,
     } as Readonly<Record<string, number>>,
     /** Standard SSD LRS E4 (32 GiB), the tier a marketplace Linux image's 30 GiB OS disk lands in. */
     standardSsdE4Month: 2.4,

@@ -58,6 +58,7 @@ docker run --detach --name web \
   --restart=always \
   --pull=never \
   --read-only --tmpfs /tmp \
+  --cap-drop=ALL --security-opt=no-new-privileges \
   --publish "${CONTAINER_PORT}:${CONTAINER_PORT}" \
   --stop-timeout "$STOP_TIMEOUT_SECONDS" \
   --log-driver journald \

@@ -64,6 +64,14 @@ const outputs: Record<string, OutputsMock> = {
   "azure-native:monitor:MetricAlert": named("ruleName"),
 };
 
+/**
+ * Scale sets that "exist" for the mocks' getVirtualMachineScaleSet, by name, with their live
+ * capacity. Empty, as on a first deploy: the invoke then fails the way azure-native's does for a
+ * missing resource (ARM 404, code ResourceNotFound). Tests add entries to stand for a deployed
+ * scale set that autoscale has resized, or for a lookup that fails some other way.
+ */
+export const mockLiveScaleSets = new Map<string, { capacity: number } | { error: string }>();
+
 /** What the azure-native provider computes for the resource types this program registers. */
 export const azureMocks: CloudMocks = {
   outputs,
@@ -74,5 +82,18 @@ export const azureMocks: CloudMocks = {
       subscriptionId: mockAccount.azureSubscriptionId,
       tenantId: mockAccount.azureTenantId,
     }),
+    "azure-native:compute:getVirtualMachineScaleSet": (inputs) => {
+      const name = String(inputs.vmScaleSetName);
+      const live = mockLiveScaleSets.get(name);
+      if (live === undefined) {
+        // `details` is what the SDK reads from a failed invoke (the gRPC status text).
+        const message = `request failed /subscriptions/${mockAccount.azureSubscriptionId}/resourceGroups/${String(inputs.resourceGroupName)}/providers/Microsoft.Compute/virtualMachineScaleSets/${name}: RESPONSE 404: 404 Not Found\nERROR CODE: ResourceNotFound`;
+        throw Object.assign(new Error(message), { details: message });
+      }
+      if ("error" in live) {
+        throw Object.assign(new Error(live.error), { details: live.error });
+      }
+      return { name, sku: { capacity: live.capacity } };
+    },
   },
 };
