@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GcpContext } from "./context";
 import { GcpLoadBalancer } from "./loadBalancer";
 import { baseInstanceName, gcpName } from "./names";
+import { containerLogName } from "./startup";
 
 /** Cloud Logging keeps a custom bucket's logs for 1 to 3650 days. */
 export const maxLogRetentionDays = 3650;
@@ -14,15 +15,20 @@ export interface GcpLogging {
 }
 
 /**
- * The service's logs: its instances' (COS ships container and startup-script output tagged with
- * the instance name, which starts with the MIG's base instance name) and its load balancer's
- * request logs.
+ * The service's logs: its containers' (docker's gcplogs driver writes `gcplogs-docker-driver`
+ * entries carrying the instance name in `jsonPayload.instance.name`, and every instance name
+ * starts with the MIG's base instance name; see startup.ts) and its load balancer's request logs.
+ * The instances' system logs (boot, startup script) stay in `_Default`: which labels COS's agent
+ * sets on them is not documented, so they are not routed on a guess.
+ * https://cloud.google.com/logging/docs/view/logging-query-language
  */
 export function serviceLogFilter(
+  project: string,
   instanceNamePrefix: string,
   backendName: pulumi.Input<string>,
 ): pulumi.Output<string> {
-  return pulumi.interpolate`(resource.type="gce_instance" AND labels."compute.googleapis.com/resource_name"=~"^${instanceNamePrefix}-") OR (resource.type="http_load_balancer" AND resource.labels.backend_service_name="${backendName}")`;
+  // No resource.type: older drivers wrote these under "global", newer ones under gce_instance.
+  return pulumi.interpolate`(logName="projects/${project}/logs/${containerLogName}" AND jsonPayload.instance.name=~"^${instanceNamePrefix}-") OR (resource.type="http_load_balancer" AND resource.labels.backend_service_name="${backendName}")`;
 }
 
 /**
@@ -51,7 +57,7 @@ export function createLogging(ctx: GcpContext, lb: GcpLoadBalancer): GcpLogging 
     },
     opts,
   );
-  const filter = serviceLogFilter(baseInstanceName(name), lb.backend.name);
+  const filter = serviceLogFilter(project, baseInstanceName(name), lb.backend.name);
   // A sink into a log bucket of its own project needs no IAM grant for its writer identity.
   const sink = new gcp.logging.ProjectSink(
     gcpName(name, "logs-sink"),

@@ -7,6 +7,17 @@
 
 import { keepaliveEnvVar } from "../../components/keepalive";
 
+/**
+ * The container's logs go to Cloud Logging through docker's own `gcplogs` driver, which writes
+ * to the log `gcplogs-docker-driver` with the instance's name from the metadata server in
+ * `jsonPayload.instance.name` (moby/moby daemon/logger/gcplogs/gcplogging.go). That is a field
+ * the service controls, so the log bucket routes on it; no Google document says which labels
+ * COS's own logging agent puts on container logs. `docker logs` keeps working from docker's
+ * local cache ("dual logging", Docker 20.10+): https://docs.docker.com/engine/logging/dual-logging/
+ * https://docs.docker.com/engine/logging/drivers/gcplogs/
+ */
+export const containerLogName = "gcplogs-docker-driver";
+
 /** Name of the one container the instance runs. */
 export const containerName = "web";
 
@@ -126,14 +137,16 @@ fi
 docker rm --force "$CONTAINER" >/dev/null 2>&1 || true
 # Read-only root with a tmpfs /tmp (the image's only writable path), no capabilities (it runs as
 # a non-root user on an unprivileged port), restarted by docker if it exits, and given the drain
-# plus a grace period to stop.
+# plus a grace period to stop. Logs go straight to Cloud Logging through docker's gcplogs driver,
+# tagged with this instance's name (the log bucket routes on it); docker logs still reads a local
+# cache (dual logging).
 docker run --detach --name "$CONTAINER" \\
   --restart=always \\
   --read-only --tmpfs /tmp:rw,noexec,nosuid,size=64m \\
   --cap-drop=ALL --security-opt=no-new-privileges \\
   --publish "$PORT:$PORT" \\
   --stop-timeout "$STOP_TIMEOUT" \\
-  --log-opt max-size=10m --log-opt max-file=5 \\
+  --log-driver=gcplogs --log-opt cache-max-size=10m --log-opt cache-max-file=5 \\
   --env "PORT=$PORT" \\
   --env "INSTANCE_ID=$INSTANCE_ID" \\
   --env "ZONE=$ZONE" \\

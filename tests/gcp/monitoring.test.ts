@@ -110,7 +110,7 @@ for (const stack of stacks) {
   const want = expected[stack];
 
   describe(`gcp log storage (${stack})`, () => {
-    const filter = `(resource.type="gce_instance" AND labels."compute.googleapis.com/resource_name"=~"^web-vm-") OR (resource.type="http_load_balancer" AND resource.labels.backend_service_name="${autoName(T.backend, "web-backend")}")`;
+    const filter = `(logName="projects/${expected[stack].project}/logs/gcplogs-docker-driver" AND jsonPayload.instance.name=~"^web-vm-") OR (resource.type="http_load_balancer" AND resource.labels.backend_service_name="${autoName(T.backend, "web-backend")}")`;
 
     guardedRules<Resources>(
       () => plan(stack),
@@ -148,6 +148,34 @@ for (const stack of stacks) {
           breakIt: (p) => {
             const broken = { resources: structuredClone(p.resources) };
             inputs(one(broken, T.logExclusion)).filter = 'resource.type="gce_instance"';
+            return broken;
+          },
+        },
+        {
+          // The filter routes on what the instances' own docker run makes them write, not on a
+          // label COS's agent is not documented to set (the old filter's
+          // labels."compute.googleapis.com/resource_name").
+          name: "the instances write what the filter routes: gcplogs, tagged with their name",
+          check: (p) => {
+            const script = String(inputs(one(p, T.template)).metadata["startup-script"]);
+            const run = script.slice(script.indexOf("docker run"));
+            assert.match(run, /--log-driver=gcplogs /);
+            assert.equal((run.match(/--log-driver=/g) ?? []).length, 1);
+            const sinkFilter = String(inputs(one(p, T.logSink)).filter);
+            assert.ok(
+              sinkFilter.includes(`logName="projects/${want.project}/logs/gcplogs-docker-driver"`),
+            );
+            assert.ok(sinkFilter.includes(`jsonPayload.instance.name=~"^web-vm-"`));
+            assert.ok(!sinkFilter.includes("compute.googleapis.com/resource_name"));
+            assert.equal(inputs(one(p, T.group)).baseInstanceName, "web-vm");
+          },
+          breakIt: (p) => {
+            const broken = { resources: structuredClone(p.resources) };
+            const metadata = inputs(one(broken, T.template)).metadata;
+            metadata["startup-script"] = String(metadata["startup-script"]).replace(
+              "--log-driver=gcplogs ",
+              "",
+            );
             return broken;
           },
         },

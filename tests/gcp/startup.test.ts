@@ -194,7 +194,7 @@ describe("gcp startup script, run with stub commands", () => {
         "--read-only --tmpfs /tmp:rw,noexec,nosuid,size=64m",
         "--cap-drop=ALL --security-opt=no-new-privileges",
         "--publish 8080:8080 --stop-timeout 35",
-        "--log-opt max-size=10m --log-opt max-file=5",
+        "--log-driver=gcplogs --log-opt cache-max-size=10m --log-opt cache-max-file=5",
         "--env PORT=8080 --env INSTANCE_ID=web-vm-x1z2 --env ZONE=us-central1-b --env DRAIN_SECONDS=30",
         "--env NGINX_KEEPALIVE_TIMEOUT_SECONDS=620",
         image,

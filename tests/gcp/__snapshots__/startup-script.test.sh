@@ -51,14 +51,16 @@ fi
 docker rm --force "$CONTAINER" >/dev/null 2>&1 || true
 # Read-only root with a tmpfs /tmp (the image's only writable path), no capabilities (it runs as
 # a non-root user on an unprivileged port), restarted by docker if it exits, and given the drain
-# plus a grace period to stop.
+# plus a grace period to stop. Logs go straight to Cloud Logging through docker's gcplogs driver,
+# tagged with this instance's name (the log bucket routes on it); docker logs still reads a local
+# cache (dual logging).
 docker run --detach --name "$CONTAINER" \
   --restart=always \
   --read-only --tmpfs /tmp:rw,noexec,nosuid,size=64m \
   --cap-drop=ALL --security-opt=no-new-privileges \
   --publish "$PORT:$PORT" \
   --stop-timeout "$STOP_TIMEOUT" \
-  --log-opt max-size=10m --log-opt max-file=5 \
+  --log-driver=gcplogs --log-opt cache-max-size=10m --log-opt cache-max-file=5 \
   --env "PORT=$PORT" \
   --env "INSTANCE_ID=$INSTANCE_ID" \
   --env "ZONE=$ZONE" \
