@@ -1,0 +1,496 @@
+/**
+ * How each cloud runs the service image, read from the program's own output (the offline plan),
+ * never copied by hand: ECS from the task definition, GCE from the startup script's `docker run`,
+ * Azure from cloud-init's `docker run`. Anything the runner cannot reproduce is refused with an
+ * error that names it, so a change in a provider shows up here instead of passing unseen.
+ */
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+
+export type ImageCloud = "aws" | "gcp" | "azure";
+
+/** A writable mount over the read-only root. */
+export type Mount =
+  /** `docker run --tmpfs`: an empty tmpfs, root-owned, mode 1777 unless the options say otherwise. */
+  | { readonly kind: "tmpfs"; readonly path: string; readonly options: string }
+  /**
+   * An ECS task volume without `host` on Fargate: a bind mount of task storage. Empty, owned by
+   * root with mode 0755, unless the image declares a VOLUME at the same path; then the image's
+   * contents there, with their ownership, are copied in. We model the narrower reading (only
+   * the contents are copied; the mount point itself stays root 0755) so a fix must not depend
+   * on the wider one.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html
+   */
+  | { readonly kind: "fargate-bind"; readonly path: string; readonly readOnly: boolean };
+
+export interface Arrangement {
+  readonly cloud: ImageCloud;
+  /** Where the values came from, for messages. */
+  readonly source: string;
+  /** `uid:gid`, or undefined for the image's USER. */
+  readonly user: string | undefined;
+  readonly readOnlyRoot: boolean;
+  /** Set by the cloud, on top of the image's ENV (which the runner merges in). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly mounts: readonly Mount[];
+  /** Seconds between SIGTERM and SIGKILL. */
+  readonly stopTimeoutSeconds: number;
+  readonly noNewPrivileges: boolean;
+  /** Capabilities dropped; ["ALL"] for --cap-drop=ALL. */
+  readonly capDrop: readonly string[];
+  /** An init process in front of the entrypoint (ECS initProcessEnabled, docker --init). */
+  readonly init: boolean;
+  /** The container port the cloud sends traffic to. */
+  readonly port: number;
+  /** A health check the cloud runs besides the image's HEALTHCHECK (ECS healthCheck.command). */
+  readonly healthCheck: readonly string[] | undefined;
+}
+
+/** Values the cloud's metadata services would answer, used where a script asks them. */
+export const standIn = {
+  gcpFqdn: "web-standin.us-central1-a.c.project.internal",
+  gcpZonePath: "projects/123456789012/zones/us-central1-a",
+  azureZone: "1",
+  hostname: "web-standin",
+} as const;
+
+export class ArrangementError extends Error {
+  constructor(source: string, message: string) {
+    super(`${source}: ${message}`);
+    this.name = "ArrangementError";
+  }
+}
+
+interface PlanResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+}
+export interface Plan {
+  readonly resources: readonly PlanResource[];
+}
+
+function only(plan: Plan, type: string, source: string): PlanResource {
+  const found = plan.resources.filter((r) => r.type === type);
+  if (found.length !== 1) {
+    throw new ArrangementError(source, `expected one ${type} in the plan; found ${found.length}`);
+  }
+  return found[0] as PlanResource;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ECS
+
+/**
+ * Container-definition keys the runner reproduces, or that do not change how the container runs
+ * on one task (logging, port names, the image reference). Any other key is refused.
+ */
+const ecsKnownKeys = new Set([
+  "name",
+  "image",
+  "essential",
+  "portMappings",
+  "environment",
+  "user",
+  "readonlyRootFilesystem",
+  "mountPoints",
+  "stopTimeout",
+  "healthCheck",
+  "linuxParameters",
+  "logConfiguration",
+]);
+
+interface EcsContainer {
+  readonly [key: string]: unknown;
+  readonly portMappings?: readonly { containerPort: number }[];
+  readonly environment?: readonly { name: string; value: string }[];
+  readonly user?: string;
+  readonly readonlyRootFilesystem?: boolean;
+  readonly mountPoints?: readonly {
+    sourceVolume: string;
+    containerPath: string;
+    readOnly?: boolean;
+  }[];
+  readonly stopTimeout?: number;
+  readonly healthCheck?: { command: string[] };
+  readonly linuxParameters?: Record<string, unknown>;
+}
+
+/**
+ * Environment Fargate adds to every container (platform 1.4.0).
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-metadata-endpoint-v4-fargate.html
+ */
+function fargateEnv(region: string): Record<string, string> {
+  const metadata = "http://169.254.170.2/v4/standin-task-container";
+  return {
+    AWS_EXECUTION_ENV: "AWS_ECS_FARGATE",
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    ECS_CONTAINER_METADATA_URI: metadata.replace("/v4/", "/v3/"),
+    ECS_CONTAINER_METADATA_URI_V4: metadata,
+  };
+}
+
+export function ecsArrangement(plan: Plan): Arrangement {
+  const source = "aws task definition";
+  const task = only(plan, "aws:ecs/taskDefinition:TaskDefinition", source);
+  const raw = task.inputs.containerDefinitions;
+  const containers = (typeof raw === "string" ? JSON.parse(raw) : raw) as EcsContainer[];
+  if (!Array.isArray(containers) || containers.length !== 1) {
+    throw new ArrangementError(source, "expected exactly one container definition");
+  }
+  const c = containers[0] as EcsContainer;
+  for (const key of Object.keys(c)) {
+    if (!ecsKnownKeys.has(key)) {
+      throw new ArrangementError(
+        source,
+        `containerDefinitions[0].${key} is not reproduced by the image runner; teach tools/image/arrangements.ts what it does`,
+      );
+    }
+  }
+  const linux = c.linuxParameters ?? {};
+  for (const key of Object.keys(linux)) {
+    if (key !== "initProcessEnabled") {
+      throw new ArrangementError(
+        source,
+        `linuxParameters.${key} is not reproduced by the image runner`,
+      );
+    }
+  }
+  if (
+    task.inputs.requiresCompatibilities === undefined ||
+    !(task.inputs.requiresCompatibilities as string[]).includes("FARGATE")
+  ) {
+    throw new ArrangementError(source, "only Fargate tasks are reproduced");
+  }
+  const volumes = (task.inputs.volumes ?? []) as { name: string; [key: string]: unknown }[];
+  const mounts: Mount[] = (c.mountPoints ?? []).map((m) => {
+    const volume = volumes.find((v) => v.name === m.sourceVolume);
+    if (volume === undefined) {
+      throw new ArrangementError(source, `mountPoints: no volume named ${m.sourceVolume}`);
+    }
+    const extra = Object.keys(volume).filter((k) => k !== "name");
+    if (extra.length > 0) {
+      // efsVolumeConfiguration, host, dockerVolumeConfiguration...: not a Fargate bind mount.
+      throw new ArrangementError(
+        source,
+        `volume ${volume.name}: ${extra.join(", ")} is not reproduced`,
+      );
+    }
+    return { kind: "fargate-bind", path: m.containerPath, readOnly: m.readOnly === true };
+  });
+  const port = c.portMappings?.[0]?.containerPort;
+  if (port === undefined) throw new ArrangementError(source, "no portMappings[0].containerPort");
+  const provider = plan.resources.find((r) => r.type === "pulumi:providers:aws");
+  const region = String(provider?.inputs.region ?? "us-east-1");
+  return {
+    cloud: "aws",
+    source,
+    user: c.user,
+    readOnlyRoot: c.readonlyRootFilesystem === true,
+    env: {
+      ...fargateEnv(region),
+      ...Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value])),
+    },
+    mounts,
+    // ECS's default when stopTimeout is unset on Fargate is 30 s.
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+    stopTimeoutSeconds: c.stopTimeout ?? 30,
+    noNewPrivileges: false,
+    capDrop: [],
+    init: linux.initProcessEnabled === true,
+    port,
+    healthCheck: c.healthCheck?.command,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// docker run (GCE startup script, Azure cloud-init)
+
+/**
+ * Pulls the `docker run` command out of a shell script and lets bash expand it, with the
+ * script's own top-level assignments and stand-ins for the metadata calls. PATH is empty, so
+ * only builtins and the stubs below run: a new command in the script fails loudly here instead
+ * of running on this machine.
+ */
+export function dockerRunArgs(script: string, prelude: string, source: string): string[] {
+  const lines = script.split("\n");
+  const start = lines.findIndex((l) => /^\s*docker run\b/.test(l));
+  if (start < 0) throw new ArrangementError(source, "no `docker run` line");
+  if (lines.findIndex((l, i) => i > start && /^\s*docker run\b/.test(l)) >= 0) {
+    throw new ArrangementError(source, "more than one `docker run` line");
+  }
+  const command: string[] = [];
+  for (let i = start; i < lines.length; i += 1) {
+    const line = lines[i] as string;
+    command.push(line);
+    if (!line.trimEnd().endsWith("\\")) break;
+  }
+  const assignments = lines
+    .slice(0, start)
+    // Top level only: assignments inside functions are indented and may span lines.
+    .filter((l) => /^(readonly |export )?[A-Za-z_][A-Za-z0-9_]*=/.test(l));
+  const program = [
+    "set -euo pipefail",
+    "PATH=/nonexistent",
+    `hostname() { printf '%s\\n' ${JSON.stringify(standIn.hostname)}; }`,
+    "curl() {",
+    '  local url="${!#}"',
+    '  case "$url" in',
+    `    *computeMetadata*zone) printf '%s\\n' ${JSON.stringify(standIn.gcpZonePath)} ;;`,
+    `    *computeMetadata*hostname) printf '%s\\n' ${JSON.stringify(standIn.gcpFqdn)} ;;`,
+    `    *169.254.169.254/metadata/instance/compute/zone*) printf '%s\\n' ${JSON.stringify(standIn.azureZone)} ;;`,
+    '    *) echo "no stand-in for curl $url" >&2; return 1 ;;',
+    "  esac",
+    "}",
+    'metadata() { curl "http://metadata.google.internal/computeMetadata/v1/instance/$1"; }',
+    'docker() { [ "$1" = run ] || return 1; shift; printf \'%s\\0\' "$@"; }',
+    prelude,
+    ...assignments,
+    ...command,
+  ].join("\n");
+  const result = spawnSync("/bin/bash", ["--norc", "--noprofile", "-c", program], {
+    encoding: "utf8",
+    env: {},
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (result.status !== 0) {
+    throw new ArrangementError(
+      source,
+      `could not expand the docker run line: ${result.stderr.trim()}`,
+    );
+  }
+  return result.stdout.split("\0").slice(0, -1);
+}
+
+/** `docker run` flags and what the runner does with them; any other flag is refused. */
+const dockerFlags: Record<string, "value" | "switch"> = {
+  "--detach": "switch",
+  "-d": "switch",
+  "--name": "value",
+  "--restart": "value",
+  "--pull": "value",
+  "--read-only": "switch",
+  "--tmpfs": "value",
+  "--cap-drop": "value",
+  "--security-opt": "value",
+  "--publish": "value",
+  "-p": "value",
+  "--stop-timeout": "value",
+  "--log-driver": "value",
+  "--log-opt": "value",
+  "--env": "value",
+  "-e": "value",
+  "--user": "value",
+  "-u": "value",
+  "--init": "switch",
+};
+
+/**
+ * Docker's defaults: a 10 s stop timeout, and tmpfs mounts with mode 1777.
+ * https://docs.docker.com/reference/cli/docker/container/run/
+ */
+const dockerDefaultStopTimeout = 10;
+
+export function dockerRunArrangement(
+  cloud: ImageCloud,
+  args: readonly string[],
+  source: string,
+): Arrangement {
+  const env: Record<string, string> = {};
+  const mounts: Mount[] = [];
+  const capDrop: string[] = [];
+  let user: string | undefined;
+  let readOnlyRoot = false;
+  let noNewPrivileges = false;
+  let init = false;
+  let stopTimeoutSeconds = dockerDefaultStopTimeout;
+  let port: number | undefined;
+  let image: string | undefined;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (!arg.startsWith("-")) {
+      image = arg;
+      if (i !== args.length - 1) {
+        throw new ArrangementError(
+          source,
+          `arguments after the image are not reproduced: ${args.slice(i + 1).join(" ")}`,
+        );
+      }
+      break;
+    }
+    const eq = arg.indexOf("=");
+    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    const kind = dockerFlags[flag];
+    if (kind === undefined) {
+      throw new ArrangementError(
+        source,
+        `docker run ${flag} is not reproduced by the image runner; teach tools/image/arrangements.ts what it does`,
+      );
+    }
+    let value = "";
+    if (kind === "value") {
+      if (flag !== arg) value = arg.slice(eq + 1);
+      else {
+        i += 1;
+        value = args[i] ?? "";
+      }
+    } else if (flag !== arg) {
+      throw new ArrangementError(source, `docker run ${arg}: expected ${flag} without a value`);
+    }
+    switch (flag) {
+      case "--read-only":
+        readOnlyRoot = true;
+        break;
+      case "--tmpfs": {
+        const colon = value.indexOf(":");
+        mounts.push({
+          kind: "tmpfs",
+          path: colon < 0 ? value : value.slice(0, colon),
+          options: colon < 0 ? "" : value.slice(colon + 1),
+        });
+        break;
+      }
+      case "--cap-drop":
+        capDrop.push(...value.split(","));
+        break;
+      case "--security-opt":
+        if (value !== "no-new-privileges" && value !== "no-new-privileges:true") {
+          throw new ArrangementError(
+            source,
+            `docker run --security-opt ${value} is not reproduced`,
+          );
+        }
+        noNewPrivileges = true;
+        break;
+      case "--publish":
+      case "-p": {
+        const containerPort = Number(value.split(":").pop()?.split("/")[0]);
+        if (!Number.isInteger(containerPort)) {
+          throw new ArrangementError(source, `docker run --publish ${value}: no container port`);
+        }
+        port ??= containerPort;
+        break;
+      }
+      case "--stop-timeout":
+        stopTimeoutSeconds = Number(value);
+        if (!Number.isInteger(stopTimeoutSeconds)) {
+          throw new ArrangementError(source, `docker run --stop-timeout ${value}: not a number`);
+        }
+        break;
+      case "--env":
+      case "-e": {
+        const at = value.indexOf("=");
+        // `-e NAME` copies the host's value, which the runner cannot know.
+        if (at <= 0)
+          throw new ArrangementError(source, `docker run --env ${value}: expected NAME=value`);
+        env[value.slice(0, at)] = value.slice(at + 1);
+        break;
+      }
+      case "--user":
+      case "-u":
+        user = value;
+        break;
+      case "--init":
+        init = true;
+        break;
+      default:
+        // --detach, --name, --restart, --pull, --log-*: no effect on one container's run.
+        break;
+    }
+  }
+  if (image === undefined) throw new ArrangementError(source, "docker run: no image");
+  if (port === undefined) throw new ArrangementError(source, "docker run: no --publish");
+  return {
+    cloud,
+    source,
+    user,
+    readOnlyRoot,
+    env,
+    mounts,
+    stopTimeoutSeconds,
+    noNewPrivileges,
+    capDrop,
+    init,
+    port,
+    healthCheck: undefined,
+  };
+}
+
+export function gceArrangement(plan: Plan): Arrangement {
+  const source = "gcp startup script";
+  const template = only(plan, "gcp:compute/instanceTemplate:InstanceTemplate", source);
+  const metadata = template.inputs.metadata as Record<string, string> | undefined;
+  const script = metadata?.["startup-script"];
+  if (typeof script !== "string") throw new ArrangementError(source, "no metadata.startup-script");
+  return dockerRunArrangement("gcp", dockerRunArgs(script, "", source), source);
+}
+
+export function azureArrangement(plan: Plan): Arrangement {
+  const source = "azure cloud-init";
+  const vmss = only(plan, "azure-native:compute:VirtualMachineScaleSet", source);
+  const profile = vmss.inputs.virtualMachineProfile as { osProfile?: { customData?: string } };
+  const customData = profile.osProfile?.customData;
+  if (typeof customData !== "string") throw new ArrangementError(source, "no osProfile.customData");
+  const cloudConfig = parseYaml(Buffer.from(customData, "base64").toString("utf8")) as {
+    write_files?: { path: string; content: string }[];
+  };
+  const files = cloudConfig.write_files ?? [];
+  const withRun = files.filter((f) => /^\s*docker run\b/m.test(f.content));
+  if (withRun.length !== 1) {
+    throw new ArrangementError(
+      source,
+      `expected one write_files entry with docker run; found ${withRun.length}`,
+    );
+  }
+  const script = (withRun[0] as { path: string; content: string }).content;
+  // Files the script sources (`. /etc/default/web`) are written by the same cloud-init.
+  const sourced = [...script.matchAll(/^\s*(?:\.|source)\s+(\S+)\s*$/gm)].map((m) => {
+    const file = files.find((f) => f.path === m[1]);
+    if (file === undefined)
+      throw new ArrangementError(source, `sources ${m[1]}, which cloud-init does not write`);
+    return file.content;
+  });
+  return dockerRunArrangement("azure", dockerRunArgs(script, sourced.join("\n"), source), source);
+}
+
+export function arrangementFor(cloud: ImageCloud, plan: Plan): Arrangement {
+  switch (cloud) {
+    case "aws":
+      return ecsArrangement(plan);
+    case "gcp":
+      return gceArrangement(plan);
+    case "azure":
+      return azureArrangement(plan);
+    default: {
+      const never: never = cloud;
+      throw new Error(`unknown cloud ${String(never)}`);
+    }
+  }
+}
+
+/** The offline plan's JSON for a stack and cloud (`npm run plan -- --json`), from this checkout. */
+export function planFor(cloud: ImageCloud, stack = "prod"): Plan {
+  const root = resolve(__dirname, "..", "..");
+  const result = spawnSync(
+    process.execPath,
+    [
+      "-r",
+      "./scripts/register.js",
+      "tools/plan/cli.ts",
+      "--stack",
+      stack,
+      "--cloud",
+      cloud,
+      "--json",
+    ],
+    { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (result.status !== 0) {
+    throw new Error(
+      `npm run plan -- --stack ${stack} --cloud ${cloud} --json failed:\n${result.stderr}`,
+    );
+  }
+  return JSON.parse(result.stdout) as Plan;
+}

@@ -1,0 +1,519 @@
+/**
+ * Runs a built image the way a cloud runs it, without a container runtime: `podman run` fails
+ * on these machines (crun and runc both stop at rlimit and hybrid-cgroup errors), so the image's
+ * root file system (`podman image mount`) is run under new mount, PID, network, UTS and IPC
+ * namespaces, read-only, with /proc, /dev and the cloud's writable mounts, as the image's
+ * (or the cloud's) user, with the image's ENTRYPOINT and the environment the cloud sets.
+ *
+ * What a runtime does and this does not: cgroup limits, seccomp and AppArmor profiles, the
+ * capability bounding set (the process runs as a non-root user with no capabilities, and with
+ * no_new_privs where the cloud sets it, so it can never gain any), user namespaces.
+ *
+ * The container has its own loopback; a forwarder in its network namespace makes its port
+ * reachable from here as a unix socket, and a local TCP listener on 127.0.0.1 gives tests a
+ * plain base URL.
+ */
+import { ChildProcess, execFile, spawn } from "node:child_process";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { Server, createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+import type { Arrangement, Mount } from "./arrangements";
+import { BuiltImage, podman } from "./engine";
+
+const execFileP = promisify(execFile);
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly command: string;
+  /** Real, effective, saved and file-system uid (the Uid: line of /proc/PID/status). */
+  readonly uids: readonly number[];
+  readonly gids: readonly number[];
+  readonly groups: readonly number[];
+  readonly capEff: string;
+  readonly noNewPrivs: boolean;
+}
+
+export interface RunningContainer {
+  readonly arrangement: Arrangement;
+  /** http://127.0.0.1:PORT, forwarded to the container's port. */
+  readonly baseUrl: string;
+  /** The container's PID 1, as this machine sees it. */
+  readonly pid: number;
+  /** The environment the entrypoint was started with. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly uid: number;
+  readonly gid: number;
+  /** Everything the container wrote to stdout and stderr so far. */
+  output(): string;
+  readonly exited: Promise<Exit>;
+  /** Sends a signal to the container's PID 1, as `docker stop` and ECS do. */
+  signal(signal: NodeJS.Signals): void;
+  processes(): ProcessInfo[];
+  /** Every path in the container's writable mounts, as the container sees it. */
+  writtenPaths(): string[];
+  /** The mount options of the container's root, e.g. "ro,relatime". */
+  rootMountOptions(): string;
+  /** Runs a command inside the running container, as its user, with its environment. */
+  exec(command: readonly string[]): Promise<{ code: number; output: string }>;
+  /** Kills whatever is left and removes the mounts and files. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface RunOptions {
+  readonly image: BuiltImage;
+  readonly arrangement: Arrangement;
+  /** How long to wait for /healthz to answer 200. */
+  readonly startTimeoutMs?: number;
+  /** Extra environment on top of the cloud's, for tests only (e.g. APP_TEST_ROUTES). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Resolve once the process is running instead of waiting for /healthz (to watch it fail). */
+  readonly waitForHealthy?: boolean;
+}
+
+/** Quotes a value for bash. */
+const q = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+interface Passwd {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly home: string;
+}
+
+function readPasswd(root: string): Passwd[] {
+  const path = join(root, "etc", "passwd");
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.includes(":"))
+    .map((l) => {
+      const [name = "", , uid = "", gid = "", , home = "/"] = l.split(":");
+      return { name, uid: Number(uid), gid: Number(gid), home };
+    });
+}
+
+/** Resolves USER the way docker does: numeric or a name from the image's /etc/passwd. */
+export function resolveUser(
+  spec: string,
+  passwd: readonly Passwd[],
+): { uid: number; gid: number; home: string } {
+  const [userPart = "", groupPart] = (spec || "0").split(":");
+  const entry = passwd.find((p) => p.name === userPart || String(p.uid) === userPart);
+  const uid = /^\d+$/.test(userPart) ? Number(userPart) : entry?.uid;
+  if (uid === undefined)
+    throw new Error(`user ${JSON.stringify(spec)}: not in the image's /etc/passwd`);
+  const gid =
+    groupPart !== undefined && /^\d+$/.test(groupPart) ? Number(groupPart) : (entry?.gid ?? 0);
+  if (groupPart !== undefined && !/^\d+$/.test(groupPart)) {
+    throw new Error(`user ${JSON.stringify(spec)}: group names are not resolved; use a gid`);
+  }
+  // Docker sets HOME from the image's passwd entry, or "/" when the user has none.
+  return { uid, gid, home: entry?.home ?? "/" };
+}
+
+/** Docker's environment: the image's ENV, HOSTNAME, HOME if unset, then the run's values. */
+export function containerEnv(
+  image: readonly string[],
+  hostname: string,
+  home: string,
+  cloud: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of image) {
+    const at = line.indexOf("=");
+    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
+  }
+  env.HOSTNAME = hostname;
+  env.HOME ??= home;
+  return { ...env, ...cloud };
+}
+
+/**
+ * Prepares a Fargate bind-mount volume: root-owned 0755, plus the image's contents at the same
+ * path if the image declares a VOLUME there (entries copied with their ownership; the mount
+ * point keeps root 0755).
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html
+ */
+async function prepareFargateVolume(
+  dir: string,
+  imageRoot: string,
+  mount: Mount,
+  volumes: readonly string[],
+) {
+  mkdirSync(dir, { recursive: true });
+  chownSync(dir, 0, 0);
+  chmodSync(dir, 0o755);
+  const declared = volumes.some((v) => v.replace(/\/+$/, "") === mount.path.replace(/\/+$/, ""));
+  const from = join(imageRoot, mount.path);
+  if (!declared || !existsSync(from)) return;
+  const entries = readdirSync(from).map((e) => join(from, e));
+  if (entries.length > 0) await execFileP("cp", ["-a", "--", ...entries, `${dir}/`]);
+}
+
+/** The setup run as PID 1 of the new namespaces, before it becomes the image's entrypoint. */
+function setupScript(o: {
+  imageRoot: string;
+  dir: string;
+  readOnlyRoot: boolean;
+  mounts: readonly { mount: Mount; source?: string }[];
+  hostname: string;
+  env: Record<string, string>;
+  uid: number;
+  gid: number;
+  workingDir: string;
+  noNewPrivileges: boolean;
+  command: readonly string[];
+}): string {
+  const root = join(o.dir, "root");
+  const lines = [
+    "set -euo pipefail",
+    `root=${q(root)}`,
+    'mkdir -p "$root"',
+    o.readOnlyRoot
+      ? `mount --bind ${q(o.imageRoot)} "$root"`
+      : // A writable root must not write into the stored image: an overlay keeps writes aside.
+        `mkdir -p ${q(join(o.dir, "upper"))} ${q(join(o.dir, "work"))} && mount -t overlay overlay -o ${q(`lowerdir=${o.imageRoot},upperdir=${join(o.dir, "upper")},workdir=${join(o.dir, "work")}`)} "$root"`,
+    'mount -t proc -o nosuid,nodev,noexec proc "$root/proc"',
+    'mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys"',
+    // Docker's /dev: a tmpfs with the usual device nodes, /dev/shm and the fd links.
+    'mount -t tmpfs -o nosuid,mode=755,size=65536k tmpfs "$root/dev"',
+    'for d in null zero full random urandom tty; do touch "$root/dev/$d"; mount --bind "/dev/$d" "$root/dev/$d"; done',
+    'ln -s /proc/self/fd "$root/dev/fd"',
+    'ln -s /proc/self/fd/0 "$root/dev/stdin"; ln -s /proc/self/fd/1 "$root/dev/stdout"; ln -s /proc/self/fd/2 "$root/dev/stderr"',
+    'mkdir "$root/dev/shm" && mount -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=65536k shm "$root/dev/shm"',
+    // Docker bind-mounts these three files from the host; they exist in the image.
+    `printf '%s\\n' ${q(o.hostname)} > ${q(join(o.dir, "hostname"))}`,
+    `printf '127.0.0.1 localhost\\n::1 localhost\\n127.0.1.1 %s\\n' ${q(o.hostname)} > ${q(join(o.dir, "hosts"))}`,
+    `: > ${q(join(o.dir, "resolv.conf"))}`,
+    'for f in hostname hosts resolv.conf; do [ -e "$root/etc/$f" ] && mount --bind ' +
+      `${q(o.dir)}/"$f" "$root/etc/$f"; done`,
+  ];
+  for (const { mount, source } of o.mounts) {
+    const target = `"$root"${q(mount.path)}`;
+    if (mount.kind === "tmpfs") {
+      // Docker's --tmpfs defaults: mode 1777, noexec, nosuid, nodev; the flag's options follow.
+      const options = [
+        "nosuid",
+        "nodev",
+        "noexec",
+        "mode=1777",
+        ...mount.options.split(",").filter(Boolean),
+      ];
+      lines.push(`mount -t tmpfs -o ${q(options.join(","))} tmpfs ${target}`);
+    } else {
+      lines.push(`mount --bind ${q(source ?? "")} ${target}`);
+      if (mount.readOnly) lines.push(`mount -o remount,bind,ro ${target}`);
+    }
+  }
+  if (o.readOnlyRoot) lines.push('mount -o remount,bind,ro "$root"');
+  lines.push("ip link set lo up", `hostname ${q(o.hostname)}`);
+  const env = Object.entries(o.env).map(([k, v]) => q(`${k}=${v}`));
+  lines.push(
+    [
+      "exec /usr/bin/env -i",
+      ...env,
+      ...(o.noNewPrivileges ? ["/usr/bin/setpriv --no-new-privs"] : []),
+      `/usr/bin/unshare --root="$root" --wd=${q(o.workingDir)} --setgid=${o.gid} --setuid=${o.uid} --`,
+      ...o.command.map(q),
+    ].join(" "),
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+function statusOf(pid: number): ProcessInfo | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, "utf8");
+    const field = (name: string) => text.match(new RegExp(`^${name}:[ \\t]*(.*)$`, "m"))?.[1] ?? "";
+    const numbers = (name: string) => field(name).split(/\s+/).filter(Boolean).map(Number);
+    return {
+      pid,
+      command: readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim(),
+      uids: numbers("Uid"),
+      gids: numbers("Gid"),
+      groups: numbers("Groups"),
+      capEff: field("CapEff"),
+      noNewPrivs: field("NoNewPrivs") === "1",
+    };
+  } catch {
+    return undefined; // exited while we looked
+  }
+}
+
+function walk(dir: string, prefix: string, out: string[]) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${prefix}/${entry.name}`;
+    out.push(path);
+    if (entry.isDirectory()) walk(join(dir, entry.name), path, out);
+  }
+}
+
+async function childPid(parent: number, exited: () => boolean): Promise<number> {
+  for (let i = 0; i < 200 && !exited(); i += 1) {
+    try {
+      const children = readFileSync(`/proc/${parent}/task/${parent}/children`, "utf8").trim();
+      if (children !== "") return Number(children.split(/\s+/)[0]);
+    } catch {
+      // not yet
+    }
+    await sleep(25);
+  }
+  throw new Error("the container's PID 1 did not appear");
+}
+
+/** Forwards 127.0.0.1:<port> inside the container's network namespace to a unix socket. */
+const forwarderSource = `
+const net = require("node:net");
+const [sock, port] = process.argv.slice(1);
+net.createServer((c) => {
+  const u = net.connect({ host: "127.0.0.1", port: Number(port) });
+  c.pipe(u).pipe(c);
+  c.on("error", () => u.destroy());
+  u.on("error", () => c.destroy());
+}).listen(sock);
+`;
+
+export async function runContainer(options: RunOptions): Promise<RunningContainer> {
+  const { image, arrangement } = options;
+  if (image.engine !== "podman") {
+    throw new Error(
+      "runContainer runs podman-built images; with Docker use docker run (tools/image/docker.ts)",
+    );
+  }
+  const imageRoot = (await podman(["image", "mount", image.ref])).trim();
+  const dir = mkdtempSync(join(tmpdir(), `ha-image-${arrangement.cloud}-`));
+  const passwd = readPasswd(imageRoot);
+  const { uid, gid, home } = resolveUser(arrangement.user ?? image.config.user, passwd);
+  const hostname = `standin-${arrangement.cloud}`;
+  const env = containerEnv(image.config.env, hostname, home, {
+    ...arrangement.env,
+    ...options.extraEnv,
+  });
+
+  const mounts: { mount: Mount; source?: string }[] = [];
+  for (const [index, mount] of arrangement.mounts.entries()) {
+    if (mount.kind === "tmpfs") mounts.push({ mount });
+    else {
+      const source = join(dir, "volumes", String(index));
+      await prepareFargateVolume(source, imageRoot, mount, image.config.volumes);
+      mounts.push({ mount, source });
+    }
+  }
+  const entry = [...image.config.entrypoint, ...image.config.cmd];
+  if (entry.length === 0) throw new Error(`${image.ref}: no ENTRYPOINT or CMD`);
+  // ECS initProcessEnabled and docker --init put docker-init (tini) in front; the image's own
+  // tini stands in for it.
+  const command = arrangement.init ? ["/usr/bin/tini", "--", ...entry] : entry;
+  const script = join(dir, "setup.sh");
+  writeFileSync(
+    script,
+    setupScript({
+      imageRoot,
+      dir,
+      readOnlyRoot: arrangement.readOnlyRoot,
+      mounts,
+      hostname,
+      env,
+      uid,
+      gid,
+      workingDir: image.config.workingDir,
+      noNewPrivileges: arrangement.noNewPrivileges,
+      command,
+    }),
+  );
+
+  let output = "";
+  const unshare: ChildProcess = spawn(
+    "unshare",
+    [
+      "--mount",
+      "--propagation",
+      "private",
+      "--pid",
+      "--fork",
+      "--kill-child=SIGKILL",
+      "--net",
+      "--uts",
+      "--ipc",
+      "bash",
+      script,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  unshare.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  unshare.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  let done = false;
+  const exited = new Promise<Exit>((resolve) =>
+    unshare.once("exit", (code, signal) => {
+      done = true;
+      resolve({ code, signal });
+    }),
+  );
+  let forwarder: ChildProcess | undefined;
+  let server: Server | undefined;
+  let closed = false;
+
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    if (!done) unshare.kill("SIGKILL");
+    await exited;
+    forwarder?.kill("SIGKILL");
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await podman(["image", "unmount", image.ref]).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const unsharePid = unshare.pid;
+    if (unsharePid === undefined) throw new Error("unshare did not start");
+    const pid = await childPid(unsharePid, () => done);
+    const sock = join(dir, "http.sock");
+    forwarder = spawn(
+      "nsenter",
+      [
+        `--net=/proc/${unsharePid}/ns/net`,
+        "--",
+        process.execPath,
+        "-e",
+        forwarderSource,
+        sock,
+        String(arrangement.port),
+      ],
+      { stdio: "ignore" },
+    );
+    for (let i = 0; i < 200 && !existsSync(sock); i += 1) await sleep(25);
+    server = createServer((c) => {
+      const u = connect({ path: sock });
+      c.pipe(u).pipe(c);
+      c.on("error", () => u.destroy());
+      u.on("error", () => c.destroy());
+    });
+    await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
+    const address = server.address();
+    const baseUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    const pidNs = readlinkSync(`/proc/${pid}/ns/pid`);
+
+    const container: RunningContainer = {
+      arrangement,
+      baseUrl,
+      pid,
+      env,
+      uid,
+      gid,
+      output: () => output,
+      exited,
+      signal: (signal) => {
+        if (!done) process.kill(pid, signal);
+      },
+      processes: () =>
+        readdirSync("/proc")
+          .filter((name) => /^\d+$/.test(name))
+          .map(Number)
+          .filter((p) => {
+            try {
+              return readlinkSync(`/proc/${p}/ns/pid`) === pidNs;
+            } catch {
+              return false;
+            }
+          })
+          .map(statusOf)
+          .filter((p): p is ProcessInfo => p !== undefined),
+      writtenPaths: () => {
+        const out: string[] = [];
+        const places = [...arrangement.mounts.map((m) => m.path), "/dev/shm"];
+        for (const place of places) {
+          const path = join(`/proc/${pid}/root`, place);
+          if (existsSync(path)) walk(path, place, out);
+        }
+        if (!arrangement.readOnlyRoot) walk(join(dir, "upper"), "", out);
+        return out;
+      },
+      rootMountOptions: () => {
+        const line = readFileSync(`/proc/${pid}/mountinfo`, "utf8")
+          .split("\n")
+          .find((l) => l.split(" ")[4] === "/");
+        return line?.split(" ")[5] ?? "";
+      },
+      exec: async (cmd) => {
+        const child = spawn(
+          "nsenter",
+          [
+            `--target=${pid}`,
+            "--mount",
+            "--net",
+            "--pid",
+            "--uts",
+            "--ipc",
+            "--root",
+            "--wd",
+            `--setuid=${uid}`,
+            `--setgid=${gid}`,
+            "--",
+            ...cmd,
+          ],
+          { env, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let text = "";
+        child.stdout?.on("data", (d: Buffer) => (text += d.toString()));
+        child.stderr?.on("data", (d: Buffer) => (text += d.toString()));
+        const code = await new Promise<number>((r) => child.once("exit", (c) => r(c ?? -1)));
+        return { code, output: text };
+      },
+      close,
+    };
+    if (options.waitForHealthy !== false) {
+      await waitForHealthy(container, options.startTimeoutMs ?? 30_000);
+    }
+    return container;
+  } catch (error) {
+    await close();
+    throw new Error(`${arrangement.source}: ${(error as Error).message}\n${output}`);
+  }
+}
+
+/** GET through the forwarder; undefined when nothing answers. */
+export async function httpGet(
+  url: string,
+  timeoutMs = 2_000,
+): Promise<{ status: number; body: string } | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return { status: response.status, body: await response.text() };
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitForHealthy(container: RunningContainer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exitedEarly = false;
+  void container.exited.then(() => (exitedEarly = true));
+  while (Date.now() < deadline && !exitedEarly) {
+    if ((await httpGet(`${container.baseUrl}/healthz`, 1_000))?.status === 200) return;
+    await sleep(100);
+  }
+  throw new Error(
+    exitedEarly
+      ? "the container exited before it was healthy"
+      : `not healthy within ${timeoutMs} ms`,
+  );
+}
