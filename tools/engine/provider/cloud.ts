@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** One resource as the recorded cloud holds it. */
+export interface LiveResource {
+  readonly type: string;
+  readonly urn: string;
+  readonly id: string;
+  readonly outputs: Record<string, unknown>;
+}
+
+/** One call the engine made to a recording provider, as the tests read it back. */
+export interface RecordedCall {
+  readonly at: number;
+  readonly pid: number;
+  readonly op: "create" | "update" | "delete" | "read" | "invoke" | "construct";
+  readonly type: string;
+  readonly urn: string;
+  readonly id?: string;
+  /** What the engine sent: the inputs of a create or update, the state of a delete. */
+  readonly sent?: Record<string, unknown>;
+  /** For an update, the state the engine had before. */
+  readonly olds?: Record<string, unknown>;
+}
+
+/**
+ * The stand-in for a cloud account, shared by every recording provider process of a run: the live
+ * resources (one JSON file each, so a test can change one "in the cloud") and a log of every call,
+ * one file per process so that concurrent writers never interleave. The folder is HA_ENGINE_CLOUD,
+ * else `cloud/` beside PULUMI_HOME.
+ */
+export class RecordedCloud {
+  constructor(readonly dir: string = defaultCloudDir()) {}
+
+  private file(type: string, id: string): string {
+    const key = createHash("sha1").update(`${type}\n${id}`).digest("hex").slice(0, 16);
+    return path.join(this.dir, "resources", `${key}.json`);
+  }
+
+  get(type: string, id: string): LiveResource | undefined {
+    const file = this.file(type, id);
+    return fs.existsSync(file)
+      ? (JSON.parse(fs.readFileSync(file, "utf8")) as LiveResource)
+      : undefined;
+  }
+
+  put(resource: LiveResource): void {
+    const file = this.file(resource.type, resource.id);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(resource, null, 1));
+    fs.renameSync(`${file}.${process.pid}`, file);
+  }
+
+  remove(type: string, id: string): void {
+    fs.rmSync(this.file(type, id), { force: true });
+  }
+
+  /** Every live resource, for tests that change one as the cloud would. */
+  list(): LiveResource[] {
+    const dir = path.join(this.dir, "resources");
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as LiveResource);
+  }
+
+  record(call: Omit<RecordedCall, "at" | "pid">): void {
+    const dir = path.join(this.dir, "calls");
+    fs.mkdirSync(dir, { recursive: true });
+    const line = JSON.stringify({ at: Date.now(), pid: process.pid, ...call });
+    fs.appendFileSync(path.join(dir, `${process.pid}.jsonl`), `${line}\n`);
+  }
+
+  /** Every recorded call, oldest first. */
+  calls(): RecordedCall[] {
+    const dir = path.join(this.dir, "calls");
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .flatMap((f) =>
+        fs
+          .readFileSync(path.join(dir, f), "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as RecordedCall),
+      )
+      .sort((a, b) => a.at - b.at);
+  }
+
+  /** Forgets the calls (not the resources), so a test can look at one command's calls alone. */
+  clearCalls(): void {
+    fs.rmSync(path.join(this.dir, "calls"), { recursive: true, force: true });
+  }
+}
+
+function defaultCloudDir(): string {
+  if (process.env.HA_ENGINE_CLOUD) return process.env.HA_ENGINE_CLOUD;
+  const home = process.env.PULUMI_HOME ?? path.resolve(".engine", "home");
+  return path.join(path.dirname(home), "cloud");
+}

@@ -1,0 +1,141 @@
+/**
+ * `pulumi-resource-<name>`: a recording provider served with @pulumi/pulumi's provider support
+ * (`pulumi.provider.main`, which announces the port and serves pulumirpc.ResourceProvider).
+ * Run as `main.ts <name> <version> <engine address>` by the launcher tools/engine/install.ts writes.
+ *
+ * Three calls are answered here rather than by the SDK's server, which drops what they carry:
+ * Configure (the SDK ignores the provider's inputs; the GCP mocks need its project and region),
+ * Diff (the SDK passes no old inputs and reports no per-property diff, which `preview --diff` shows)
+ * and Read (the SDK passes no inputs, so a refresh could not carry a drifted value into them).
+ * grpc-js binds each method by name from the object given to `addService`, so that object is
+ * wrapped with these three before the SDK's server registers it.
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as pulumi from "@pulumi/pulumi";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { constructAwsx } from "./awsx";
+import { RecordedCloud } from "./cloud";
+import { RecordingProvider } from "./recording";
+
+type Props = Record<string, unknown>;
+type Unary<Req, Res> = (
+  call: grpc.ServerUnaryCall<Req, Res>,
+  callback: grpc.sendUnaryData<Res>,
+) => void;
+
+const toJs = (struct: Struct | undefined): Props => (struct?.toJavaScript() ?? {}) as Props;
+
+/** The three handlers that replace the SDK server's. */
+export function overrides(provider: RecordingProvider, sdkServer: Record<string, unknown>) {
+  const sdkConfigure = sdkServer.configure as Unary<
+    provproto.ConfigureRequest,
+    provproto.ConfigureResponse
+  >;
+  const configure: Unary<provproto.ConfigureRequest, provproto.ConfigureResponse> = (
+    call,
+    callback,
+  ) => {
+    const args = call.request.getArgs()?.toJavaScript() as Props | undefined;
+    const variables = Object.fromEntries(call.request.getVariablesMap().entries());
+    provider.configure(call.request.getUrn(), args ?? variables);
+    sdkConfigure.call(sdkServer, call, callback);
+  };
+
+  const diff: Unary<provproto.DiffRequest, provproto.DiffResponse> = (call, callback) => {
+    try {
+      const request = call.request;
+      const oldInputs = request.getOldInputs()
+        ? toJs(request.getOldInputs())
+        : toJs(request.getOlds());
+      const result = provider.diffWithInputs(request.getUrn(), oldInputs, toJs(request.getNews()));
+      const response = new provproto.DiffResponse();
+      response.setChanges(
+        result.changed.length > 0
+          ? provproto.DiffResponse.DiffChanges.DIFF_SOME
+          : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+      );
+      response.setDiffsList(result.changed);
+      response.setReplacesList(result.replaces);
+      response.setHasdetaileddiff(true);
+      const detailed = response.getDetaileddiffMap();
+      for (const key of result.changed) {
+        const entry = new provproto.PropertyDiff();
+        const replace = result.replaces.includes(key);
+        const news = toJs(request.getNews());
+        const kind = !(key in oldInputs)
+          ? replace
+            ? provproto.PropertyDiff.Kind.ADD_REPLACE
+            : provproto.PropertyDiff.Kind.ADD
+          : !(key in news)
+            ? replace
+              ? provproto.PropertyDiff.Kind.DELETE_REPLACE
+              : provproto.PropertyDiff.Kind.DELETE
+            : replace
+              ? provproto.PropertyDiff.Kind.UPDATE_REPLACE
+              : provproto.PropertyDiff.Kind.UPDATE;
+        entry.setKind(kind);
+        entry.setInputdiff(true);
+        detailed.set(key, entry);
+      }
+      callback(null, response);
+    } catch (error) {
+      callback(error as Error);
+    }
+  };
+
+  const read: Unary<provproto.ReadRequest, provproto.ReadResponse> = (call, callback) => {
+    try {
+      const request = call.request;
+      const result = provider.readWithInputs(
+        request.getId(),
+        request.getUrn(),
+        toJs(request.getProperties()),
+        request.getInputs() ? toJs(request.getInputs()) : undefined,
+      );
+      const response = new provproto.ReadResponse();
+      response.setId(result.id);
+      if (result.props) response.setProperties(Struct.fromJavaScript(result.props as never));
+      if (result.inputs) response.setInputs(Struct.fromJavaScript(result.inputs as never));
+      callback(null, response);
+    } catch (error) {
+      callback(error as Error);
+    }
+  };
+
+  return { configure, diff, read };
+}
+
+/** Wraps the object `pulumi.provider.main` registers, once, before it registers it. */
+function interceptProviderService(provider: RecordingProvider): void {
+  const addService = grpc.Server.prototype.addService;
+  grpc.Server.prototype.addService = function (service, implementation) {
+    const sdkServer = implementation as unknown as Record<string, unknown>;
+    const wrapped = Object.assign(Object.create(sdkServer), overrides(provider, sdkServer));
+    return addService.call(this, service, wrapped);
+  };
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const [pkg, version, ...engineArgs] = argv;
+  const recording = new RecordingProvider(pkg, version, new RecordedCloud());
+  interceptProviderService(recording);
+  const provider: pulumi.provider.Provider = {
+    version,
+    check: (urn, olds, news) => recording.check(urn, olds, news),
+    create: (urn, inputs) => recording.create(urn, inputs),
+    update: (id, urn, olds, news) => recording.update(id, urn, olds, news),
+    delete: (id, urn, props) => recording.delete(id, urn, props),
+    invoke: (token, inputs) => recording.invoke(token, inputs),
+    construct: (name, type, inputs, options) =>
+      constructAwsx(recording.cloud, name, type, inputs, options),
+  };
+  await pulumi.provider.main(provider, [...engineArgs]);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error(`recording provider: ${error}`);
+    process.exit(1);
+  });
+}

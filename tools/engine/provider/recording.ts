@@ -1,0 +1,119 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RecordingMocks } from "../../plan/recorder";
+import { RecordedCloud } from "./cloud";
+import { diffInputs, InputDiff, refreshedInputs } from "./diff";
+
+type Props = Record<string, unknown>;
+
+/** `urn:pulumi:<stack>::<project>::<parent types$>type::<name>` → type and name. */
+export function parseUrn(urn: string): { type: string; name: string } {
+  const parts = urn.split("::");
+  return { type: parts[2].split("$").pop() as string, name: parts.slice(3).join("::") };
+}
+
+/**
+ * A provider that answers the engine as a real one would, without a cloud: `create` and `read`
+ * compute outputs with the very code the offline plan's mocks use (tools/plan/recorder.ts and the
+ * per-cloud tables in tools/plan/mocks/), the live resources sit in a RecordedCloud, and every
+ * create, update and delete is recorded with what the engine sent.
+ */
+export class RecordingProvider implements pulumi.provider.Provider {
+  private readonly mocks = new RecordingMocks();
+  /** `<urn>::<id>` of this provider instance, as a mock sees an explicit provider. */
+  private providerReference: string | undefined;
+
+  constructor(
+    readonly pkg: string,
+    readonly version: string,
+    readonly cloud: RecordedCloud = new RecordedCloud(),
+  ) {}
+
+  /**
+   * The engine configures each provider instance with its inputs (project, region, ...). The mocks
+   * learn an explicit provider's inputs when it registers, so it is registered with them here.
+   */
+  configure(urn: string | undefined, args: Props): void {
+    const name = urn ? parseUrn(urn).name : "default";
+    this.mocks.newResource({
+      type: `pulumi:providers:${this.pkg}`,
+      name,
+      inputs: args,
+      custom: true,
+    });
+    this.providerReference = `${urn ?? `urn:pulumi:s::p::pulumi:providers:${this.pkg}::${name}`}::configured`;
+  }
+
+  async check(_urn: string, _olds: Props, news: Props): Promise<pulumi.provider.CheckResult> {
+    return { inputs: news };
+  }
+
+  /** The diff, with the old inputs the engine sends besides the old state. */
+  diffWithInputs(urn: string, oldInputs: Props, news: Props): InputDiff {
+    return diffInputs(parseUrn(urn).type, oldInputs, news);
+  }
+
+  async create(urn: string, inputs: Props): Promise<pulumi.provider.CreateResult> {
+    const { type, name } = parseUrn(urn);
+    const { id, state } = this.compute(type, name, inputs);
+    this.cloud.put({ type, urn, id, outputs: state });
+    this.cloud.record({ op: "create", type, urn, id, sent: inputs });
+    return { id, outs: state };
+  }
+
+  /**
+   * What the cloud holds now: the live state, and the inputs refreshed from it. A resource gone
+   * from the cloud reads as an empty id, which tells the engine it was deleted.
+   */
+  readWithInputs(
+    id: string,
+    urn: string,
+    state: Props,
+    inputs: Props | undefined,
+  ): { id: string; props?: Props; inputs?: Props } {
+    const { type } = parseUrn(urn);
+    this.cloud.record({ op: "read", type, urn, id });
+    const live = this.cloud.get(type, id);
+    if (!live) return { id: "" };
+    return {
+      id,
+      props: live.outputs,
+      inputs: inputs ? refreshedInputs(inputs, state, live.outputs) : undefined,
+    };
+  }
+
+  async update(
+    id: string,
+    urn: string,
+    olds: Props,
+    news: Props,
+  ): Promise<pulumi.provider.UpdateResult> {
+    const { type, name } = parseUrn(urn);
+    const { state } = this.compute(type, name, news);
+    this.cloud.put({ type, urn, id, outputs: state });
+    this.cloud.record({ op: "update", type, urn, id, sent: news, olds });
+    return { outs: state };
+  }
+
+  async delete(id: string, urn: string, props: Props): Promise<void> {
+    const { type } = parseUrn(urn);
+    this.cloud.remove(type, id);
+    this.cloud.record({ op: "delete", type, urn, id, sent: props });
+  }
+
+  async invoke(token: string, inputs: Props): Promise<pulumi.provider.InvokeResult> {
+    this.cloud.record({ op: "invoke", type: token, urn: "", sent: inputs });
+    return { outputs: this.mocks.call({ token, inputs, provider: this.providerReference }) };
+  }
+
+  /** The plan's mock answer for this resource: its id and output state. */
+  private compute(type: string, name: string, inputs: Props): { id: string; state: Props } {
+    const result = this.mocks.newResource({
+      type,
+      name,
+      inputs,
+      provider: this.providerReference,
+      custom: true,
+    });
+    return { id: result.id ?? `${name}-id`, state: result.state as Props };
+  }
+}

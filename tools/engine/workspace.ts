@@ -1,0 +1,112 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { RecordedCloud } from "./provider/cloud";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * A throw-away place to run the real CLI against the program: a copy of the project (Pulumi.yaml and
+ * the stack files are copied, so `stack init` and `config set` never touch the repository; the
+ * sources and node_modules are linked), a local file backend, a passphrase secrets provider, a
+ * PULUMI_HOME of its own whose plugins are the ones engine:setup installed, and a recorded cloud.
+ * HOME points inside too, so `pulumi login --local` stays in it. Nothing here reaches a network.
+ */
+export class EngineWorkspace {
+  readonly dir: string;
+  readonly project: string;
+  readonly cloud: RecordedCloud;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(root = repoRoot) {
+    const cli = path.join(root, ".engine", "bin", "pulumi");
+    if (!fs.existsSync(cli)) throw new Error("the engine is not set up: run npm run engine:setup");
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-engine-"));
+    this.project = path.join(this.dir, "project");
+    fs.mkdirSync(this.project);
+    for (const entry of fs.readdirSync(root)) {
+      if ([".git", ".engine"].includes(entry)) continue;
+      const from = path.join(root, entry);
+      if (/^Pulumi(\..+)?\.yaml$/.test(entry))
+        fs.copyFileSync(from, path.join(this.project, entry));
+      else fs.symlinkSync(from, path.join(this.project, entry));
+    }
+    const home = path.join(this.dir, "home");
+    const pulumiHome = path.join(home, ".pulumi");
+    fs.mkdirSync(pulumiHome, { recursive: true });
+    fs.symlinkSync(path.join(root, ".engine", "home", "plugins"), path.join(pulumiHome, "plugins"));
+    this.cloud = new RecordedCloud(path.join(this.dir, "cloud"));
+    this.env = {
+      ...process.env,
+      HOME: home,
+      PATH: `${path.join(root, ".engine", "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME: pulumiHome,
+      PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "engine-tests-only",
+      PULUMI_SKIP_UPDATE_CHECK: "1",
+      // Plugins come only from PULUMI_HOME: a missing one fails instead of being downloaded.
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+      // The type check is `npm run typecheck`'s job; the engine runs only need the program.
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      HA_ENGINE_CLOUD: this.cloud.dir,
+      CI: "true",
+    };
+    fs.mkdirSync(path.join(this.dir, "state"));
+  }
+
+  /** Runs the CLI in the project; resolves with the exit code and output, never rejects on a code. */
+  pulumi(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+    return this.run("pulumi", args, options);
+  }
+
+  /** Runs any command in the project with the workspace's environment. */
+  run(
+    command: string,
+    args: readonly string[],
+    options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(command, [...args], {
+        cwd: this.project,
+        env: { ...this.env, ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d));
+      child.stderr.on("data", (d: Buffer) => (stderr += d));
+      const timer = setTimeout(() => {
+        child.kill("SIGINT");
+        reject(new Error(`${command} ${args.join(" ")} timed out\n${stdout}\n${stderr}`));
+      }, options.timeoutMs ?? 180_000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? 1, stdout, stderr });
+      });
+    });
+  }
+
+  /** Like `pulumi`, but throws with the output when the command fails. */
+  async ok(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+    const result = await this.pulumi(args, options);
+    if (result.code !== 0) {
+      throw new Error(
+        `pulumi ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`,
+      );
+    }
+    return result;
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
