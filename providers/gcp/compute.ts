@@ -72,6 +72,21 @@ export const scaling = {
   scaleInWindowSec: 600,
 } as const;
 
+/**
+ * Why the deployed group's zones (`live`, from state) cannot become `wanted`, or nothing when
+ * they are the same set. Unknown during a first preview, when there is nothing to compare.
+ */
+export function zoneChangeProblem(
+  live: readonly string[] | undefined,
+  wanted: readonly string[],
+): string | undefined {
+  if (live === undefined || live.length === 0) return undefined;
+  const short = (zones: readonly string[]) => [...zones].map((z) => z.replace(/.*\//, "")).sort();
+  const [from, to] = [short(live), short(wanted)];
+  if (from.join() === to.join()) return undefined;
+  return `zoneCount: the instance group runs in ${from.join(", ")}; moving it to ${to.join(", ")} would replace it and drop traffic while the load balancer swaps groups. Keep zoneCount at ${from.length}, or follow docs/runbooks/gcp-instance-group.md ("Change the zones") to move without downtime`;
+}
+
 export interface GcpCompute {
   readonly template: gcp.compute.InstanceTemplate;
   readonly lbHealthCheck: gcp.compute.HealthCheck;
@@ -225,7 +240,13 @@ export function createCompute(
     {
       ...dependingOn(ctx, ...deps.identity.grants, ...deps.firewall.rules),
       // The provider docs: targetSize "will fight with autoscaler settings" unless ignored.
-      ignoreChanges: ["targetSize"],
+      // Zones force a new group (distribution_policy_zones is ForceNew in
+      // terraform-provider-google's resource_compute_region_instance_group_manager.go), and the
+      // backend service would then swap groups in one update, with no draining for a removed
+      // backend: an outage. So, as terraform-google-modules/terraform-google-vm modules/mig does
+      // (`ignore_changes = [distribution_policy_zones]`), a zone change never reaches the group;
+      // `zoneChangeProblem` below refuses it instead of ignoring it silently.
+      ignoreChanges: ["targetSize", "distributionPolicyZones"],
       // The provider's 15-minute default is shorter than a rollout of a fleet autoscaling has
       // grown; sized from the rollout at maxInstances (rolloutTime.ts). Pulumi passes these to
       // the bridged provider's timeouts: https://www.pulumi.com/docs/iac/concepts/options/customtimeouts/
@@ -233,11 +254,24 @@ export function createCompute(
     },
   );
 
+  // The group's zones as deployed (ignoreChanges keeps the old ones on an update): a different
+  // zoneCount fails the preview with the runbook to follow, rather than doing nothing silently.
+  // The autoscaler's description depends on the check, so its failure fails that registration.
+  const checkedZones = group.distributionPolicyZones.apply((live) => {
+    const problem = zoneChangeProblem(live, args.zones);
+    if (problem) throw new pulumi.ResourceError(problem, group);
+    return live;
+  });
+
   const autoscaler = new gcp.compute.RegionAutoscaler(
     gcpName(name, "autoscaler"),
     {
       region,
       target: group.id,
+      description: checkedZones.apply(
+        (zones) =>
+          `${name}: ${args.minInstances}-${args.maxInstances} instances over ${zones.length} zones`,
+      ),
       autoscalingPolicy: {
         mode: "ON",
         minReplicas: args.minInstances,

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { RecordingMocks } from "../../tools/plan/recorder";
+import { runPlan } from "../../tools/plan/run";
 import { guardedRules, one } from "../helpers/plan";
+import { zoneChangeProblem } from "../../providers/gcp/compute";
 import { expected, inputs, label, plan, planWithOptions, stacks, T, Resources } from "./helpers";
 
 for (const stack of stacks) {
@@ -203,7 +207,16 @@ for (const stack of stacks) {
       const p = await planWithOptions(stack);
       const group = one(p, T.group);
       assert.equal(inputs(group).targetSize, want.desiredInstances);
-      assert.deepEqual(p.options.get(label(group))?.ignoreChanges, ["targetSize"]);
+      // distributionPolicyZones too: a zone change would otherwise replace the group (an outage).
+      assert.deepEqual(p.options.get(label(group))?.ignoreChanges, [
+        "targetSize",
+        "distributionPolicyZones",
+      ]);
+      // The zone check feeds the autoscaler, so a refused zone change fails a registration.
+      assert.equal(
+        inputs(one(p, T.autoscaler)).description,
+        `web: ${want.minInstances}-${want.maxInstances} instances over ${want.zones.length} zones`,
+      );
     });
 
     it("replaces the template create-before-delete (Pulumi's default), never delete-first", async () => {
@@ -222,3 +235,65 @@ for (const stack of stacks) {
     });
   });
 }
+
+describe("zoneChangeProblem (a deployed group's zones never change silently)", () => {
+  const three = ["us-central1-a", "us-central1-b", "us-central1-c"];
+  it("accepts the same zones, in any order or as self links, and a group not deployed yet", () => {
+    assert.equal(zoneChangeProblem(three, three), undefined);
+    assert.equal(zoneChangeProblem([...three].reverse(), three), undefined);
+    assert.equal(
+      zoneChangeProblem(
+        three.map((z) => `https://www.googleapis.com/compute/v1/projects/p/zones/${z}`),
+        three,
+      ),
+      undefined,
+    );
+    assert.equal(zoneChangeProblem(undefined, three), undefined);
+    assert.equal(zoneChangeProblem([], three), undefined);
+  });
+  it("refuses a different zoneCount, naming the key and the runbook", () => {
+    assert.equal(
+      zoneChangeProblem(three.slice(0, 2), three),
+      'zoneCount: the instance group runs in us-central1-a, us-central1-b; moving it to us-central1-a, us-central1-b, us-central1-c would replace it and drop traffic while the load balancer swaps groups. Keep zoneCount at 2, or follow docs/runbooks/gcp-instance-group.md ("Change the zones") to move without downtime',
+    );
+  });
+});
+
+/** Mocks that answer for the MIG as a group deployed earlier in two zones would. */
+class TwoZoneGroupMocks extends RecordingMocks {
+  override newResource(args: pulumi.runtime.MockResourceArgs) {
+    const result = super.newResource(args);
+    if (args.type !== T.group) return result;
+    return {
+      ...result,
+      state: { ...result.state, distributionPolicyZones: ["us-central1-a", "us-central1-b"] },
+    };
+  }
+}
+
+describe("a zoneCount change on a deployed group", () => {
+  // Under the engine, the rejected input fails the autoscaler's registration and the language
+  // host reports the ResourceError (an unhandled rejection in the program); the mocks only let
+  // the test see both halves of that: no autoscaler, and the rejection with its message.
+  it("fails the autoscaler's registration with the runbook, instead of replacing the group", async () => {
+    const rejections: unknown[] = [];
+    const listener = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const mocks = new TwoZoneGroupMocks();
+      await runPlan({ stack: "prod", cloud: "gcp", mocks }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(mocks.resources.filter((r) => r.type === T.autoscaler).length, 0);
+      assert.ok(
+        rejections.some((r) =>
+          /^error serializing property "description": zoneCount: the instance group runs in us-central1-a, us-central1-b; moving it to us-central1-a, us-central1-b, us-central1-c would replace it/.test(
+            (r as Error).message,
+          ),
+        ),
+        `no zone refusal among ${rejections.map(String).join("; ")}`,
+      );
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+  });
+});
