@@ -10,6 +10,8 @@ export interface ProgramOutputs {
   readonly cloud: pulumi.Output<string>;
   readonly region: pulumi.Output<string>;
   readonly appVersion: string;
+  /** The image reference the stack was deployed with (`image`), read back by previews. */
+  readonly image?: string;
   readonly instanceGroup: pulumi.Output<InstanceGroupDescriptor>;
 }
 
@@ -26,6 +28,7 @@ export function buildProgram(): ProgramOutputs {
     cloud: service.cloud,
     region: service.region,
     appVersion: settings.appVersion,
+    image: settings.image,
     instanceGroup: service.instanceGroup,
   };
 }

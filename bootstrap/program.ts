@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PipelineBootstrap } from "./component";
+import { SharedImageRegistry } from "./registry";
 import { loadBootstrapSettings } from "./settings";
 
 /** The bootstrap stack's outputs, as `pulumi stack output` shows them. */
@@ -8,6 +9,8 @@ export interface BootstrapProgramOutputs {
   readonly backendUrl: pulumi.Output<string>;
   readonly secretsProvider: pulumi.Output<string>;
   readonly githubVariables: pulumi.Output<Record<string, string>>;
+  /** The shared image repository: set it as the repository variable IMAGE_REPOSITORY. */
+  readonly imageRepository: pulumi.Output<string>;
 }
 
 /**
@@ -22,5 +25,6 @@ export function buildBootstrap(): BootstrapProgramOutputs {
     backendUrl: bootstrap.backendUrl,
     secretsProvider: bootstrap.secretsProvider,
     githubVariables: bootstrap.githubVariables,
+    imageRepository: new SharedImageRegistry("images", settings).repository,
   };
 }

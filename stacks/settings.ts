@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { closest } from "fastest-levenshtein";
 import { HighlyAvailableWebServiceArgs } from "../components/args";
 import { Cloud, clouds, InstanceSize, instanceSizes } from "../components/cloud";
+import { isPinnedByDigest } from "../components/image";
 import { RollingUpdatePolicy } from "../components/rolling";
 import { defaultRegion, knownRegions, regionConfigKey, zonesOf } from "./regions";
 import { configSchema, ConfigKey } from "./schema";
@@ -221,6 +222,16 @@ export function parseSettings(
       "an OpenSSH public key (ssh-ed25519 AAAA...)",
     ),
   };
+
+  // prod runs exactly the bytes test ran: a tag can name other bytes later (ACR tags are mutable),
+  // a digest cannot. test may take a tag for a hand deploy (docs/runbooks/first-deploy.md).
+  if (stack === "prod" && settings.image !== undefined && !isPinnedByDigest(settings.image)) {
+    fail(
+      "image",
+      "an image pinned by digest on prod, <repository>@sha256:<64 hex digits>, the digest test ran",
+      settings.image,
+    );
+  }
 
   if (problems.length > 0) {
     throw new ConfigError(problems);

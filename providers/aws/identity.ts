@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "./context";
+import { SharedRepository } from "./registry";
 
 /** An IAM policy document, typed loosely enough for Output values inside. */
 export interface PolicyDocument {
@@ -68,7 +69,7 @@ export interface AwsIdentity {
 
 export function createIdentity(
   ctx: AwsContext,
-  repository: aws.ecr.Repository,
+  repository: SharedRepository,
   logGroup: aws.cloudwatch.LogGroup,
 ): AwsIdentity {
   const { name, opts, accountId } = ctx;

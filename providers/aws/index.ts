@@ -8,7 +8,7 @@ import { createIdentity } from "./identity";
 import { createLoadBalancer, listenerPorts } from "./loadBalancer";
 import { createAlerting, createServiceAlarms } from "./monitoring";
 import { createNetwork } from "./network";
-import { createRegistry, imageReference } from "./registry";
+import { imageReference, sharedRepository } from "./registry";
 import { createScaling } from "./scaling";
 
 /** AWS needs nothing beyond the neutral checks: every neutral setting maps onto ECS and the ALB. */
@@ -21,7 +21,7 @@ export const deploy: CloudImplementation = (name, args, parent) => {
   const ctx = awsContext(name, args, parent);
   const network = createNetwork(ctx, { listenerPorts: listenerPorts(args.domain) });
   const lb = createLoadBalancer(ctx, network);
-  const repository = createRegistry(ctx);
+  const repository = sharedRepository(ctx);
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-logs`,
     { retentionInDays: args.logRetentionDays },

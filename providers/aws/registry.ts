@@ -1,6 +1,15 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { repositoryOf } from "../../components/image";
 import { AwsContext } from "./context";
+
+/**
+ * The image registry is not part of the service stack: the bootstrap program creates one ECR
+ * repository per account (`bootstrap/registry.ts`), the pipeline pushes each commit's image to it
+ * once, and both stacks run it by digest. A registry inside the stack would have to exist before
+ * the image it runs, which only a targeted update could arrange, and the engine refuses that on a
+ * fresh stack (docs/decisions.md, "Where the image registry lives").
+ */
+export const sharedRepositoryName = "ha-web-service/web";
 
 /** Lifecycle rules: untagged layers go after a week, and the 30 newest releases are kept. */
 export const ecrLifecyclePolicy = {
@@ -25,31 +34,43 @@ export const ecrLifecyclePolicy = {
   ],
 };
 
-export function createRegistry(ctx: AwsContext): aws.ecr.Repository {
-  const { name, args, opts } = ctx;
-  const repository = new aws.ecr.Repository(
-    `${name}-repo`,
-    {
-      // A pushed version can never be overwritten, so a rollback redeploys exactly what ran.
-      imageTagMutability: "IMMUTABLE",
-      imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfigurations: [{ encryptionType: "AES256" }],
-      forceDelete: !args.deletionProtection,
-    },
-    opts,
-  );
-  new aws.ecr.LifecyclePolicy(
-    `${name}-repo-lifecycle`,
-    { repository: repository.name, policy: JSON.stringify(ecrLifecyclePolicy) },
-    opts,
-  );
-  return repository;
+/** The repository the service pulls from, and what its execution role may read. */
+export interface SharedRepository {
+  readonly arn: pulumi.Output<string>;
+  readonly repositoryUrl: pulumi.Output<string>;
 }
 
-/** The image the service runs: the one given, or this version in the stack's own registry. */
+// ECR's registry host: https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html
+const ecrImage = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/(.+)$/;
+
+/**
+ * The ECR repository an image reference names, or the account's shared repository (in the
+ * stack's region) when `image` is unset or lives outside ECR. The execution role gets read on
+ * this one repository only.
+ */
+export function sharedRepository(ctx: AwsContext): SharedRepository {
+  const image = ctx.args.image;
+  const fromImage = pulumi.output(image ?? "").apply((ref) => ecrImage.exec(repositoryOf(ref)));
+  const arn = pulumi
+    .all([fromImage, ctx.accountId])
+    .apply(([m, account]) =>
+      m
+        ? `arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}`
+        : `arn:aws:ecr:${ctx.args.region}:${account}:repository/${sharedRepositoryName}`,
+    );
+  const repositoryUrl = ctx.accountId.apply(
+    (account) => `${account}.dkr.ecr.${ctx.args.region}.amazonaws.com/${sharedRepositoryName}`,
+  );
+  return { arn, repositoryUrl };
+}
+
+/**
+ * The image the service runs: `image` as given (the pipeline passes `<repository>@sha256:<digest>`),
+ * or the shared repository's `appVersion` tag for a hand deploy of test.
+ */
 export function imageReference(
   ctx: AwsContext,
-  repository: aws.ecr.Repository,
+  repository: SharedRepository,
 ): pulumi.Output<string> {
   return ctx.args.image !== undefined
     ? pulumi.output(ctx.args.image)

@@ -1,7 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
-import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { AzureContext, childOptions, placement } from "./context";
+import { AzureRegistry } from "./registry";
 
 /** Built-in role "AcrPull": read images, nothing else. Same id in every Azure cloud and tenant. */
 export const acrPullRoleId = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
@@ -20,11 +20,11 @@ export interface InstanceIdentity {
 /**
  * A user-assigned identity (not the scale set's system identity) so the role assignment exists
  * before the first instance boots and survives the scale set being replaced. Its only permission
- * is AcrPull on this one registry.
+ * is AcrPull on the one registry its image is in (the bootstrap's shared registry).
  */
 export function createIdentity(
   ctx: AzureContext,
-  registry: containerregistry.Registry,
+  registry: AzureRegistry,
 ): InstanceIdentity {
   const identity = new managedidentity.UserAssignedIdentity(
     `${ctx.name}-identity`,

@@ -11,7 +11,7 @@ import { createIdentity } from "./identity";
 import { createLoadBalancer, regionZones } from "./loadBalancer";
 import { createAlerts } from "./monitoring";
 import { createNetwork } from "./network";
-import { createRegistry } from "./registry";
+import { sharedRegistry } from "./registry";
 import { createAutoscale } from "./scaling";
 import { zonalSkus } from "./skus";
 import { azureSshKeyProblem } from "./sshKey";
@@ -78,7 +78,7 @@ export const deploy: CloudImplementation = (name, args, parent) => {
   };
 
   const network = createNetwork(ctx);
-  const registry = createRegistry(ctx);
+  const registry = sharedRegistry(ctx);
   const identity = createIdentity(ctx, registry);
   const loadBalancing = createLoadBalancer(ctx);
   const scaleSet = createScaleSet(ctx, {

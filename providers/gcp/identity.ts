@@ -31,7 +31,7 @@ export interface GcpIdentity {
  * authoritative bindings or policies would remove whatever else the project has granted.
  */
 export function createIdentity(ctx: GcpContext, registry: GcpRegistry): GcpIdentity {
-  const { name, project, region, opts } = ctx;
+  const { name, project, opts } = ctx;
   const serviceAccount = new gcp.serviceaccount.Account(
     childName(name, "vm", serviceAccountIdLimit),
     {
@@ -49,18 +49,21 @@ export function createIdentity(ctx: GcpContext, registry: GcpRegistry): GcpIdent
         opts,
       ),
   );
-  grants.push(
-    new gcp.artifactregistry.RepositoryIamMember(
-      `${name}-vm-images-reader`,
-      {
-        project,
-        location: region,
-        repository: registry.repository.name,
-        role: repositoryRole,
-        member: serviceAccount.member,
-      },
-      opts,
-    ),
-  );
+  // On the repository the image is in (the bootstrap's shared one), not on the project.
+  if (registry.repository !== undefined) {
+    grants.push(
+      new gcp.artifactregistry.RepositoryIamMember(
+        `${name}-vm-images-reader`,
+        {
+          project: registry.repository.project,
+          location: registry.repository.location,
+          repository: registry.repository.repositoryId,
+          role: repositoryRole,
+          member: serviceAccount.member,
+        },
+        opts,
+      ),
+    );
+  }
   return { serviceAccount, grants };
 }

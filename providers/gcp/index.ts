@@ -10,7 +10,7 @@ import { createLoadBalancer } from "./loadBalancer";
 import { createLogging, maxLogRetentionDays } from "./logging";
 import { createMonitoring } from "./monitoring";
 import { createNetwork } from "./network";
-import { createRegistry } from "./registry";
+import { sharedRegistry } from "./registry";
 import { shutdownScriptWindowSeconds, stopGraceSeconds } from "./startup";
 
 const projectPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -71,7 +71,7 @@ export function validate(args: ResolvedServiceArgs): string[] {
 export const deploy: CloudImplementation = (name, args, parent) => {
   const ctx = gcpContext(name, args, parent);
   const network = createNetwork(ctx);
-  const registry = createRegistry(ctx);
+  const registry = sharedRegistry(ctx);
   const identity = createIdentity(ctx, registry);
   const firewall = createFirewall(ctx, network, identity);
   const compute = createCompute(ctx, { network, identity, firewall, registry });

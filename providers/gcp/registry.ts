@@ -1,7 +1,13 @@
-import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { repositoryOf } from "../../components/image";
 import { GcpContext } from "./context";
-import { gcpName } from "./names";
+
+/**
+ * The Artifact Registry repository is not part of the service stack: the bootstrap program
+ * creates one per project (`bootstrap/registry.ts`), the pipeline pushes each commit's image to it
+ * once, and both stacks run it by digest. See docs/decisions.md, "Where the image registry lives".
+ */
+export const sharedRepositoryId = "ha-web-service";
 
 /** Versions kept whatever their age: enough to roll back several releases. */
 export const keepRecentVersions = 10;
@@ -12,61 +18,42 @@ export const untaggedMaxAgeSeconds = 7 * 24 * 3600;
 /** Name of the image inside the repository. */
 export const imageName = "web";
 
+/** The Artifact Registry repository the instances pull from, and the image they run. */
 export interface GcpRegistry {
-  readonly repository: gcp.artifactregistry.Repository;
-  readonly repositoryId: string;
-  /** What the instances run: `args.image`, or this repository's image tagged `appVersion`. */
+  /** Undefined when the image lives outside Artifact Registry: then nothing is granted. */
+  readonly repository?: {
+    readonly project: string;
+    readonly location: string;
+    readonly repositoryId: string;
+  };
+  /** `args.image`, or the shared repository's image tagged `appVersion`. */
   readonly image: pulumi.Input<string>;
 }
 
-/** The image this repository holds for a version; known before anything is deployed. */
-export function defaultImage(
-  region: string,
-  project: string,
-  repositoryId: string,
-  appVersion: string,
-): string {
-  return `${region}-docker.pkg.dev/${project}/${repositoryId}/${imageName}:${appVersion}`;
+/** The shared repository's image for a version; known before anything is deployed. */
+export function defaultImage(region: string, project: string, appVersion: string): string {
+  return `${region}-docker.pkg.dev/${project}/${sharedRepositoryId}/${imageName}:${appVersion}`;
 }
 
+// https://cloud.google.com/artifact-registry/docs/docker/names
+const artifactRegistryImage = /^([a-z0-9-]+)-docker\.pkg\.dev\/([a-z][a-z0-9-]+)\/([a-z0-9-]+)\//;
+
 /**
- * The repository id is fixed rather than auto-named because CI pushes to it by name; it is
- * derived from the component name, so two components in one project do not collide.
+ * The repository an image reference names. The instances' account gets `reader` on that one
+ * repository, wherever it is: pulling across projects is an ordinary IAM grant. An image only
+ * known at deploy time (an Output) cannot be read while resources are registered, so it is
+ * assumed to be in the stack project's shared repository.
  */
-export function createRegistry(ctx: GcpContext): GcpRegistry {
-  const { name, args, project, region, opts } = ctx;
-  const repositoryId = gcpName(name, "images");
-  const repository = new gcp.artifactregistry.Repository(
-    gcpName(name, "images"),
-    {
-      project,
-      location: region,
-      repositoryId,
-      format: "DOCKER",
-      description: `${name}: web service images, one immutable tag per version`,
-      // A tag, once pushed, always names the same image: `web:1.0.6` on a new instance is what
-      // the rollout tested, and a rollback gets the bytes that ran before.
-      dockerConfig: { immutableTags: true },
-      cleanupPolicyDryRun: false,
-      cleanupPolicies: [
-        {
-          id: "keep-recent",
-          action: "KEEP",
-          mostRecentVersions: { keepCount: keepRecentVersions },
-        },
-        {
-          id: "delete-untagged",
-          action: "DELETE",
-          condition: { tagState: "UNTAGGED", olderThan: `${untaggedMaxAgeSeconds}s` },
-        },
-      ],
-      deletionPolicy: args.deletionProtection ? "PREVENT" : undefined,
-    },
-    opts,
-  );
+export function sharedRegistry(ctx: GcpContext): GcpRegistry {
+  const { args, project, region } = ctx;
+  const image = args.image ?? defaultImage(region, project, args.appVersion);
+  const shared = { location: region, project, repositoryId: sharedRepositoryId };
+  if (typeof image !== "string") return { repository: shared, image };
+  const match = artifactRegistryImage.exec(repositoryOf(image) + "/");
   return {
-    repository,
-    repositoryId,
-    image: args.image ?? defaultImage(region, project, repositoryId, args.appVersion),
+    repository: match
+      ? { location: match[1], project: match[2], repositoryId: match[3] }
+      : undefined,
+    image,
   };
 }

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { registryFromState, registryUrnFromPreview, typeOfUrn } from "../../tools/doctor/registry";
+import { main, versionBumpProblem } from "../../tools/doctor/pipeline";
 import { readStackTarget, toGithubOutput } from "../../tools/doctor/stackTarget";
 
 const root = join(__dirname, "..", "..");
@@ -12,7 +14,6 @@ const projectFiles = (path: string) => {
     return undefined;
   }
 };
-const component = "urn:pulumi:test::ha-web-service::haweb:index:HighlyAvailableWebService";
 
 describe("stack target (what the pipeline reads before logging in anywhere)", () => {
   for (const stack of ["test", "prod"]) {
@@ -89,80 +90,114 @@ describe("stack target (what the pipeline reads before logging in anywhere)", ()
   }
 });
 
-describe("finding the stack's image registry", () => {
-  const exported = (resources: { urn: string; outputs: Record<string, unknown> }[]) => ({
-    version: 3,
-    deployment: { resources },
-  });
-
-  it("reads the registry type from a URN with parents", () => {
-    assert.equal(
-      typeOfUrn(`${component}$aws:ecr/repository:Repository::web-repo`),
-      "aws:ecr/repository:Repository",
-    );
-  });
-
-  // Each cloud names the pushed image differently; these are the names the program's default
-  // image (`<registry>/web:<appVersion>`) uses.
-  const rows: [string, string, Record<string, unknown>, string][] = [
+describe("a change to app/ needs a new appVersion", () => {
+  const v = (test: string, prod: string) => ({ test, prod });
+  const rows: [
+    string,
+    string[],
+    Record<string, string>,
+    Record<string, string>,
+    RegExp | undefined,
+  ][] = [
     [
-      "aws",
-      "aws:ecr/repository:Repository::web-repo",
-      { repositoryUrl: "123456789012.dkr.ecr.us-east-1.amazonaws.com/web-repo-1a2b3c4" },
-      "123456789012.dkr.ecr.us-east-1.amazonaws.com/web-repo-1a2b3c4",
+      "no app/ change",
+      ["README.md", "providers/aws/network.ts"],
+      v("1.0.0", "1.0.0"),
+      v("1.0.0", "1.0.0"),
+      undefined,
     ],
     [
-      "gcp",
-      "gcp:artifactregistry/repository:Repository::web-images",
-      { location: "us-central1", project: "acme-ha-web-test", repositoryId: "web-images" },
-      "us-central1-docker.pkg.dev/acme-ha-web-test/web-images/web",
+      "app/ and both versions bumped",
+      ["app/src/server.ts", "Pulumi.test.yaml", "Pulumi.prod.yaml"],
+      v("1.0.0", "1.0.0"),
+      v("1.0.1", "1.0.1"),
+      undefined,
     ],
     [
-      "azure",
-      "azure-native:containerregistry:Registry::webacr",
-      { loginServer: "webacr1a2b3c4d.azurecr.io" },
-      "webacr1a2b3c4d.azurecr.io/web",
+      "app/ changed, no bump",
+      ["app/src/server.ts"],
+      v("1.0.0", "1.0.0"),
+      v("1.0.0", "1.0.0"),
+      /^app\/ changed \(app\/src\/server\.ts\) but ha-web-service:appVersion did not: Pulumi\.test\.yaml still has "1\.0\.0", Pulumi\.prod\.yaml still has "1\.0\.0"\. Set a new appVersion in Pulumi\.test\.yaml and Pulumi\.prod\.yaml/,
+    ],
+    [
+      "app/ changed, only test bumped",
+      ["app/Dockerfile", "Pulumi.test.yaml"],
+      v("1.0.0", "1.0.0"),
+      v("1.0.1", "1.0.0"),
+      /but ha-web-service:appVersion did not: Pulumi\.prod\.yaml still has "1\.0\.0"\./,
+    ],
+    [
+      "app/ changed, bumped to different versions",
+      ["app/Dockerfile"],
+      v("1.0.0", "1.0.0"),
+      v("1.0.1", "1.0.2"),
+      /the stacks name different versions \(test "1\.0\.1", prod "1\.0\.2"\)/,
     ],
   ];
-  for (const [cloud, suffix, outputs, repository] of rows) {
-    it(`${cloud}: repository and host from the stack export`, () => {
-      const urn = `${component}$${suffix}`;
-      assert.deepEqual(
-        registryFromState(
-          exported([
-            { urn: `${component}::web`, outputs: {} },
-            { urn, outputs },
-          ]),
-        ),
-        {
-          urn,
-          repository,
-          host: repository.split("/")[0],
-        },
-      );
+  for (const [label, changed, before, after, expected] of rows) {
+    it(label, () => {
+      const problem = versionBumpProblem(changed, before, after);
+      if (expected === undefined) assert.equal(problem, undefined);
+      else assert.match(problem ?? "", expected);
     });
   }
 
-  it("finds nothing before the first deploy, and the URN to create from a preview", () => {
-    assert.equal(registryFromState(exported([])), undefined);
-    const urn = `${component}$aws:ecr/repository:Repository::web-repo`;
-    assert.equal(
-      registryUrnFromPreview({
-        steps: [
-          { urn: `${component}::web` },
-          { urn },
-          { urn: `${component}$aws:ecs/service:Service::web-service` },
+  // The real command, on a real git history: what the pull-request workflow runs.
+  describe("version-bump on a git repository", () => {
+    let dir = "";
+    const git = (...args: string[]) =>
+      execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
+    const stackFile = (version: string) =>
+      `config:\n  ha-web-service:cloud: aws\n  ha-web-service:appVersion: "${version}"\n`;
+    const commit = (files: Record<string, string>) => {
+      for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+      git("add", "-A");
+      git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "c");
+      return git("rev-parse", "HEAD");
+    };
+    const run = (base: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          "-r",
+          require.resolve("tsx/cjs"),
+          join(root, "tools/doctor/pipeline.ts"),
+          "version-bump",
+          base,
         ],
-      }),
-      urn,
-    );
-  });
+        { cwd: dir, encoding: "utf8" },
+      );
 
-  it("ignores registries outside the service component", () => {
-    const other = "urn:pulumi:test::ha-web-service::aws:ecr/repository:Repository::other";
-    assert.equal(
-      registryFromState(exported([{ urn: other, outputs: { repositoryUrl: "x/other" } }])),
-      undefined,
-    );
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), "version-bump-"));
+      git("init", "-q");
+      execFileSync("mkdir", ["-p", join(dir, "app")]);
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("fails with the message when app/ changes alone, passes once both versions move", () => {
+      const base = commit({
+        "Pulumi.yaml": "name: ha-web-service\n",
+        "Pulumi.test.yaml": stackFile("1.0.0"),
+        "Pulumi.prod.yaml": stackFile("1.0.0"),
+        "app/server.ts": "one\n",
+      });
+      commit({ "app/server.ts": "two\n" });
+      assert.equal(main(["version-bump", base], dir), 1);
+      commit({ "Pulumi.test.yaml": stackFile("1.0.1"), "Pulumi.prod.yaml": stackFile("1.0.1") });
+      assert.equal(main(["version-bump", base], dir), 0);
+    });
+
+    it("prints the reason as a GitHub error annotation, from the command line", () => {
+      const base = git("rev-parse", "HEAD");
+      commit({ "app/server.ts": "three\n" });
+      const result = run(base);
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(
+        result.stderr,
+        /^::error title=appVersion not bumped::app\/ changed \(app\/server\.ts\) but ha-web-service:appVersion did not/,
+      );
+    });
   });
 });

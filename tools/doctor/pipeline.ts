@@ -1,52 +1,98 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { registryFromState, registryUrnFromPreview } from "./registry";
-import { readStackTarget, toGithubOutput } from "./stackTarget";
+import { FileReader, readStackTarget, toGithubOutput } from "./stackTarget";
 
 const usage = `Usage: tsx tools/doctor/pipeline.ts <command>
 
-Small helpers the delivery pipeline runs; each prints key=value lines for $GITHUB_OUTPUT.
+Small helpers the delivery pipeline runs.
 
-  target <stack>      the stack's cloud, region, appVersion and GCP project, from its stack file
-  registry-state      reads \`pulumi stack export\` on stdin: repository=, host=, urn= of the
-                      stack's image registry, or nothing before the first deploy
-  registry-preview    reads \`pulumi preview --json\` on stdin: urn= of the registry to create`;
+  target <stack>        the stack's cloud, region, appVersion and GCP project, from its stack
+                        file, as key=value lines for $GITHUB_OUTPUT
+  version-bump <base>   fails (exit 1) when app/ changed since the commit <base> but
+                        ha-web-service:appVersion did not, in both stack files`;
+
+/** The stacks the pipeline deploys one image to; both must name the same, new version. */
+export const deployedStacks = ["test", "prod"] as const;
+
+/**
+ * Why a change may not ship as it is, or undefined when it may. A change to `app/` is a new image,
+ * and the checker and the drills tell releases apart only by `/version.txt`, which serves
+ * `appVersion`: the same version on other bytes would pass every check while running new code.
+ */
+export function versionBumpProblem(
+  changedFiles: readonly string[],
+  before: Readonly<Record<string, string | undefined>>,
+  after: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const appChanges = changedFiles.filter((file) => file.startsWith("app/"));
+  if (appChanges.length === 0) return undefined;
+  const shown = appChanges.slice(0, 3).join(", ") + (appChanges.length > 3 ? ", ..." : "");
+  const stale = deployedStacks.filter((stack) => after[stack] === before[stack]);
+  if (stale.length > 0) {
+    return `app/ changed (${shown}) but ha-web-service:appVersion did not: ${stale
+      .map((stack) => `Pulumi.${stack}.yaml still has ${JSON.stringify(after[stack] ?? null)}`)
+      .join(
+        ", ",
+      )}. Set a new appVersion in ${deployedStacks.map((s) => `Pulumi.${s}.yaml`).join(" and ")}, so /version.txt tells this release from the last one.`;
+  }
+  const versions = new Set(deployedStacks.map((stack) => after[stack]));
+  if (versions.size > 1) {
+    return `app/ changed (${shown}) and the stacks name different versions (${deployedStacks
+      .map((stack) => `${stack} ${JSON.stringify(after[stack] ?? null)}`)
+      .join(", ")}): one image goes to both, so set the same appVersion in both stack files.`;
+  }
+  return undefined;
+}
+
+/** `version-bump`: compares the working tree (HEAD) with `base` using git. */
+function versionBump(root: string, base: string): string | undefined {
+  if (!/^[0-9a-f]{7,40}$/i.test(base)) {
+    throw new Error(`version-bump: expected a commit sha as <base>; got ${JSON.stringify(base)}`);
+  }
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" });
+  const changed = git("diff", "--name-only", base, "HEAD").split("\n").filter(Boolean);
+  const atBase: FileReader = (path) => {
+    try {
+      return git("show", `${base}:${path}`);
+    } catch {
+      return undefined;
+    }
+  };
+  const versionsOf = (readFile: FileReader) =>
+    Object.fromEntries(
+      deployedStacks.map((stack) => [stack, readStackTarget(readFile, stack).appVersion]),
+    );
+  return versionBumpProblem(changed, versionsOf(atBase), versionsOf(workingTree(root)));
+}
+
+const workingTree =
+  (root: string): FileReader =>
+  (path) => {
+    try {
+      return readFileSync(join(root, path), "utf8");
+    } catch {
+      return undefined;
+    }
+  };
 
 /**
  * Shares the stack-file reading with the doctor so the pipeline and a developer's machine agree
- * on which cloud a stack uses.
+ * on which cloud a stack uses. Runs in the project root (the workflows' working directory).
  */
-function main(argv: string[]): number {
+export function main(argv: readonly string[], root = process.cwd()): number {
   const [command, argument] = argv;
-  const root = join(__dirname, "..", "..");
-  const stdin = () => JSON.parse(readFileSync(0, "utf8")) as unknown;
   switch (command) {
-    case "target": {
-      const readFile = (path: string) => {
-        try {
-          return readFileSync(join(root, path), "utf8");
-        } catch {
-          return undefined;
-        }
-      };
-      process.stdout.write(toGithubOutput(readStackTarget(readFile, argument ?? "")));
+    case "target":
+      process.stdout.write(toGithubOutput(readStackTarget(workingTree(root), argument ?? "")));
       return 0;
-    }
-    case "registry-state": {
-      const found = registryFromState(stdin());
-      if (found)
-        process.stdout.write(
-          `repository=${found.repository}\nhost=${found.host}\nurn=${found.urn}\n`,
-        );
-      return 0;
-    }
-    case "registry-preview": {
-      const urn = registryUrnFromPreview(stdin());
-      if (urn === undefined) {
-        process.stderr.write("registry: the preview creates no image registry for the service\n");
+    case "version-bump": {
+      const problem = versionBump(root, argument ?? "");
+      if (problem !== undefined) {
+        process.stderr.write(`::error title=appVersion not bumped::${problem}\n`);
         return 1;
       }
-      process.stdout.write(`urn=${urn}\n`);
+      process.stdout.write("app/ unchanged, or changed with a new appVersion in both stacks\n");
       return 0;
     }
     default:
