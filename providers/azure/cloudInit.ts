@@ -28,7 +28,24 @@ export const scriptPaths = {
   environment: "/etc/default/web",
   drainUnit: "/etc/systemd/system/web-drain.service",
   journald: "/etc/systemd/journald.conf.d/web-retention.conf",
+  aptPeriodic: "/etc/apt/apt.conf.d/99-web-no-unattended-upgrades",
 } as const;
+
+/**
+ * Ubuntu's unattended-upgrades installs security updates on every VM in the same daily window and
+ * may restart dockerd, which kills the container without a drain, on all instances at once. The
+ * OS instead changes only when `image.version` (compute.ts) is bumped: a model change that the
+ * health-gated rolling upgrade rolls out batch by batch. (Automatic VM guest patching, the
+ * health-aware alternative, is documented for VMs and Flexible scale sets; a Uniform scale set's
+ * equivalent, automatic OS image upgrades, needs the `latest` image version, which would change
+ * the OS outside any deploy.)
+ * https://learn.microsoft.com/azure/virtual-machines/automatic-vm-guest-patching
+ * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-automatic-upgrade
+ * https://documentation.ubuntu.com/server/how-to/software/automatic-updates/
+ */
+export const aptPeriodicOff =
+  'APT::Periodic::Update-Package-Lists "0";\nAPT::Periodic::Unattended-Upgrade "0";\n';
+export const aptTimers = ["apt-daily.timer", "apt-daily-upgrade.timer"] as const;
 
 const scripts = {
   start: readFileSync(join(__dirname, "scripts", "web-start.sh"), "utf8"),
@@ -62,9 +79,11 @@ export function renderCloudInit(options: CloudInitOptions): string {
         // instance; monitoring.ts explains why there is no central log store.
         content: `[Journal]\nMaxRetentionSec=${options.logRetentionDays}day\nSystemMaxUse=1G\n`,
       },
+      { path: scriptPaths.aptPeriodic, permissions: "0644", content: aptPeriodicOff },
     ],
     runcmd: [
       ...(options.sshLogin ? [] : ["systemctl disable --now ssh.socket ssh.service"]),
+      `systemctl disable --now ${aptTimers.join(" ")}`,
       "systemctl restart systemd-journald",
       "systemctl daemon-reload",
       `systemctl enable --now ${unitName(scriptPaths.drainUnit)}`,

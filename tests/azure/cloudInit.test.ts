@@ -208,8 +208,15 @@ describe("azure cloud-init", () => {
       fileIn(config, "/etc/systemd/journald.conf.d/web-retention.conf"),
       /^MaxRetentionSec=7day$/m,
     );
+    // No unattended-upgrades: it could restart dockerd on every VM in the same window (issue
+    // 15, fault 6); the OS changes through the pinned image version and a rolling upgrade.
+    assert.equal(
+      fileIn(config, "/etc/apt/apt.conf.d/99-web-no-unattended-upgrades"),
+      'APT::Periodic::Update-Package-Lists "0";\nAPT::Periodic::Unattended-Upgrade "0";\n',
+    );
     assert.deepEqual(config.runcmd, [
       "systemctl disable --now ssh.socket ssh.service",
+      "systemctl disable --now apt-daily.timer apt-daily-upgrade.timer",
       "systemctl restart systemd-journald",
       "systemctl daemon-reload",
       "systemctl enable --now web-drain.service",

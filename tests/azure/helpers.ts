@@ -26,6 +26,7 @@ export const types = {
   autoscale: "azure-native:monitor:AutoscaleSetting",
   actionGroup: "azure-native:monitor:ActionGroup",
   metricAlert: "azure-native:monitor:MetricAlert",
+  activityAlert: "azure-native:monitor:ActivityLogAlert",
 } as const;
 
 /**

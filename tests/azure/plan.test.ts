@@ -34,7 +34,7 @@ const stacks = {
     snatPorts: 8000,
     alertEmails: [] as string[],
     locks: [] as string[],
-    resourceCount: 14,
+    resourceCount: 17,
     untaggable: ["RoleAssignment", "Subnet"],
   },
   prod: {
@@ -46,7 +46,7 @@ const stacks = {
     snatPorts: 2664,
     alertEmails: ["oncall@example.com"],
     locks: ["web-ip-id", "web-lb-id"],
-    resourceCount: 16,
+    resourceCount: 19,
     untaggable: ["ManagementLockByScope", "ManagementLockByScope", "RoleAssignment", "Subnet"],
   },
 } as const;
@@ -533,7 +533,12 @@ for (const stack of ["test", "prod"] as const) {
             (group.inputs.emailReceivers as Json[]).map((r) => r.emailAddress),
             expected.alertEmails,
           );
-          const alerts = ofType(plan, types.metricAlert).map((a): Json => a.inputs);
+          // Sorted by metric: registration order follows when each alert's scope resolves.
+          const alerts = ofType(plan, types.metricAlert)
+            .map((a): Json => a.inputs)
+            .sort((a: Json, b: Json) =>
+              a.criteria.allOf[0].metricName.localeCompare(b.criteria.allOf[0].metricName),
+            );
           assert.deepEqual(
             alerts.map((a) => [
               a.scopes,
@@ -553,6 +558,55 @@ for (const stack of ["test", "prod"] as const) {
                 [["Percentage CPU", "GreaterThan", 80]],
                 "PT15M",
                 [{ actionGroupId: mockId(group) }],
+              ],
+              // The data path itself (issue 15, fault 10).
+              [
+                [mockId(one(plan, types.loadBalancer))],
+                [["VipAvailability", "LessThan", 90]],
+                "PT5M",
+                [{ actionGroupId: mockId(group) }],
+              ],
+            ],
+          );
+          // Activity-log alerts: repairs suspended (state set), and any failed operation on the
+          // scale set, a rolling upgrade stopped by its health policy included.
+          const scaleSetId = mockId(one(plan, types.scaleSet));
+          const group$ = `/subscriptions/${mockAccount.azureSubscriptionId}/resourceGroups/${mockOutputs(one(plan, types.resourceGroup)).name}`;
+          assert.deepEqual(
+            ofType(plan, types.activityAlert).map((a): Json => [
+              a.name,
+              a.inputs.scopes,
+              a.inputs.condition,
+              a.inputs.actions,
+            ]),
+            [
+              [
+                "web-repairs-state",
+                [group$],
+                {
+                  allOf: [
+                    { field: "category", equals: "Administrative" },
+                    {
+                      field: "operationName",
+                      equals:
+                        "Microsoft.Compute/virtualMachineScaleSets/setOrchestrationServiceState/action",
+                    },
+                    { field: "resourceId", equals: scaleSetId },
+                  ],
+                },
+                { actionGroups: [{ actionGroupId: mockId(group) }] },
+              ],
+              [
+                "web-upgrade-failed",
+                [group$],
+                {
+                  allOf: [
+                    { field: "category", equals: "Administrative" },
+                    { field: "resourceId", equals: scaleSetId },
+                    { field: "status", equals: "Failed" },
+                  ],
+                },
+                { actionGroups: [{ actionGroupId: mockId(group) }] },
               ],
             ],
           );

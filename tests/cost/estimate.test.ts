@@ -113,7 +113,7 @@ describe("cost · Azure", () => {
       "Standard rules: 2 (first 5 at one rate) × 730 h": H * 0.025, // 18.25
       "Standard static IPv4 × 730 h": H * 0.005, // 3.65
       "Standard registry: 730 h / 24": (H / 24) * 0.6667, // 20.278...
-      "metric alerts, one time series each": 2 * 0.1, // 0.20
+      "metric alerts, one time series each": 3 * 0.1, // 0.30
     });
   });
 });

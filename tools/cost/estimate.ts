@@ -446,6 +446,7 @@ function azureRules(p: PriceBook["azure"]): Record<string, Rule> {
       "azure-native:authorization:ManagementLockByScope": "no charge",
       "azure-native:monitor:AutoscaleSetting": "no charge",
       "azure-native:monitor:ActionGroup": "email notifications within the free monthly allowance",
+      "azure-native:monitor:ActivityLogAlert": "activity log alerts have no charge",
     }),
   };
 }

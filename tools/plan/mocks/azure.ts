@@ -62,6 +62,7 @@ const outputs: Record<string, OutputsMock> = {
   "azure-native:monitor:AutoscaleSetting": named("autoscaleSettingName"),
   "azure-native:monitor:ActionGroup": named("actionGroupName"),
   "azure-native:monitor:MetricAlert": named("ruleName"),
+  "azure-native:monitor:ActivityLogAlert": named("activityLogAlertName"),
 };
 
 /**
