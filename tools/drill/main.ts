@@ -4,6 +4,7 @@ import { parseFlags } from "../lib/args";
 import { UsageError } from "../lib/errors";
 import { Out, writeLine } from "../lib/output";
 import { parseDuration, parsePositiveInt, parseRate } from "../lib/parse";
+import { parseCloudMode } from "../rehearsal/cloudModes";
 import { openStack, StackApi } from "./automation";
 import { Exec, execCli } from "./clouds";
 import { DrillKind, drillKinds, runDrill } from "./drills";
@@ -12,7 +13,7 @@ import { renderJson, renderMarkdown, verdictLine } from "./report";
 import { stackTarget } from "./stack";
 import { DrillTarget } from "./target";
 
-export const usage = `Usage: npm run drill -- <self-heal|rollout|bad-release> [options]
+export const usage = `Usage: npm run drill -- <drill> [options]
 
 Runs one drill with a probe sending requests through the front door the whole time, and writes
 a Markdown and a JSON report.
@@ -23,6 +24,14 @@ a Markdown and a JSON report.
                 new version was first and the old one last seen
   bad-release   roll to a version whose health check never passes; check that the rollout was
                 halted and rolled back and that only the old version was served
+
+Fault drills (local target): each reports failed requests, time to detect, time to replace
+(MTTR) and the capacity left during the fault, with seed 000's curl check run alongside.
+  kill          SIGKILL to one instance's whole process group
+  hang          SIGSTOP to one instance's process group: connections accepted, nothing answers
+  slow          --slow-ms added to one instance's app for 2.5 s; it must not be replaced
+  unhealthy     one instance's /healthz answers 503 while / still serves
+  zone-loss     every instance of one zone killed; the group must refill in the other zones
 
 Options:
   --target <target>        local (default): the rehearsal on 127.0.0.1;
@@ -39,6 +48,10 @@ Options:
   --tolerance <n>          failed requests allowed (default: 0)
   --max-mttr <duration>    self-heal: the MTTR that passes (default: 5s local, 15m stack)
   --stack <name>           local: the stack whose settings drive the rehearsal (default: test)
+  --cloud <cloud>          local: behave like aws, gcp or azure's load balancer (default: the
+                           stack's cloud)
+  --zones <n>              local: zones to spread over (default: the stack's)
+  --slow-ms <ms>           slow: latency added (default: 300)
   --instances <n>          local: instances (default: the stack's desiredInstances)
   -h, --help               show this help
 
@@ -66,6 +79,9 @@ const flagSpec = {
   tolerance: { type: "string" },
   "max-mttr": { type: "string" },
   stack: { type: "string" },
+  cloud: { type: "string" },
+  zones: { type: "string" },
+  "slow-ms": { type: "string" },
   instances: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -90,6 +106,8 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
   let tolerance: number;
   let maxMttrMs: number | undefined;
   let instances: number | undefined;
+  let slowMs: number | undefined;
+  let zones: number | undefined;
   try {
     const [first, ...rest] = argv;
     if (first === "-h" || first === "--help") {
@@ -125,9 +143,28 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
       flags.instances === undefined
         ? undefined
         : parsePositiveInt(flags.instances, "instances", 20);
+    if (flags.cloud !== undefined) {
+      try {
+        parseCloudMode(flags.cloud);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
+    slowMs =
+      flags["slow-ms"] === undefined
+        ? undefined
+        : parsePositiveInt(flags["slow-ms"], "slow-ms", 2000);
+    zones = flags.zones === undefined ? undefined : parsePositiveInt(flags.zones, "zones", 6);
     if (target.kind === "stack") {
-      if (flags.instances !== undefined || flags.stack !== undefined) {
-        throw new UsageError("--stack and --instances are for the local target only");
+      if (
+        flags.instances !== undefined ||
+        flags.stack !== undefined ||
+        flags.cloud !== undefined ||
+        flags.zones !== undefined
+      ) {
+        throw new UsageError(
+          "--stack, --instances, --cloud and --zones are for the local target only",
+        );
       }
       if (kind === "rollout" && flags.version === undefined) {
         throw new UsageError(
@@ -146,7 +183,12 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
   try {
     if (target.kind === "local") {
       log(`drill: starting the local rehearsal (stack ${flags.stack ?? "test"})`);
-      drillTarget = await openLocalTarget({ stack: flags.stack ?? "test", instances });
+      drillTarget = await openLocalTarget({
+        stack: flags.stack ?? "test",
+        instances,
+        zones,
+        cloud: flags.cloud === undefined ? undefined : parseCloudMode(flags.cloud),
+      });
     } else {
       const api = await (io.openStack ?? openStack)(target.name);
       drillTarget = stackTarget({
@@ -174,6 +216,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
         tolerance,
         maxMttrMs,
         version: flags.version,
+        slowMs,
         onProgress: log,
       }),
       interrupted,

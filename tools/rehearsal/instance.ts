@@ -9,6 +9,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { join, resolve } from "node:path";
+import { keepaliveEnvVar } from "../../components/keepalive";
 import { freePort, signalGroup } from "./procs";
 
 export const repoRoot = resolve(__dirname, "..", "..");
@@ -28,6 +29,11 @@ export interface LaunchOptions {
   readonly drainSeconds: number;
   /** Parent directory; the instance gets `<dir>/<id>` with www/ and run/. */
   readonly dir: string;
+  /**
+   * NGINX_KEEPALIVE_TIMEOUT_SECONDS: how long the instance's nginx keeps an idle connection.
+   * @default the image's own default
+   */
+  readonly keepaliveTimeoutSeconds?: number;
   /** NGINX_BIN: the real nginx, or the bad-release wrapper (badRelease.ts). */
   readonly nginxBin: string;
   /**
@@ -115,6 +121,9 @@ export async function launchInstance(options: LaunchOptions): Promise<InstancePr
         // the load balancer keeps its own log of every request.
         ACCESS_LOG: "0",
         NGINX_WORKER_PROCESSES: "1",
+        ...(options.keepaliveTimeoutSeconds === undefined
+          ? {}
+          : { [keepaliveEnvVar]: String(options.keepaliveTimeoutSeconds) }),
       },
       // Its own process group, as a container is its own PID namespace: a kill reaches nginx's
       // workers too, and Ctrl-C in the terminal does not reach it at all.

@@ -5,7 +5,24 @@ import { UsageError } from "../lib/errors";
 import { Out, writeLine } from "../lib/output";
 import { parsePositiveInt } from "../lib/parse";
 import { groupAlive, portOpen } from "./procs";
-import { Rehearsal, RehearsalEvent, RehearsalStatus, startRehearsal } from "./rehearsal";
+import { parseCloudMode } from "./cloudModes";
+import {
+  FaultKind,
+  faultKinds,
+  Rehearsal,
+  RehearsalEvent,
+  RehearsalStatus,
+  startRehearsal,
+} from "./rehearsal";
+
+/** `--cloud`, as a usage error (exit 2) when it names no cloud. */
+function parseCloud(text: string) {
+  try {
+    return parseCloudMode(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^--/, ""));
+  }
+}
 
 export const usage = `Usage: npm run rehearse -- [options]
 
@@ -16,6 +33,9 @@ runs until Ctrl-C, then stops everything.
 
 Options:
   --stack <name>        the stack whose settings drive it (default: test)
+  --cloud <cloud>       behave like aws, gcp or azure's load balancer: retries, idle timeouts,
+                        health checks, layer 7 or 4 (default: the stack's cloud; see
+                        tools/rehearsal/cloudModes.ts)
   --instances <n>       instances (default: the stack's desiredInstances)
   --version <version>   version to start with (default: the stack's appVersion)
   --port <port>         the load balancer's port (default: a free one)
@@ -25,6 +45,8 @@ Commands, typed while it runs:
   rollout <version>     roll to <version> with the stack's rolling policy
   bad <version>         roll to <version> as a release whose health check never passes
   kill <id> [signal]    kill an instance (default SIGKILL: its whole process group)
+  fault <id> <kind>     hang, slow or unhealthy (see npm run drill -- --help)
+  lose <zone>           kill every instance of a zone; nothing is launched there any more
   status                print the status
   quit                  stop everything and leave (as Ctrl-C)`;
 
@@ -39,6 +61,7 @@ export interface RehearseIo {
 
 const flagSpec = {
   stack: { type: "string" },
+  cloud: { type: "string" },
   instances: { type: "string" },
   version: { type: "string" },
   port: { type: "string" },
@@ -59,7 +82,7 @@ export function statusLines(status: RehearsalStatus): string[] {
       ? ""
       : `, rolling ${status.rollout.from} → ${status.rollout.to}${status.rollout.halted ? " (halted, rolling back)" : ""}`;
   return [
-    `${status.url}  target ${status.version}  ${status.inService}/${status.desired} in service${rollout}  (lb generation ${status.lb.generation})`,
+    `${status.url}  ${status.cloud} mode  target ${status.version}  ${status.inService}/${status.desired} in service${rollout}  (lb generation ${status.lb.generation})`,
     ...status.instances.map(
       (i) =>
         `  ${i.id.padEnd(6)} ${i.version.padEnd(12)} ${i.zone.padEnd(7)} ${i.state.padEnd(9)} ` +
@@ -80,6 +103,7 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
     }
     options = {
       stack: flags.stack ?? "test",
+      cloud: flags.cloud === undefined ? undefined : parseCloud(flags.cloud),
       instances:
         flags.instances === undefined
           ? undefined
@@ -150,6 +174,16 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
             io.stdout,
             JSON.stringify(running.kill(args[0], (args[1] ?? "SIGKILL") as NodeJS.Signals)),
           );
+          return;
+        case "fault":
+          if (args[0] === undefined || !(faultKinds as readonly string[]).includes(args[1] ?? "")) {
+            throw new Error(`fault <id> <${faultKinds.join("|")}>`);
+          }
+          writeLine(io.stdout, JSON.stringify(running.fault(args[0], args[1] as FaultKind)));
+          return;
+        case "lose":
+          if (args[0] === undefined) throw new Error("lose <zone>");
+          writeLine(io.stdout, JSON.stringify(running.loseZone(args[0])));
           return;
         case "status":
           printStatus();

@@ -42,7 +42,13 @@ import {
 import { InstanceProcess, launchInstance } from "./instance";
 import { groupAlive } from "./procs";
 import { defaultNginxBin, LoadBalancer } from "./lb";
-import { lbBehaviour, rehearsalTiming, RehearsalTiming, timeScale } from "./timing";
+import {
+  lbBehaviour,
+  rehearsalTiming,
+  RehearsalTiming,
+  shippedKeepaliveSeconds,
+  timeScale,
+} from "./timing";
 
 export { defaultNginxBin };
 
@@ -604,6 +610,7 @@ class Group implements Rehearsal {
       version,
       zone,
       drainSeconds: this.options.timing.drainSeconds,
+      keepaliveTimeoutSeconds: shippedKeepaliveSeconds(cloudModes[this.options.cloud]),
       dir: join(this.dir, "instances"),
       nginxBin,
       portsInUse: this.portsInUse,

@@ -5,6 +5,7 @@
  * against the GCP and Azure modules so the two cannot drift apart.
  */
 import { RehearsalRollout } from "../../components/rolling";
+import { keepaliveAbove } from "../../components/keepalive";
 import { CloudMode } from "./cloudModes";
 import { LbBehaviour } from "./lbConfig";
 
@@ -67,4 +68,12 @@ export function lbBehaviour(mode: CloudMode): LbBehaviour {
     retryGatewayErrors: mode.retry.value.on.includes("gateway-error"),
     idleTimeoutMs: Math.round((mode.backendIdleTimeoutSeconds.value * 1000) / timeScale),
   };
+}
+
+/**
+ * The instance's keepalive as each cloud ships it (components/keepalive.ts: the load balancer's
+ * idle timeout plus a margin), scaled and rounded up so it stays above the scaled idle timeout.
+ */
+export function shippedKeepaliveSeconds(mode: CloudMode): number {
+  return Math.ceil(keepaliveAbove(mode.backendIdleTimeoutSeconds.value) / timeScale);
 }
