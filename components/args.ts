@@ -99,6 +99,13 @@ export interface HighlyAvailableWebServiceArgs {
    */
   readonly gcpAllowIapSsh?: boolean;
   /**
+   * Enforce Cloud Armor's preconfigured WAF rules on the load balancer. Off, they run in preview:
+   * matches are logged, not blocked, so false positives can be found before they cost traffic.
+   * The per-client rate limit is always enforced.
+   * @default false: WAF rules in preview
+   */
+  readonly gcpCloudArmorEnforce?: boolean;
+  /**
    * OpenSSH public key for the Azure admin user. Password login is always disabled.
    * @default no key: no interactive login at all
    */
@@ -127,6 +134,7 @@ export const serviceDefaults = {
   natGateways: "single",
   tags: {},
   gcpAllowIapSsh: false,
+  gcpCloudArmorEnforce: false,
 } as const;
 
 /** Applies defaults in one place. */

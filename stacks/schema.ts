@@ -29,6 +29,7 @@ export const configSchema = {
   rollingMinReadySeconds: { type: "integer", default: 10 },
   tags: { type: "object" },
   gcpAllowIapSsh: { type: "boolean", default: false },
+  gcpCloudArmorEnforce: { type: "boolean", default: false },
   azureSshPublicKey: { type: "string" },
 } as const satisfies Record<string, KeySpec>;
 

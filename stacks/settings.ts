@@ -31,6 +31,7 @@ export interface Settings {
   readonly tags: Readonly<Record<string, string>>;
   readonly gcpProject?: string;
   readonly gcpAllowIapSsh: boolean;
+  readonly gcpCloudArmorEnforce: boolean;
   readonly azureSshPublicKey?: string;
 }
 
@@ -216,6 +217,7 @@ export function parseSettings(
     tags: { ...tags, project, stack, "managed-by": "pulumi" },
     gcpProject,
     gcpAllowIapSsh: bool("gcpAllowIapSsh"),
+    gcpCloudArmorEnforce: bool("gcpCloudArmorEnforce"),
     azureSshPublicKey: matching(
       "azureSshPublicKey",
       sshKeyPattern,
@@ -309,6 +311,7 @@ export function toServiceArgs(settings: Settings): HighlyAvailableWebServiceArgs
     tags: settings.tags,
     gcpProject: settings.gcpProject,
     gcpAllowIapSsh: settings.gcpAllowIapSsh,
+    gcpCloudArmorEnforce: settings.gcpCloudArmorEnforce,
     azureSshPublicKey: settings.azureSshPublicKey,
   };
 }

@@ -26,6 +26,7 @@ export const T = {
   httpProxy: "gcp:compute/targetHttpProxy:TargetHttpProxy",
   httpsProxy: "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
   sslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
+  securityPolicy: "gcp:compute/securityPolicy:SecurityPolicy",
   certificate: "gcp:compute/managedSslCertificate:ManagedSslCertificate",
   forwardingRule: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
   channel: "gcp:monitoring/notificationChannel:NotificationChannel",

@@ -32,6 +32,7 @@ for (const stack of stacks) {
               healthChecks: "web-hc-lb-id",
               connectionDrainingTimeoutSec: 30,
               logConfig: { enable: true, sampleRate: 0.5 },
+              securityPolicy: `https://www.googleapis.com/compute/v1/projects/${want.project}/global/securityPolicies/${autoName(T.securityPolicy, "web-armor")}`,
             });
             assert.deepEqual(backends, [
               {
@@ -168,6 +169,87 @@ for (const stack of stacks) {
       const p = await load();
       assert.equal(p.outputs.url, "https://www.example.com");
       assert.equal(p.outputs.versionUrl, "https://www.example.com/version.txt");
+    });
+  });
+}
+
+/** Rule priorities and what each does, in a comparable shape. */
+function ruleSummary(p: Resources) {
+  return (inputs(one(p, T.securityPolicy)).rules as Record<string, unknown>[]).map((rule) => ({
+    priority: rule.priority,
+    action: rule.action,
+    preview: rule.preview,
+    expression: (rule.match as { expr?: { expression: string } }).expr?.expression ?? "*",
+  }));
+}
+
+const waf = (rule: string, preview: boolean) => ({
+  action: "deny(403)",
+  preview,
+  expression: `evaluatePreconfiguredWaf('${rule}', {'sensitivity': 1})`,
+});
+const wafRuleNames = [
+  "sqli-v33-stable",
+  "xss-v33-stable",
+  "lfi-v33-stable",
+  "rfi-v33-stable",
+  "rce-v33-stable",
+  "methodenforcement-v33-stable",
+  "scannerdetection-v33-stable",
+  "protocolattack-v33-stable",
+  "sessionfixation-v33-stable",
+];
+
+// Cloud Armor on the backend service: https://cloud.google.com/armor/docs/security-policy-overview
+// (rate limiting: .../armor/docs/rate-limiting-overview; WAF rules: .../armor/docs/waf-rules).
+for (const stack of stacks) {
+  describe(`gcp Cloud Armor (${stack})`, () => {
+    guardedRules<Resources>(
+      () => plan(stack),
+      [
+        {
+          name: "a rate limit per client IP is enforced; Google's WAF rules run in preview; the rest is allowed",
+          check: (p) => {
+            assert.deepEqual(ruleSummary(p), [
+              { priority: 1000, action: "throttle", preview: false, expression: "*" },
+              ...wafRuleNames.map((rule, i) => ({ priority: 2000 + i, ...waf(rule, true) })),
+              { priority: 2147483647, action: "allow", preview: false, expression: "*" },
+            ]);
+            const throttle = (
+              inputs(one(p, T.securityPolicy)).rules as Record<string, unknown>[]
+            )[0];
+            assert.deepEqual(throttle.rateLimitOptions, {
+              conformAction: "allow",
+              exceedAction: "deny(429)",
+              enforceOnKey: "IP",
+              rateLimitThreshold: { count: 600, intervalSec: 60 },
+            });
+            assert.equal(inputs(one(p, T.securityPolicy)).type, "CLOUD_ARMOR");
+          },
+          breakIt: (p) => {
+            const broken = { resources: structuredClone(p.resources) };
+            inputs(one(broken, T.backend)).securityPolicy = undefined;
+            (inputs(one(broken, T.securityPolicy)).rules as unknown[]).splice(0, 1);
+            return broken;
+          },
+        },
+      ],
+    );
+
+    it("gcpCloudArmorEnforce=true enforces the WAF rules", async () => {
+      const rules = ruleSummary(await plan(stack, { gcpCloudArmorEnforce: "true" }));
+      assert.deepEqual(
+        rules.filter((r) => r.action === "deny(403)"),
+        wafRuleNames.map((rule, i) => ({ priority: 2000 + i, ...waf(rule, false) })),
+      );
+    });
+
+    it("HSTS only when HTTPS is served", async () => {
+      assert.equal(inputs(one(await plan(stack), T.backend)).customResponseHeaders, undefined);
+      assert.deepEqual(
+        inputs(one(await plan(stack, everything), T.backend)).customResponseHeaders,
+        ["Strict-Transport-Security: max-age=31536000; includeSubDomains"],
+      );
     });
   });
 }

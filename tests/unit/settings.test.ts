@@ -50,6 +50,7 @@ describe("stack settings", () => {
       tags: { project: "ha-web-service", stack: "test", "managed-by": "pulumi" },
       gcpProject: undefined,
       gcpAllowIapSsh: false,
+      gcpCloudArmorEnforce: false,
       azureSshPublicKey: undefined,
     });
   });

@@ -110,6 +110,7 @@ export const gcpMocks: CloudMocks = {
     "gcp:compute/targetHttpProxy:TargetHttpProxy": global("targetHttpProxies"),
     "gcp:compute/targetHttpsProxy:TargetHttpsProxy": global("targetHttpsProxies"),
     "gcp:compute/sSLPolicy:SSLPolicy": global("sslPolicies"),
+    "gcp:compute/securityPolicy:SecurityPolicy": global("securityPolicies"),
     "gcp:compute/managedSslCertificate:ManagedSslCertificate": (args) => ({
       ...global("sslCertificates")(args),
       certificateId: 3003,
