@@ -14,6 +14,7 @@ import {
   formatText,
   markdownDocument,
   shortResource,
+  summaryText,
 } from "../../tools/cost/report";
 import { planStack } from "../helpers/plan";
 
@@ -46,7 +47,7 @@ describe("cost report", () => {
     const lines = text.split("\n");
     assert.equal(
       lines[0],
-      "aws · test · us-east-1: $102.61 a month (USD, on-demand list prices recorded 2026-11-22)",
+      "aws · test · us-east-1: $103.81 a month (USD, on-demand list prices recorded 2026-11-22)",
     );
     assert.ok(
       lines.includes(
@@ -54,8 +55,27 @@ describe("cost report", () => {
       ),
       text,
     );
-    assert.ok(lines.includes(" $102.61  total"), text);
+    assert.ok(lines.includes(" $103.81  total"), text);
     assert.ok(lines.includes("not estimated:"), text);
+  });
+
+  it("--all summarises every stack on every cloud, one line each", async () => {
+    const estimates: Estimate[] = [];
+    for (const cloud of clouds) {
+      for (const stack of ["test", "prod"])
+        estimates.push(estimateCost(await planStack(stack, cloud)));
+    }
+    const lines = summaryText(estimates).trimEnd().split("\n");
+    assert.deepEqual(
+      lines.map((line) => line.split(/\s+/).slice(0, 2).join(" ")),
+      ["aws test", "aws prod", "gcp test", "gcp prod", "azure test", "azure prod"],
+    );
+    for (const e of estimates) {
+      const total = `$${e.total.toFixed(2)}`;
+      assert.ok(
+        lines.some((l) => l.startsWith(e.cloud) && l.includes(` ${e.stack} `) && l.includes(total)),
+      );
+    }
   });
 
   it("shortens resource labels to type and name", () => {

@@ -5,16 +5,21 @@ import { ConfigError } from "../../stacks/settings";
 import { PlanError, PlanOptions, runPlan } from "../plan/run";
 import { planFlags, planOptionsFrom } from "../plan/flags";
 import { estimateCost } from "./estimate";
-import { costDocument, formatText, markdownDocument, markdownSection } from "./report";
+import { costDocument, formatText, markdownDocument, markdownSection, summaryText } from "./report";
 
-const usage = `Usage: npm run cost -- --stack <test|prod> [--cloud aws|gcp|azure] [-c key=value ...] [--log-gb N] [--json | --markdown]
+const usage = `Usage: npm run cost -- [--stack <test|prod>] [--cloud aws|gcp|azure] [-c key=value ...] [--log-gb N] [--json | --markdown]
+       npm run cost -- --all
        npm run cost -- --docs
 
-Estimates the monthly on-demand cost of the stack's offline plan from the price table in
-tools/cost/prices.ts. Usage-based charges are listed as not estimated.
+Estimates the monthly on-demand cost of one stack's offline plan from the price table in
+tools/cost/prices.ts; usage-based charges are listed as not estimated. Without flags: the test
+stack on the cloud its stack file names.
 
-  --log-gb N   assume N GB of logs a month and price their ingestion
-  --docs       write docs/cost.md with the test and prod estimates of every cloud
+  --stack <name>  the stack file to plan (default: test)
+  --cloud <name>  plan it on this cloud instead of the stack file's
+  --log-gb N      assume N GB of logs a month and price their ingestion
+  --all           one line per stack on every cloud: test and prod on aws, gcp and azure
+  --docs          write docs/cost.md with the test and prod estimates of every cloud
 
 Exit codes: 0 estimated, 2 invalid arguments or configuration, 3 the plan failed under the mocks.`;
 
@@ -29,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: "boolean", default: false },
         markdown: { type: "boolean", default: false },
         docs: { type: "boolean", default: false },
+        all: { type: "boolean", default: false },
       },
     }).values;
   } catch (error) {
@@ -55,12 +61,16 @@ async function main(argv: string[]): Promise<number> {
   }
 
   try {
-    if (values.docs) {
+    if (values.docs || values.all) {
       const estimates = [];
       for (const cloud of clouds) {
         for (const stack of ["test", "prod"]) {
           estimates.push(estimateCost(await runPlan({ stack, cloud })));
         }
+      }
+      if (values.all) {
+        process.stdout.write(summaryText(estimates));
+        return 0;
       }
       writeFileSync(costDocument, await markdownDocument(estimates));
       process.stderr.write(`wrote ${costDocument}\n`);
