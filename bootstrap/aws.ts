@@ -1,17 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { deployPolicy, previewPolicy } from "./awsPolicies";
+import {
+  deployPolicies,
+  previewPolicy,
+  workloadBoundaryName,
+  workloadBoundaryPolicy,
+} from "./awsPolicies";
 import {
   awsAudience,
+  deploySubject,
   githubIssuer,
   githubTrustPolicy,
-  pipelineRoles,
   pipelineSubjects,
 } from "./trust";
-import { BootstrapImplementation } from "./types";
+import { BootstrapImplementation, environmentVariables } from "./types";
 
 /** Name prefix of the main program's roles and repository; see `AwsPolicyScope`. */
 export const workloadNamePrefix = "web-";
+/** The main program's Pulumi project, whose stacks the deploy roles may write. */
+export const workloadProject = "ha-web-service";
 
 /**
  * AWS: an S3 state bucket encrypted with a KMS key that also encrypts stack secrets, GitHub's OIDC
@@ -32,6 +39,8 @@ export const deployAws: BootstrapImplementation = (name, settings, parent) => {
   const caller = aws.getCallerIdentityOutput({}, opts);
   const partition = aws.getPartitionOutput({}, opts);
 
+  // Protected: deleting the key (or the bucket below) loses every stack's state and secrets,
+  // and `pulumi destroy` of the bootstrap must not be able to do that by accident.
   const key = new aws.kms.Key(
     `${name}-state-key`,
     {
@@ -39,7 +48,7 @@ export const deployAws: BootstrapImplementation = (name, settings, parent) => {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
     },
-    opts,
+    { ...opts, protect: true },
   );
   const keyAlias = new aws.kms.Alias(
     `${name}-state-key`,
@@ -47,7 +56,11 @@ export const deployAws: BootstrapImplementation = (name, settings, parent) => {
     opts,
   );
 
-  const bucket = new aws.s3.Bucket(`${name}-state`, { forceDestroy: false }, opts);
+  const bucket = new aws.s3.Bucket(
+    `${name}-state`,
+    { forceDestroy: false },
+    { ...opts, protect: true },
+  );
   // Ownership and the public access block first: a bucket policy or object written before them
   // could be public for a moment.
   const ownership = new aws.s3.BucketOwnershipControls(
@@ -120,49 +133,83 @@ export const deployAws: BootstrapImplementation = (name, settings, parent) => {
   );
 
   const subjects = pipelineSubjects(settings.githubRepository, settings.environments);
+  const boundaryArn = pulumi.interpolate`arn:${partition.partition}:iam::${caller.accountId}:policy/${workloadBoundaryName}`;
   const scope = pulumi
-    .all([partition.partition, caller.accountId, bucket.arn, key.arn])
-    .apply(([partitionName, accountId, stateBucketArn, stateKeyArn]) => ({
+    .all([partition.partition, caller.accountId, bucket.arn, key.arn, boundaryArn])
+    .apply(([partitionName, accountId, stateBucketArn, stateKeyArn, boundary]) => ({
       partition: partitionName,
       accountId,
       regions: settings.workloadRegions,
       stateBucketArn,
       stateKeyArn,
       workloadNamePrefix,
+      project: workloadProject,
+      boundaryArn: boundary,
     }));
-  const policies = { preview: previewPolicy, deploy: deployPolicy };
-  const roles = Object.fromEntries(
-    pipelineRoles.map((role) => {
-      const iamRole = new aws.iam.Role(
-        `${name}-${role}`,
-        {
-          description: `GitHub Actions ${role} for ${settings.githubRepository}`,
-          assumeRolePolicy: oidc.arn.apply((arn) =>
-            JSON.stringify(githubTrustPolicy(arn, subjects[role])),
-          ),
-          // A deploy that outlives an hour fails; the same bound limits a leaked session.
-          maxSessionDuration: 3600,
-        },
-        opts,
-      );
-      // A customer-managed policy rather than inline: it is versioned and can be reviewed and
-      // reused (for example as a permissions boundary) on its own.
+  const boundary = new aws.iam.Policy(
+    `${name}-workload-boundary`,
+    {
+      // A fixed name: the main stacks refer to it by ARN (`awsPermissionsBoundary`).
+      name: workloadBoundaryName,
+      description: "Permissions boundary of every role the ha-web-service deploy roles create",
+      policy: scope.apply((s) => JSON.stringify(workloadBoundaryPolicy(s))),
+    },
+    opts,
+  );
+
+  /** A role GitHub can federate into, with customer-managed policies attached. */
+  const pipelineRole = (
+    label: string,
+    trusted: readonly string[],
+    documents: pulumi.Output<string>[],
+  ): aws.iam.Role => {
+    const iamRole = new aws.iam.Role(
+      `${name}-${label}`,
+      {
+        description: `GitHub Actions ${label} for ${settings.githubRepository}`,
+        assumeRolePolicy: oidc.arn.apply((arn) =>
+          JSON.stringify(githubTrustPolicy(arn, trusted, settings.githubRepositoryId)),
+        ),
+        // A deploy that outlives an hour fails; the same bound limits a leaked session.
+        maxSessionDuration: 3600,
+      },
+      opts,
+    );
+    // Customer-managed policies rather than inline: each is versioned and can be reviewed on its
+    // own. The first keeps the name the role had with one policy, so it is not replaced.
+    documents.forEach((document, index) => {
+      const policyName = index === 0 ? `${name}-${label}` : `${name}-${label}-${index + 1}`;
       const policy = new aws.iam.Policy(
-        `${name}-${role}`,
-        {
-          description: `What ${role} of ha-web-service may do`,
-          policy: scope.apply((s) => JSON.stringify(policies[role](s))),
-        },
-        opts,
+        policyName,
+        { description: `What ${label} of ha-web-service may do`, policy: document },
+        { ...opts, dependsOn: [boundary] },
       );
       new aws.iam.RolePolicyAttachment(
-        `${name}-${role}`,
+        policyName,
         { role: iamRole.name, policyArn: policy.arn },
         opts,
       );
-      return [role, iamRole];
-    }),
-  ) as Record<(typeof pipelineRoles)[number], aws.iam.Role>;
+    });
+    return iamRole;
+  };
+
+  const preview = pipelineRole("preview", subjects.preview, [
+    scope.apply((s) => JSON.stringify(previewPolicy(s))),
+  ]);
+  // One deploy role per environment, each trusted only by its environment's subject and allowed
+  // only its own stack's state: a job that declares `environment: test` cannot deploy prod.
+  const deployRoles = Object.fromEntries(
+    settings.environments.map((environment) => [
+      environment,
+      pipelineRole(
+        `deploy-${environment}`,
+        [deploySubject(settings.githubRepository, environment)],
+        [0, 1].map((part) =>
+          scope.apply((s) => JSON.stringify(deployPolicies(s, environment)[part])),
+        ),
+      ),
+    ]),
+  );
 
   const backendUrl = pulumi.interpolate`s3://${bucket.bucket}?region=${settings.region}`;
   const secretsProvider = pulumi.interpolate`awskms://${keyAlias.name}?region=${settings.region}`;
@@ -170,13 +217,20 @@ export const deployAws: BootstrapImplementation = (name, settings, parent) => {
     backendUrl,
     secretsProvider,
     githubVariables: pulumi
-      .all([backendUrl, secretsProvider, roles.preview.arn, roles.deploy.arn])
-      .apply(([backend, secrets, previewArn, deployArn]): Record<string, string> => ({
+      .all([backendUrl, secretsProvider, preview.arn])
+      .apply(([backend, secrets, previewArn]): Record<string, string> => ({
         PULUMI_BACKEND_URL: backend,
         PULUMI_SECRETS_PROVIDER: secrets,
         AWS_PREVIEW_ROLE_ARN: previewArn,
-        AWS_DEPLOY_ROLE_ARN: deployArn,
       })),
+    githubEnvironmentVariables: environmentVariables(settings.environments, (environment) =>
+      deployRoles[environment].arn.apply((arn): Record<string, string> => ({
+        AWS_DEPLOY_ROLE_ARN: arn,
+      })),
+    ),
+    stackConfig: boundary.arn.apply((arn): Record<string, string> => ({
+      awsPermissionsBoundary: arn,
+    })),
   };
 };
 

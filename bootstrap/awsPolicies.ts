@@ -14,7 +14,17 @@ export interface AwsPolicyScope {
    * they all start with "web-".
    */
   readonly workloadNamePrefix: string;
+  /** The main program's Pulumi project: state objects live under `.pulumi/<kind>/<project>/`. */
+  readonly project: string;
+  /**
+   * The permissions boundary every role the deploy identities create must carry
+   * (`workloadBoundaryPolicy`); the main stacks name it in `awsPermissionsBoundary`.
+   */
+  readonly boundaryArn: string;
 }
+
+/** Name of the managed policy the bootstrap creates as the workload roles' boundary. */
+export const workloadBoundaryName = "ha-web-service-workload-boundary";
 
 /**
  * What `pulumi up` of the main program calls, per AWS service, read off the resources that
@@ -196,34 +206,88 @@ export const ecsTaskExecutionPolicy = (partition: string) =>
   `arn:${partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
 
 /**
- * The deploy role's permissions: the state bucket and its key, pushing images to the stack's own
- * repository (which the program creates), and the workload's services in its regions. IAM is the part that cannot be fully
- * contained (see `iamStatements`).
+ * The permissions of the deploy role of one environment (= stack): that stack's state objects and
+ * the shared key, pushing images to the stack's own repository (which the program creates), and
+ * the workload's services in its regions. IAM is contained by the permissions boundary (see
+ * `iamStatements`).
  */
-export function deployPolicy(scope: AwsPolicyScope): PolicyDocument {
-  const regional = Object.values(deployActions).flat();
+export function deployPolicy(scope: AwsPolicyScope, environment: string): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [
-      ...stateStatements(scope, "readWrite"),
-      ...imagePushStatements(scope),
-      {
-        Sid: "WorkloadInDeploymentRegions",
-        Effect: "Allow",
-        Action: regional,
-        Resource: "*",
-        Condition: { StringEquals: { "aws:RequestedRegion": [...scope.regions] } },
-      },
-      ...iamStatements(scope),
-      {
-        Sid: "DnsRecordsForCertificatesAndDomain",
-        Effect: "Allow",
-        Action: [...route53ReadActions, "route53:ChangeResourceRecordSets"],
-        Resource: "*",
-      },
-    ],
+    Statement: deployPolicies(scope, environment).flatMap((document) => document.Statement),
   };
 }
+
+/**
+ * `deployPolicy` as the managed policies attached to the role: one document would exceed the
+ * 6,144-character limit of a managed policy
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), and a role may
+ * have ten attached.
+ */
+export function deployPolicies(scope: AwsPolicyScope, environment: string): PolicyDocument[] {
+  const regions = { "aws:RequestedRegion": [...scope.regions] };
+  return [
+    {
+      Version: "2012-10-17",
+      Statement: [
+        ...stateStatements(scope, { environment }),
+        ...imagePushStatements(scope),
+        ...iamStatements(scope),
+        {
+          Sid: "DnsRecordsForCertificatesAndDomain",
+          Effect: "Allow",
+          Action: [...route53ReadActions, "route53:ChangeResourceRecordSets"],
+          Resource: "*",
+        },
+      ],
+    },
+    {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "WorkloadInDeploymentRegions",
+          Effect: "Allow",
+          Action: Object.values(deployActions).flat(),
+          Resource: "*",
+          Condition: { StringEquals: regions },
+        },
+        // KMS keys by the stack tag every resource of the program carries (the AWS provider's
+        // defaultTags): the deploy role can neither re-key nor schedule the deletion of the
+        // state key or another stack's key. KMS authorizes CreateKey on aws:RequestTag and the
+        // rest on aws:ResourceTag (https://docs.aws.amazon.com/kms/latest/developerguide/abac.html).
+        {
+          Sid: "CreateKeysTaggedForThisStack",
+          Effect: "Allow",
+          Action: ["kms:CreateKey", "kms:TagResource"],
+          Resource: "*",
+          Condition: { StringEquals: { ...regions, "aws:RequestTag/stack": environment } },
+        },
+        {
+          Sid: "ManageKeysOfThisStack",
+          Effect: "Allow",
+          Action: kmsKeyActions,
+          Resource: "*",
+          Condition: { StringEquals: { ...regions, "aws:ResourceTag/stack": environment } },
+        },
+      ],
+    },
+  ];
+}
+
+/** What the provider calls to create, read, update and delete a key after CreateKey. */
+const kmsKeyActions = [
+  "kms:DescribeKey",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:EnableKeyRotation",
+  "kms:DisableKeyRotation",
+  "kms:UpdateKeyDescription",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+];
 
 /** The preview role's permissions: read state, take the stack lock, decrypt, describe. */
 export function previewPolicy(scope: AwsPolicyScope): PolicyDocument {
@@ -254,48 +318,78 @@ function workloadRoleArn(scope: AwsPolicyScope): string {
 }
 
 /**
- * Pulumi's S3 backend keeps checkpoints under `.pulumi/stacks/`, history and backups beside them,
- * and takes a stack's lock by writing `.pulumi/locks/<stack>/<id>.json` (and deleting it after).
- * A preview takes that lock too, so the read-only role may write and delete there and nowhere else.
+ * Where Pulumi's S3 backend keeps one stack, in its project layout
+ * (pulumi/pulumi pkg/backend/diy/store.go and lock.go): the checkpoint
+ * `.pulumi/stacks/<project>/<stack>.json` (with `.gz`/`.zst`/`.bak` variants), and directories
+ * `.pulumi/{history,backups,journal,locks}/<project>/<stack>/`. `.pulumi/meta.yaml` records the
+ * layout version; the first `pulumi login` by the admin writes it, deploys only read it.
+ */
+export function stackStateObjects(bucketArn: string, project: string, stack: string): string[] {
+  return [
+    `${bucketArn}/.pulumi/stacks/${project}/${stack}.json*`,
+    ...["history", "backups", "journal", "locks"].map(
+      (dir) => `${bucketArn}/.pulumi/${dir}/${project}/${stack}/*`,
+    ),
+  ];
+}
+
+/**
+ * State access. A deploy role reads and writes its own stack's objects only, so the test role
+ * cannot rewrite prod's checkpoint. A preview reads every stack (a pull request previews both)
+ * and takes a stack's lock by writing `.pulumi/locks/...` (and deleting it after), and may write
+ * nowhere else.
  */
 function stateStatements(
   scope: AwsPolicyScope,
-  access: "readWrite" | "readAndLock",
+  access: { readonly environment: string } | "readAndLock",
 ): PolicyStatement[] {
   const objects = `${scope.stateBucketArn}/*`;
+  const list: PolicyStatement = {
+    Sid: "StateBucketList",
+    Effect: "Allow",
+    Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+    Resource: scope.stateBucketArn,
+  };
+  if (access !== "readAndLock") {
+    return [
+      list,
+      {
+        Sid: "StateMeta",
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: `${scope.stateBucketArn}/.pulumi/meta.yaml`,
+      },
+      {
+        Sid: "StateObjectsOfThisStack",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        Resource: stackStateObjects(scope.stateBucketArn, scope.project, access.environment),
+      },
+      {
+        // The same key encrypts state objects (SSE-KMS) and the stacks' secrets (awskms://).
+        Sid: "StateKey",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+        Resource: scope.stateKeyArn,
+      },
+    ];
+  }
   return [
+    list,
+    { Sid: "StateObjectsRead", Effect: "Allow", Action: ["s3:GetObject"], Resource: objects },
     {
-      Sid: "StateBucketList",
+      Sid: "StateLocks",
       Effect: "Allow",
-      Action: ["s3:ListBucket", "s3:GetBucketLocation"],
-      Resource: scope.stateBucketArn,
+      Action: ["s3:PutObject", "s3:DeleteObject"],
+      Resource: `${scope.stateBucketArn}/.pulumi/locks/*`,
     },
-    access === "readWrite"
-      ? {
-          Sid: "StateObjects",
-          Effect: "Allow",
-          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-          Resource: objects,
-        }
-      : { Sid: "StateObjectsRead", Effect: "Allow", Action: ["s3:GetObject"], Resource: objects },
-    ...(access === "readAndLock"
-      ? [
-          {
-            Sid: "StateLocks",
-            Effect: "Allow" as const,
-            Action: ["s3:PutObject", "s3:DeleteObject"],
-            Resource: `${scope.stateBucketArn}/.pulumi/locks/*`,
-          },
-        ]
-      : []),
     {
-      // The same key encrypts state objects (SSE-KMS) and the stack's secrets (awskms://).
+      // Decrypt: a preview loads the stack's secrets manager, which decrypts its data key
+      // (pulumi/pulumi pkg/secrets/cloud/manager.go). GenerateDataKey: the lock object it
+      // writes is encrypted with SSE-KMS. No Encrypt: it cannot create secrets.
       Sid: "StateKey",
       Effect: "Allow",
-      Action:
-        access === "readWrite"
-          ? ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-          : ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
       Resource: scope.stateKeyArn,
     },
   ];
@@ -331,38 +425,69 @@ function imagePushStatements(scope: AwsPolicyScope): PolicyStatement[] {
 }
 
 /**
- * IAM for the workload's roles. Limited to roles named like the program's, to attaching only the
- * ECS task-execution managed policy, to passing roles only to ECS tasks, and to creating only the
- * service-linked roles ECS, ELB and Application Auto Scaling use. Not expressible: the content of
- * an inline role policy (`iam:PutRolePolicy`) cannot be constrained by IAM conditions, so a
- * deploy identity can always write a broad inline policy onto a workload role. Containing that
- * needs a permissions boundary that the main program sets on its roles (see docs/pipeline.md).
+ * IAM for the workload's roles. Every role a deploy identity creates must carry the workload
+ * boundary, and it may write, attach or detach policies only on roles that carry it: whatever
+ * inline policy it writes, the role can do no more than the boundary allows, so the deploy role
+ * cannot make itself (or a role it passes to ECS) an administrator. AWS's own pattern for
+ * delegating role creation:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
+ * `iam:PermissionsBoundary` is present on CreateRole, PutRolePolicy, DeleteRolePolicy,
+ * AttachRolePolicy, DetachRolePolicy and PutRolePermissionsBoundary
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html).
+ * Attaching is further limited to the ECS task-execution managed policy, passing roles to ECS
+ * tasks, and service-linked roles to those ECS, ELB and Application Auto Scaling use.
  */
 function iamStatements(scope: AwsPolicyScope): PolicyStatement[] {
   const roles = workloadRoleArn(scope);
+  const withBoundary = { "iam:PermissionsBoundary": scope.boundaryArn };
   return [
     {
       Sid: "WorkloadRoles",
       Effect: "Allow",
       Action: [
         ...roleReadActions,
-        "iam:CreateRole",
         "iam:DeleteRole",
         "iam:UpdateRole",
         "iam:UpdateAssumeRolePolicy",
         "iam:TagRole",
         "iam:UntagRole",
+      ],
+      Resource: roles,
+    },
+    {
+      Sid: "WorkloadRolesOnlyWithinTheBoundary",
+      Effect: "Allow",
+      Action: [
+        "iam:CreateRole",
+        "iam:PutRolePermissionsBoundary",
         "iam:PutRolePolicy",
         "iam:DeleteRolePolicy",
       ],
       Resource: roles,
+      Condition: { StringEquals: withBoundary },
     },
     {
       Sid: "AttachOnlyTaskExecutionPolicy",
       Effect: "Allow",
       Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
       Resource: roles,
-      Condition: { ArnEquals: { "iam:PolicyARN": ecsTaskExecutionPolicy(scope.partition) } },
+      Condition: {
+        ArnEquals: { "iam:PolicyARN": ecsTaskExecutionPolicy(scope.partition) },
+        StringEquals: withBoundary,
+      },
+    },
+    {
+      // Explicit, so no later Allow (or a broader policy an admin attaches) can undo it.
+      Sid: "KeepTheBoundary",
+      Effect: "Deny",
+      Action: [
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:DeletePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+      ],
+      Resource: [roles, scope.boundaryArn],
     },
     {
       Sid: "PassRolesOnlyToEcsTasks",
@@ -387,6 +512,48 @@ function iamStatements(scope: AwsPolicyScope): PolicyStatement[] {
       },
     },
   ];
+}
+
+/**
+ * The permissions boundary of the workload's roles: the most any role named `web-*` may ever do,
+ * whatever policy is attached to it. It is what the program's execution role needs (pull the
+ * stack's image, write its log group) and nothing more; the task role needs nothing.
+ */
+export function workloadBoundaryPolicy(scope: AwsPolicyScope): PolicyDocument {
+  const prefix = scope.workloadNamePrefix;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RegistryLogin",
+        Effect: "Allow",
+        Action: ["ecr:GetAuthorizationToken"],
+        Resource: "*",
+      },
+      {
+        Sid: "PullWorkloadImages",
+        Effect: "Allow",
+        Action: [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:BatchGetImage",
+          "ecr:GetDownloadUrlForLayer",
+        ],
+        Resource: scope.regions.map(
+          (region) =>
+            `arn:${scope.partition}:ecr:${region}:${scope.accountId}:repository/${prefix}*`,
+        ),
+      },
+      {
+        Sid: "WriteWorkloadLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: scope.regions.map(
+          (region) =>
+            `arn:${scope.partition}:logs:${region}:${scope.accountId}:log-group:${prefix}*`,
+        ),
+      },
+    ],
+  };
 }
 
 /**
@@ -421,6 +588,7 @@ export const awsResourceActions: Readonly<Record<string, string>> = {
   "aws:cloudwatch/metricAlarm:MetricAlarm": "cloudwatch:PutMetricAlarm",
   "aws:cloudwatch/dashboard:Dashboard": "cloudwatch:PutDashboard",
   "aws:iam/role:Role": "iam:CreateRole",
+  "aws:kms/key:Key": "kms:CreateKey",
   "aws:iam/rolePolicy:RolePolicy": "iam:PutRolePolicy",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "iam:AttachRolePolicy",
   "aws:sns/topic:Topic": "sns:CreateTopic",

@@ -1,18 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azure from "@pulumi/azure-native";
-import {
-  azureAudience,
-  githubIssuer,
-  pipelineRoles,
-  PipelineRole,
-  pipelineSubjects,
-} from "./trust";
-import { BootstrapImplementation, subjectTag } from "./types";
+import { azureAudience, deploySubject, githubIssuer, pipelineSubjects } from "./trust";
+import { BootstrapImplementation, environmentVariables, subjectTag } from "./types";
 
 /** Built-in Azure role definition ids (the same in every tenant). */
 export const azureBuiltInRoles = {
   reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+  storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
   keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
   acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
   monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
@@ -20,15 +15,17 @@ export const azureBuiltInRoles = {
 } as const;
 
 /**
- * What the deploy identity may do, per resource provider, read off what `providers/azure`
- * registers (VM scale set behind a Standard load balancer). Not expressible more tightly: the
- * program creates its own resource group, so this has to be granted at subscription scope, and
- * Azure RBAC cannot limit a subscription-wide grant to resource groups by name or tag.
+ * What the deploy identity of one environment may do, granted on that environment's resource
+ * group only (which the bootstrap creates, so the grant can exist before the first deploy).
+ * Listed action by action where a wildcard would reach further than the program needs; in
+ * particular nothing under `Microsoft.ManagedIdentity/userAssignedIdentities/` beyond read, write,
+ * delete and assign: `federatedIdentityCredentials/write` would let a workflow add a trust for any
+ * subject to an identity, its own included. Operations:
+ * https://learn.microsoft.com/en-us/azure/role-based-access-control/permissions/identity#microsoftmanagedidentity
  */
 export const azureDeployActions: readonly string[] = [
   "Microsoft.Resources/subscriptions/resourceGroups/read",
-  "Microsoft.Resources/subscriptions/resourceGroups/write",
-  "Microsoft.Resources/subscriptions/resourceGroups/delete",
+  "Microsoft.Resources/deployments/*",
   "Microsoft.Network/virtualNetworks/*",
   "Microsoft.Network/networkSecurityGroups/*",
   "Microsoft.Network/publicIPAddresses/*",
@@ -38,7 +35,13 @@ export const azureDeployActions: readonly string[] = [
   "Microsoft.Compute/virtualMachineScaleSets/*",
   "Microsoft.Compute/virtualMachines/read",
   "Microsoft.Compute/disks/read",
-  "Microsoft.ManagedIdentity/userAssignedIdentities/*",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/read",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
+  // Attaching the program's identity to its scale set. Granted on the environment's resource
+  // group, it reaches only identities in that group, never the pipeline's own identities, which
+  // live in the bootstrap's group.
+  "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
   // The stack's own registry; `*` includes push/write, which is how the pipeline pushes images.
   "Microsoft.ContainerRegistry/registries/*",
   // Delete locks on prod's resources (deletionProtection). They guard against accidents, not
@@ -49,6 +52,40 @@ export const azureDeployActions: readonly string[] = [
   "Microsoft.Insights/actionGroups/*",
   "Microsoft.Insights/diagnosticSettings/*",
   "Microsoft.OperationalInsights/workspaces/*",
+];
+
+/**
+ * Whether an Azure RBAC action pattern grants `operation`. Azure matches `*` against any run of
+ * characters, case-insensitively
+ * (https://learn.microsoft.com/en-us/azure/role-based-access-control/role-definitions#actions).
+ */
+export function azureActionMatches(pattern: string, operation: string): boolean {
+  const regex = pattern
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+    .join(".*");
+  return new RegExp(`^${regex}$`, "i").test(operation);
+}
+
+/**
+ * The preview identity's state role: blob data actions only, no control-plane actions. The
+ * built-in Storage Blob Data Contributor also carries `containers/delete`, which no data
+ * condition limits, so a pull request could delete the state container with it.
+ */
+export const previewLockDataActions: readonly string[] = [
+  "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+  "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
+  "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
+];
+
+/**
+ * The preview identity's key role: decrypt and read only. A preview loads the stack's secrets
+ * manager, which decrypts its data key (pulumi/pulumi pkg/secrets/cloud/manager.go); it never
+ * encrypts. The built-in Key Vault Crypto User would also let it encrypt, sign and wrap.
+ */
+export const previewKeyDataActions: readonly string[] = [
+  "Microsoft.KeyVault/vaults/keys/read",
+  "Microsoft.KeyVault/vaults/keys/decrypt/action",
 ];
 
 /**
@@ -76,6 +113,37 @@ export function grantableRolesCondition(roleIds: readonly string[]): string {
  * Blob writes and deletes only under Pulumi's lock prefix: a preview takes the stack lock, and
  * nothing else a preview does writes state. Reads stay unconditional.
  */
+/** The resource group the bootstrap creates for an environment's workload. */
+export function workloadResourceGroup(environment: string): string {
+  return `ha-web-service-${environment}`;
+}
+
+/**
+ * Blob reads and writes of a deploy identity only under its own stack's paths (see
+ * `stackStateObjects` in awsPolicies.ts for the layout), plus reading `.pulumi/meta.yaml`.
+ */
+export function stackStateCondition(environment: string, project = "ha-web-service"): string {
+  const paths = [
+    `.pulumi/stacks/${project}/${environment}.json`,
+    ...["history", "backups", "journal", "locks"].map(
+      (dir) => `.pulumi/${dir}/${project}/${environment}/`,
+    ),
+  ];
+  const under = paths
+    .map(
+      (path) =>
+        `@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith '${path}'`,
+    )
+    .join(" OR ");
+  return [
+    "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'})",
+    " AND !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'})",
+    " AND !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'})",
+    " AND !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete'}))",
+    ` OR ${under} OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringEquals '.pulumi/meta.yaml'))`,
+  ].join("");
+}
+
 export const lockOnlyCondition = [
   "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'})",
   " AND !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'})",
@@ -182,20 +250,19 @@ export const deployAzure: BootstrapImplementation = (name, settings, parent) => 
   );
 
   const subjects = pipelineSubjects(settings.githubRepository, settings.environments);
-  const identities = {} as Record<PipelineRole, azure.managedidentity.UserAssignedIdentity>;
-  for (const role of pipelineRoles) {
+  /** A managed identity GitHub can federate into from exactly `trusted`. */
+  const federatedIdentity = (label: string, trusted: readonly string[]) => {
     const identity = new azure.managedidentity.UserAssignedIdentity(
-      `${name}-${role}`,
+      `${name}-${label}`,
       inGroup,
       opts,
     );
-    identities[role] = identity;
     // Entra ID refuses concurrent writes of credentials on one identity, so they are chained.
     let previous: pulumi.Resource | undefined;
-    for (const subject of subjects[role]) {
+    for (const subject of trusted) {
       const tag = subjectTag(subject);
       previous = new azure.managedidentity.FederatedIdentityCredential(
-        `${name}-${role}-${tag}`,
+        `${name}-${label}-${tag}`,
         {
           resourceGroupName: group.name,
           resourceName: identity.name,
@@ -207,7 +274,8 @@ export const deployAzure: BootstrapImplementation = (name, settings, parent) => 
         { ...opts, dependsOn: previous ? [previous] : [] },
       );
     }
-  }
+    return identity;
+  };
 
   const assign = (
     label: string,
@@ -227,55 +295,102 @@ export const deployAzure: BootstrapImplementation = (name, settings, parent) => 
       },
       opts,
     );
-
-  const deployer = new azure.authorization.RoleDefinition(
-    `${name}-deployer`,
-    {
-      scope: subscription,
-      roleName: `ha-web-service deployer (${settings.stack})`,
-      description: "What pulumi up of ha-web-service needs; see bootstrap/azure.ts",
-      permissions: [{ actions: [...azureDeployActions], notActions: [] }],
-      assignableScopes: [subscription],
-    },
-    opts,
-  );
+  const customRole = (
+    label: string,
+    roleName: string,
+    description: string,
+    permissions: { actions?: readonly string[]; dataActions?: readonly string[] },
+    scopes: pulumi.Input<string>[],
+  ) =>
+    new azure.authorization.RoleDefinition(
+      `${name}-${label}`,
+      {
+        scope: subscription,
+        roleName: `ha-web-service ${roleName} (${settings.stack})`,
+        description,
+        permissions: [
+          {
+            actions: [...(permissions.actions ?? [])],
+            notActions: [],
+            dataActions: [...(permissions.dataActions ?? [])],
+            notDataActions: [],
+          },
+        ],
+        assignableScopes: scopes,
+      },
+      opts,
+    );
 
   const keyScope = pulumi.interpolate`${vault.id}/keys/${key.name}`;
-  assign("preview-reader", identities.preview, roleId(azureBuiltInRoles.reader), subscription);
-  assign(
-    "preview-state",
-    identities.preview,
-    roleId(azureBuiltInRoles.storageBlobDataContributor),
-    container.id,
-    lockOnlyCondition,
+  const preview = federatedIdentity("preview", subjects.preview);
+  const keyDecrypter = customRole(
+    "key-decrypter",
+    "state key decrypter",
+    "Read and decrypt with the state key; see bootstrap/azure.ts",
+    { dataActions: previewKeyDataActions },
+    [keyScope],
   );
-  // No decrypt-only built-in role exists for keys; Crypto User also allows encrypt.
-  assign(
-    "preview-state-key",
-    identities.preview,
-    roleId(azureBuiltInRoles.keyVaultCryptoUser),
-    keyScope,
+  const lockWriter = customRole(
+    "lock-writer",
+    "state lock writer",
+    "Blob writes, limited by a condition to Pulumi's lock files; see bootstrap/azure.ts",
+    { dataActions: previewLockDataActions },
+    [container.id],
   );
+  assign("preview-reader", preview, roleId(azureBuiltInRoles.reader), subscription);
+  assign("preview-state", preview, roleId(azureBuiltInRoles.storageBlobDataReader), container.id);
+  assign("preview-state-locks", preview, lockWriter.id, container.id, lockOnlyCondition);
+  assign("preview-state-key", preview, keyDecrypter.id, keyScope);
 
-  assign("deploy-workload", identities.deploy, deployer.id, subscription);
-  assign(
-    "deploy-state",
-    identities.deploy,
-    roleId(azureBuiltInRoles.storageBlobDataContributor),
-    container.id,
+  // One deploy identity per environment, allowed only in that environment's resource group.
+  const workloadGroups = settings.environments.map(
+    (environment) =>
+      new azure.resources.ResourceGroup(
+        `${name}-workload-${environment}`,
+        {
+          resourceGroupName: workloadResourceGroup(environment),
+          location: settings.region,
+          tags: { ...settings.tags, stack: environment },
+        },
+        { ...opts, protect: true },
+      ),
   );
-  assign(
-    "deploy-state-key",
-    identities.deploy,
-    roleId(azureBuiltInRoles.keyVaultCryptoUser),
-    keyScope,
+  const deployer = customRole(
+    "deployer",
+    "deployer",
+    "What pulumi up of ha-web-service needs in its resource group; see bootstrap/azure.ts",
+    { actions: azureDeployActions },
+    workloadGroups.map((g) => g.id),
   );
-  assign(
-    "deploy-grant-workload-roles",
-    identities.deploy,
-    roleId(azureBuiltInRoles.roleBasedAccessControlAdministrator),
-    subscription,
-    grantableRolesCondition(azureGrantableRoles),
+  const deployIdentities = Object.fromEntries(
+    settings.environments.map((environment, index) => {
+      const identity = federatedIdentity(`deploy-${environment}`, [
+        deploySubject(settings.githubRepository, environment),
+      ]);
+      const groupId = workloadGroups[index].id;
+      assign(`deploy-${environment}-workload`, identity, deployer.id, groupId);
+      assign(
+        `deploy-${environment}-grant-workload-roles`,
+        identity,
+        roleId(azureBuiltInRoles.roleBasedAccessControlAdministrator),
+        groupId,
+        grantableRolesCondition(azureGrantableRoles),
+      );
+      assign(
+        `deploy-${environment}-state`,
+        identity,
+        roleId(azureBuiltInRoles.storageBlobDataContributor),
+        container.id,
+        stackStateCondition(environment),
+      );
+      assign(
+        `deploy-${environment}-state-key`,
+        identity,
+        roleId(azureBuiltInRoles.keyVaultCryptoUser),
+        keyScope,
+      );
+      return [environment, identity];
+    }),
   );
 
   const backendUrl = pulumi.interpolate`azblob://${container.name}?storage_account=${account.name}`;
@@ -284,24 +399,20 @@ export const deployAzure: BootstrapImplementation = (name, settings, parent) => 
     backendUrl,
     secretsProvider,
     githubVariables: pulumi
-      .all([
-        backendUrl,
-        secretsProvider,
-        client.tenantId,
-        client.subscriptionId,
-        identities.preview.clientId,
-        identities.deploy.clientId,
-      ])
-      .apply(
-        ([backend, secrets, tenant, sub, previewClient, deployClient]): Record<string, string> => ({
-          PULUMI_BACKEND_URL: backend,
-          PULUMI_SECRETS_PROVIDER: secrets,
-          AZURE_TENANT_ID: tenant,
-          AZURE_SUBSCRIPTION_ID: sub,
-          AZURE_PREVIEW_CLIENT_ID: previewClient,
-          AZURE_DEPLOY_CLIENT_ID: deployClient,
-        }),
-      ),
+      .all([backendUrl, secretsProvider, client.tenantId, client.subscriptionId, preview.clientId])
+      .apply(([backend, secrets, tenant, sub, previewClient]): Record<string, string> => ({
+        PULUMI_BACKEND_URL: backend,
+        PULUMI_SECRETS_PROVIDER: secrets,
+        AZURE_TENANT_ID: tenant,
+        AZURE_SUBSCRIPTION_ID: sub,
+        AZURE_PREVIEW_CLIENT_ID: previewClient,
+      })),
+    githubEnvironmentVariables: environmentVariables(settings.environments, (environment) =>
+      deployIdentities[environment].clientId.apply((clientId): Record<string, string> => ({
+        AZURE_DEPLOY_CLIENT_ID: clientId,
+      })),
+    ),
+    stackConfig: pulumi.output<Record<string, string>>({}),
   };
 };
 

@@ -14,6 +14,8 @@ export class PipelineBootstrap extends pulumi.ComponentResource {
   public readonly backendUrl: pulumi.Output<string>;
   public readonly secretsProvider: pulumi.Output<string>;
   public readonly githubVariables: pulumi.Output<Record<string, string>>;
+  public readonly githubEnvironmentVariables: pulumi.Output<Record<string, Record<string, string>>>;
+  public readonly stackConfig: pulumi.Output<Record<string, string>>;
 
   constructor(
     name: string,
@@ -25,10 +27,14 @@ export class PipelineBootstrap extends pulumi.ComponentResource {
     this.backendUrl = outputs.backendUrl;
     this.secretsProvider = outputs.secretsProvider;
     this.githubVariables = outputs.githubVariables;
+    this.githubEnvironmentVariables = outputs.githubEnvironmentVariables;
+    this.stackConfig = outputs.stackConfig;
     this.registerOutputs({
       backendUrl: this.backendUrl,
       secretsProvider: this.secretsProvider,
       githubVariables: this.githubVariables,
+      githubEnvironmentVariables: this.githubEnvironmentVariables,
+      stackConfig: this.stackConfig,
     });
   }
 }

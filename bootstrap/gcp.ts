@@ -1,27 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import {
-  gcpAttributeCondition,
-  githubIssuer,
-  pipelineRoles,
-  PipelineRole,
-  pipelineSubjects,
-} from "./trust";
-import { BootstrapImplementation, subjectTag } from "./types";
+import { deploySubject, gcpAttributeCondition, githubIssuer, pipelineSubjects } from "./trust";
+import { BootstrapImplementation, environmentVariables, subjectTag } from "./types";
 
 /**
- * Predefined roles the deploy service account holds on the project, each with the resources of
+ * Predefined roles the deploy service accounts hold on the project, each with the resources of
  * `providers/gcp` it is for. Broader than ideal: `compute.admin` covers every Compute Engine
- * resource in the project, not just this service's, and `iam.serviceAccountUser` lets the
- * account act as any service account in the project (it must attach one the program creates, and
- * a grant cannot name an account that does not exist yet). A project per stack is the boundary
- * that keeps this contained.
+ * resource in the project, not just this service's. A project per stack is the boundary that
+ * keeps this contained.
+ *
+ * No service-account roles at project level: `iam.serviceAccountAdmin` there sets IAM on every
+ * service account (the deploy account's own included) and `iam.serviceAccountUser` acts as any
+ * of them, either of which takes over the project. Google's guidance is to grant them on the
+ * one account concerned
+ * (https://cloud.google.com/iam/docs/service-account-overview#service-account-permissions), so
+ * the bootstrap creates each environment's instance account and grants `serviceAccountUser` on
+ * that account alone (`instanceAccountRoles`).
  */
 export const gcpDeployProjectRoles: Readonly<Record<string, string>> = {
   "roles/compute.admin":
     "networks, subnets, routers/NAT, firewall rules, instance templates, the regional MIG, health checks, the global load balancer and its certificate",
-  "roles/iam.serviceAccountAdmin": "the instances' service account",
-  "roles/iam.serviceAccountUser": "attaching that service account to the instances",
   "roles/monitoring.editor": "alert policies, uptime checks and notification channels",
   "roles/logging.configWriter": "the retention of the project's log bucket",
   // Also lets the pipeline push images. Broader than ideal: it may set IAM on any repository.
@@ -46,12 +44,43 @@ export function grantableRolesCondition(roles: readonly string[]): string {
   return `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${roles.map((r) => `'${r}'`).join(", ")}])`;
 }
 
+/** Roles each deploy account holds on its environment's instance service account only. */
+export const instanceAccountRoles = ["roles/iam.serviceAccountUser"] as const;
+
+/** Id of the instance service account the bootstrap creates for an environment. */
+export function instanceAccountId(environment: string): string {
+  return `ha-web-${environment}-vm`;
+}
+
 /** Read-only roles for `pulumi preview`. */
 export const gcpPreviewProjectRoles = [
   "roles/compute.viewer",
   "roles/iam.serviceAccountViewer",
   "roles/monitoring.viewer",
 ] as const;
+
+/** The objects of one stack's state (layout: see `stackStateObjects` in awsPolicies.ts). */
+export function stackStateExpression(
+  bucket: pulumi.Input<string>,
+  environment: string,
+  projectName = "ha-web-service",
+): pulumi.Output<string> {
+  return pulumi.output(bucket).apply((b) => {
+    const objects = `projects/_/buckets/${b}/objects/.pulumi`;
+    const prefixes = [
+      `${objects}/stacks/${projectName}/${environment}.json`,
+      ...["history", "backups", "journal", "locks"].map(
+        (dir) => `${objects}/${dir}/${projectName}/${environment}/`,
+      ),
+    ];
+    return [
+      ...prefixes.map((prefix) => `resource.name.startsWith("${prefix}")`),
+      `resource.name == "${objects}/meta.yaml"`,
+      // Listing the bucket is checked against the bucket itself, not an object.
+      `resource.type == "storage.googleapis.com/Bucket"`,
+    ].join(" || ");
+  });
+}
 
 /** APIs the pipeline and the program call; enabling is idempotent and never disabled on destroy. */
 const services = [
@@ -148,8 +177,9 @@ export const deployGcp: BootstrapImplementation = (name, settings, parent) => {
       attributeMapping: {
         "google.subject": "assertion.sub",
         "attribute.repository": "assertion.repository",
+        "attribute.repository_id": "assertion.repository_id",
       },
-      attributeCondition: gcpAttributeCondition(settings.githubRepository, [
+      attributeCondition: gcpAttributeCondition(settings.githubRepositoryId, [
         ...subjects.preview,
         ...subjects.deploy,
       ]),
@@ -160,27 +190,18 @@ export const deployGcp: BootstrapImplementation = (name, settings, parent) => {
     opts,
   );
 
-  const accountIds: Record<PipelineRole, string> = {
-    preview: "ha-web-preview",
-    deploy: "ha-web-deploy",
-  };
-  const accounts = {} as Record<PipelineRole, gcp.serviceaccount.Account>;
-  for (const role of pipelineRoles) {
+  /** A service account that exactly the `trusted` subjects may impersonate. */
+  const federatedAccount = (label: string, accountId: string, trusted: readonly string[]) => {
     const account = new gcp.serviceaccount.Account(
-      `${name}-${role}`,
-      {
-        accountId: accountIds[role],
-        displayName: `GitHub Actions ${role} for ${settings.githubRepository}`,
-      },
+      `${name}-${label}`,
+      { accountId, displayName: `GitHub Actions ${label} for ${settings.githubRepository}` },
       afterApis,
     );
-    accounts[role] = account;
-    const member = pulumi.interpolate`serviceAccount:${account.email}`;
     // One binding per exact subject rather than principalSet://.../attribute.repository/...:
     // the repository's other workflows (any branch, any event) cannot use the account.
-    for (const subject of subjects[role]) {
+    for (const subject of trusted) {
       new gcp.serviceaccount.IAMMember(
-        `${name}-${role}-${subjectTag(subject)}`,
+        `${name}-${label}-${subjectTag(subject)}`,
         {
           serviceAccountId: account.name,
           role: "roles/iam.workloadIdentityUser",
@@ -189,39 +210,35 @@ export const deployGcp: BootstrapImplementation = (name, settings, parent) => {
         opts,
       );
     }
-
-    new gcp.kms.CryptoKeyIAMMember(
-      `${name}-${role}-state-key`,
-      {
-        cryptoKeyId: key.id,
-        role:
-          role === "deploy"
-            ? "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-            : "roles/cloudkms.cryptoKeyDecrypter",
-        member,
-      },
-      opts,
-    );
-    new gcp.storage.BucketIAMMember(
-      `${name}-${role}-state`,
-      {
-        bucket: bucket.name,
-        role: role === "deploy" ? "roles/storage.objectUser" : "roles/storage.objectViewer",
-        member,
-      },
-      opts,
-    );
-    const projectRoles =
-      role === "deploy" ? Object.keys(gcpDeployProjectRoles) : gcpPreviewProjectRoles;
-    for (const projectRole of projectRoles) {
+    return account;
+  };
+  const grantOnProject = (
+    label: string,
+    roles: readonly string[],
+    member: pulumi.Output<string>,
+  ) => {
+    for (const projectRole of roles) {
       new gcp.projects.IAMMember(
-        `${name}-${role}-${projectRole.replace("roles/", "").replace(/\./g, "-")}`,
+        `${name}-${label}-${projectRole.replace("roles/", "").replace(/\./g, "-")}`,
         { project, role: projectRole, member },
         opts,
       );
     }
-  }
+  };
 
+  const preview = federatedAccount("preview", "ha-web-preview", subjects.preview);
+  const previewMember = pulumi.interpolate`serviceAccount:${preview.email}`;
+  new gcp.kms.CryptoKeyIAMMember(
+    `${name}-preview-state-key`,
+    { cryptoKeyId: key.id, role: "roles/cloudkms.cryptoKeyDecrypter", member: previewMember },
+    opts,
+  );
+  new gcp.storage.BucketIAMMember(
+    `${name}-preview-state`,
+    { bucket: bucket.name, role: "roles/storage.objectViewer", member: previewMember },
+    opts,
+  );
+  grantOnProject("preview", gcpPreviewProjectRoles, previewMember);
   // A preview takes the stack lock (an object under .pulumi/locks/), so the read-only account may
   // write there and only there. IAM conditions on object names need uniform bucket-level access.
   new gcp.storage.BucketIAMMember(
@@ -229,7 +246,7 @@ export const deployGcp: BootstrapImplementation = (name, settings, parent) => {
     {
       bucket: bucket.name,
       role: "roles/storage.objectUser",
-      member: pulumi.interpolate`serviceAccount:${accounts.preview.email}`,
+      member: previewMember,
       condition: {
         title: "pulumi-locks-only",
         description: "Only Pulumi's lock files",
@@ -238,20 +255,71 @@ export const deployGcp: BootstrapImplementation = (name, settings, parent) => {
     },
     opts,
   );
-  new gcp.projects.IAMMember(
-    `${name}-deploy-grant-workload-roles`,
-    {
-      project,
-      role: "roles/resourcemanager.projectIamAdmin",
-      member: pulumi.interpolate`serviceAccount:${accounts.deploy.email}`,
-      condition: {
-        title: "workload-roles-only",
-        description: "May grant only the roles the service's instances need",
-        expression: grantableRolesCondition(gcpGrantableRoles),
-      },
-    },
-    opts,
+
+  // One deploy account per environment, trusted only by that environment's subject.
+  const deployAccounts = Object.fromEntries(
+    settings.environments.map((environment) => {
+      const label = `deploy-${environment}`;
+      const account = federatedAccount(label, `ha-web-deploy-${environment}`, [
+        deploySubject(settings.githubRepository, environment),
+      ]);
+      const member = pulumi.interpolate`serviceAccount:${account.email}`;
+      new gcp.kms.CryptoKeyIAMMember(
+        `${name}-${label}-state-key`,
+        { cryptoKeyId: key.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member },
+        opts,
+      );
+      new gcp.storage.BucketIAMMember(
+        `${name}-${label}-state`,
+        {
+          bucket: bucket.name,
+          role: "roles/storage.objectUser",
+          member,
+          condition: {
+            title: `stack-${environment}-only`,
+            description: `Only the state of stack ${environment}`,
+            expression: stackStateExpression(bucket.name, environment),
+          },
+        },
+        opts,
+      );
+      grantOnProject(label, Object.keys(gcpDeployProjectRoles), member);
+      new gcp.projects.IAMMember(
+        `${name}-${label}-grant-workload-roles`,
+        {
+          project,
+          role: "roles/resourcemanager.projectIamAdmin",
+          member,
+          condition: {
+            title: "workload-roles-only",
+            description: "May grant only the roles the service's instances need",
+            expression: grantableRolesCondition(gcpGrantableRoles),
+          },
+        },
+        opts,
+      );
+      // The instances' service account, made here so the deploy account can be granted
+      // actAs on it alone rather than on every account of the project.
+      const instances = new gcp.serviceaccount.Account(
+        `${name}-instances-${environment}`,
+        {
+          accountId: instanceAccountId(environment),
+          displayName: `ha-web-service ${environment} instances`,
+          description: "Runs the web service VMs: pulls its image, writes logs and metrics",
+        },
+        afterApis,
+      );
+      for (const role of instanceAccountRoles) {
+        new gcp.serviceaccount.IAMMember(
+          `${name}-${label}-acts-as-instances`,
+          { serviceAccountId: instances.name, role, member },
+          opts,
+        );
+      }
+      return [environment, { account, instances }];
+    }),
   );
+
   const backendUrl = pulumi.interpolate`gs://${bucket.name}`;
   const secretsProvider = pulumi.interpolate`gcpkms://${key.id}`;
   const workloadIdentityProvider = pulumi.interpolate`${pool.name}/providers/github`;
@@ -259,20 +327,25 @@ export const deployGcp: BootstrapImplementation = (name, settings, parent) => {
     backendUrl,
     secretsProvider,
     githubVariables: pulumi
-      .all([
-        backendUrl,
-        secretsProvider,
-        workloadIdentityProvider,
-        accounts.preview.email,
-        accounts.deploy.email,
-      ])
-      .apply(([backend, secrets, wip, previewEmail, deployEmail]): Record<string, string> => ({
+      .all([backendUrl, secretsProvider, workloadIdentityProvider, preview.email])
+      .apply(([backend, secrets, wip, previewEmail]): Record<string, string> => ({
         PULUMI_BACKEND_URL: backend,
         PULUMI_SECRETS_PROVIDER: secrets,
         GCP_WORKLOAD_IDENTITY_PROVIDER: wip,
         GCP_PREVIEW_SERVICE_ACCOUNT: previewEmail,
-        GCP_DEPLOY_SERVICE_ACCOUNT: deployEmail,
       })),
+    githubEnvironmentVariables: environmentVariables(settings.environments, (environment) =>
+      pulumi
+        .all([
+          deployAccounts[environment].account.email,
+          deployAccounts[environment].instances.email,
+        ])
+        .apply(([deployEmail, instancesEmail]): Record<string, string> => ({
+          GCP_DEPLOY_SERVICE_ACCOUNT: deployEmail,
+          GCP_INSTANCE_SERVICE_ACCOUNT: instancesEmail,
+        })),
+    ),
+    stackConfig: pulumi.output<Record<string, string>>({}),
   };
 };
 
@@ -282,7 +355,6 @@ export const deployGcp: BootstrapImplementation = (name, settings, parent) => {
  */
 export const gcpModuleRoles: Readonly<Record<string, string>> = {
   compute: "roles/compute.admin",
-  serviceaccount: "roles/iam.serviceAccountAdmin",
   monitoring: "roles/monitoring.editor",
   logging: "roles/logging.configWriter",
   artifactregistry: "roles/artifactregistry.admin",

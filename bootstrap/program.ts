@@ -9,6 +9,10 @@ export interface BootstrapProgramOutputs {
   readonly backendUrl: pulumi.Output<string>;
   readonly secretsProvider: pulumi.Output<string>;
   readonly githubVariables: pulumi.Output<Record<string, string>>;
+  /** Per GitHub environment: the variables to set on that environment (its deploy identity). */
+  readonly githubEnvironmentVariables: pulumi.Output<Record<string, Record<string, string>>>;
+  /** Keys to set in every main stack, such as `awsPermissionsBoundary`. */
+  readonly stackConfig: pulumi.Output<Record<string, string>>;
   /** The shared image repository: set it as the repository variable IMAGE_REPOSITORY. */
   readonly imageRepository: pulumi.Output<string>;
 }
@@ -25,6 +29,8 @@ export function buildBootstrap(): BootstrapProgramOutputs {
     backendUrl: bootstrap.backendUrl,
     secretsProvider: bootstrap.secretsProvider,
     githubVariables: bootstrap.githubVariables,
+    githubEnvironmentVariables: bootstrap.githubEnvironmentVariables,
+    stackConfig: bootstrap.stackConfig,
     imageRepository: new SharedImageRegistry("images", settings).repository,
   };
 }

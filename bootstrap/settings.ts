@@ -9,6 +9,12 @@ export interface BootstrapSettings {
   readonly cloud: Cloud;
   /** `owner/name` of the GitHub repository whose workflows may use the pipeline identities. */
   readonly githubRepository: string;
+  /**
+   * The repository's numeric id (`gh api repos/<owner>/<name> --jq .id`), which survives renames
+   * and is never reused: AWS and GCP trust it rather than the name, which another account can
+   * register once this repository is renamed or deleted.
+   */
+  readonly githubRepositoryId: string;
   /** GitHub environments (and so stacks) the deploy identity may deploy; see `subjects.ts`. */
   readonly environments: readonly string[];
   readonly region: string;
@@ -78,6 +84,15 @@ export function parseBootstrapSettings(
     );
   }
 
+  const githubRepositoryId = read("githubRepositoryId") ?? "";
+  if (!/^[1-9][0-9]{0,19}$/.test(githubRepositoryId)) {
+    fail(
+      "githubRepositoryId",
+      "the repository's numeric id, as `gh api repos/<owner>/<name> --jq .id` prints it",
+      githubRepositoryId || null,
+    );
+  }
+
   /** A JSON list of distinct strings matching `item`, as `pulumi config set --path` writes it. */
   const readList = (key: string, item: RegExp, expected: string): string[] | undefined => {
     const text = read(key);
@@ -131,6 +146,7 @@ export function parseBootstrapSettings(
     stack,
     cloud,
     githubRepository,
+    githubRepositoryId,
     environments,
     region,
     workloadRegions,

@@ -36,8 +36,17 @@ export function pipelineSubjects(
 ): PipelineSubjects {
   return {
     preview: [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`],
-    deploy: environments.map((environment) => `repo:${repository}:environment:${environment}`),
+    deploy: environments.map((environment) => deploySubject(repository, environment)),
   };
+}
+
+/**
+ * The one subject the deploy identity of `environment` trusts. One identity per environment:
+ * with a shared one, a job on any branch that declares the least protected environment
+ * (`environment: test`) would get the rights that deploy prod too.
+ */
+export function deploySubject(repository: string, environment: string): string {
+  return `repo:${repository}:environment:${environment}`;
 }
 
 /**
@@ -91,6 +100,13 @@ export interface PolicyStatement {
 
 const subKey = `${githubIssuerHost}:sub`;
 const audKey = `${githubIssuerHost}:aud`;
+/**
+ * The repository's numeric id, which never changes. The `sub` claim names the repository, and a
+ * name can be taken over: rename or delete the repository and anyone may create one with the old
+ * name. AWS STS checks GitHub's `repository_id` claim as a condition key since January 2026
+ * (https://aws.amazon.com/about-aws/whats-new/2026/01/aws-sts-supports-validation-identity-provider-claims/).
+ */
+const repositoryIdKey = `${githubIssuerHost}:repository_id`;
 
 /**
  * The trust policy of an AWS role for GitHub's OIDC provider. `StringEquals` on `sub` with a list
@@ -99,6 +115,7 @@ const audKey = `${githubIssuerHost}:aud`;
 export function githubTrustPolicy(
   providerArn: string,
   subjects: readonly string[],
+  repositoryId: string,
 ): PolicyDocument {
   return {
     Version: "2012-10-17",
@@ -108,7 +125,13 @@ export function githubTrustPolicy(
         Effect: "Allow",
         Principal: { Federated: providerArn },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { [audKey]: awsAudience, [subKey]: [...subjects] } },
+        Condition: {
+          StringEquals: {
+            [audKey]: awsAudience,
+            [repositoryIdKey]: repositoryId,
+            [subKey]: [...subjects],
+          },
+        },
       },
     ],
   };
@@ -125,6 +148,7 @@ export function checkGithubTrustPolicy(
     readonly repository: string;
     readonly environments: readonly string[];
     readonly subjects: readonly string[];
+    readonly repositoryId: string;
   },
 ): string[] {
   const problems: string[] = [];
@@ -152,6 +176,11 @@ export function checkGithubTrustPolicy(
     if (conditions.StringEquals?.[audKey] !== awsAudience) {
       problems.push(`${at}: needs StringEquals ${audKey} = ${awsAudience}`);
     }
+    if (conditions.StringEquals?.[repositoryIdKey] !== expected.repositoryId) {
+      problems.push(
+        `${at}: needs StringEquals ${repositoryIdKey} = ${expected.repositoryId}, the repository's immutable id; a name can be re-registered by someone else`,
+      );
+    }
     let hasSubject = false;
     for (const [operator, keys] of Object.entries(conditions)) {
       if (!(subKey in keys)) continue;
@@ -178,11 +207,11 @@ export function checkGithubTrustPolicy(
 
 /**
  * The condition a GCP workload identity provider evaluates on every token before it is accepted:
- * the repository, and then only the listed subjects. Without a condition any GitHub repository
+ * the repository by its immutable id (GitHub's `repository_id` claim), and then only the listed subjects. Without a condition any GitHub repository
  * could exchange its tokens with the pool (Google now requires one for GitHub providers).
  */
-export function gcpAttributeCondition(repository: string, subjects: readonly string[]): string {
-  return `assertion.repository == '${repository}' && assertion.sub in [${subjects.map((s) => `'${s}'`).join(", ")}]`;
+export function gcpAttributeCondition(repositoryId: string, subjects: readonly string[]): string {
+  return `assertion.repository_id == '${repositoryId}' && assertion.sub in [${subjects.map((s) => `'${s}'`).join(", ")}]`;
 }
 
 /**
@@ -193,13 +222,17 @@ export function gcpAttributeCondition(repository: string, subjects: readonly str
 export function checkGcpTrust(
   condition: string,
   members: readonly string[],
-  expected: { readonly repository: string; readonly environments: readonly string[] },
+  expected: {
+    readonly repository: string;
+    readonly repositoryId: string;
+    readonly environments: readonly string[];
+  },
 ): string[] {
   const problems: string[] = [];
-  const repository = /assertion\.repository == '([^']*)'/.exec(condition)?.[1];
-  if (repository !== expected.repository) {
+  const repositoryId = /assertion\.repository_id == '([^']*)'/.exec(condition)?.[1];
+  if (repositoryId !== expected.repositoryId) {
     problems.push(
-      `attributeCondition must require assertion.repository == '${expected.repository}'; got ${JSON.stringify(condition)}`,
+      `attributeCondition must require assertion.repository_id == '${expected.repositoryId}' (the immutable id, not the name); got ${JSON.stringify(condition)}`,
     );
   }
   const list = /assertion\.sub in \[([^\]]*)\]/.exec(condition)?.[1];

@@ -12,6 +12,26 @@ export interface BootstrapOutputs {
    * identities and places, and only a workflow of this repository can use the identities.
    */
   readonly githubVariables: pulumi.Output<Record<string, string>>;
+  /**
+   * Variables set on each GitHub environment (Settings → Environments → <name> → Variables): the
+   * deploy identity of that environment. A job that declares `environment: prod` reads the prod
+   * value under the same name, because environment variables take precedence over repository
+   * ones (https://docs.github.com/en/actions/reference/workflows-and-actions/variables#configuration-variable-precedence),
+   * so the workflows need no per-environment names.
+   */
+  readonly githubEnvironmentVariables: pulumi.Output<Record<string, Record<string, string>>>;
+  /** Keys to set in every main stack (`pulumi config set <key> <value>`), if the cloud has any. */
+  readonly stackConfig: pulumi.Output<Record<string, string>>;
+}
+
+/** Collects one set of variables per environment into `githubEnvironmentVariables`' shape. */
+export function environmentVariables(
+  environments: readonly string[],
+  variablesOf: (environment: string) => pulumi.Output<Record<string, string>>,
+): pulumi.Output<Record<string, Record<string, string>>> {
+  return pulumi
+    .all(environments.map((environment) => variablesOf(environment)))
+    .apply((sets) => Object.fromEntries(environments.map((e, index) => [e, sets[index]])));
 }
 
 /** One cloud's bootstrap: registers every child under `parent`, named from `name`. */

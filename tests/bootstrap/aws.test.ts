@@ -3,7 +3,9 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { validateIdentityPolicy } from "@cloud-copilot/iam-policy";
 import {
   awsResourceActions,
+  deployPolicies,
   deployPolicy,
+  workloadBoundaryPolicy,
   ecsTaskExecutionPolicy,
   previewPolicy,
   AwsPolicyScope,
@@ -25,7 +27,10 @@ const scope: AwsPolicyScope = {
   stateBucketArn: "arn:aws:s3:::state",
   stateKeyArn: `arn:aws:kms:us-east-1:${account}:key/k`,
   workloadNamePrefix: "web-",
+  project: "ha-web-service",
+  boundaryArn: `arn:aws:iam::${account}:policy/ha-web-service-workload-boundary`,
 };
+const deployTest = deployPolicy(scope, "test");
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
@@ -93,6 +98,12 @@ describe("bootstrap on AWS", () => {
     assert.equal(inputsOf(run, "aws:kms/key:Key", "pipeline-state-key").enableKeyRotation, true);
   });
 
+  it("protects the state bucket and its key: destroying the bootstrap must not lose every stack", async () => {
+    const run = await load();
+    assert.ok(run.protected.has("aws:s3/bucket:Bucket::pipeline-state"), "bucket not protected");
+    assert.ok(run.protected.has("aws:kms/key:Key::pipeline-state-key"), "key not protected");
+  });
+
   it("refuses every request to the state bucket that is not over TLS", async () => {
     const run = await load();
     const policy = JSON.parse(String(inputsOf(run, "aws:s3/bucketPolicy:BucketPolicy").policy));
@@ -128,17 +139,22 @@ describe("bootstrap on AWS", () => {
     assert.deepEqual(provider.inputs.clientIdLists, ["sts.amazonaws.com"]);
   });
 
-  for (const role of ["preview", "deploy"] as const) {
-    it(`lets exactly this repository's ${role} subjects assume the ${role} role`, async () => {
+  const trusted: [string, readonly string[]][] = [
+    ["preview", pipelineSubjects(repository, ["test", "prod"]).preview],
+    ["deploy-test", ["repo:acme/ha-web-service:environment:test"]],
+    ["deploy-prod", ["repo:acme/ha-web-service:environment:prod"]],
+  ];
+  for (const [role, subjects] of trusted) {
+    it(`lets exactly ${subjects.join(" and ")} of repository id 123456789 assume ${role}`, async () => {
       const run = await load();
       const trust = JSON.parse(
         String(named(run, "aws:iam/role:Role", `pipeline-${role}`).inputs.assumeRolePolicy),
       );
-      const subjects = pipelineSubjects(repository, ["test", "prod"])[role];
       assert.deepEqual(
         checkGithubTrustPolicy(trust, {
           providerArn: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`,
           repository,
+          repositoryId: "123456789",
           environments: ["test", "prod"],
           subjects,
         }),
@@ -151,14 +167,59 @@ describe("bootstrap on AWS", () => {
     });
   }
 
+  it("has one deploy role per environment and no shared one", async () => {
+    const run = await load();
+    assert.deepEqual(
+      run.resources
+        .filter((r) => r.type === "aws:iam/role:Role")
+        .map((r) => r.name)
+        .sort(),
+      ["pipeline-deploy-prod", "pipeline-deploy-test", "pipeline-preview"],
+    );
+  });
+
+  it("creates the workload boundary under the name the stacks refer to, and hands its ARN over", async () => {
+    const run = await load();
+    const boundary = named(run, "aws:iam/policy:Policy", "pipeline-workload-boundary");
+    assert.equal(boundary.inputs.name, "ha-web-service-workload-boundary");
+    assert.deepEqual(
+      JSON.parse(String(boundary.inputs.policy)).Statement.map((s: { Sid: string }) => s.Sid),
+      ["RegistryLogin", "PullWorkloadImages", "WriteWorkloadLogs"],
+    );
+    const deploy = JSON.parse(
+      String(named(run, "aws:iam/policy:Policy", "pipeline-deploy-prod").inputs.policy),
+    ) as PolicyDocument;
+    const create = deploy.Statement.find((s) => s.Sid === "WorkloadRolesOnlyWithinTheBoundary");
+    assert.deepEqual(create?.Condition, {
+      StringEquals: {
+        "iam:PermissionsBoundary": `arn:aws:iam::${account}:policy/ha-web-service-workload-boundary`,
+      },
+    });
+  });
+
   it("publishes the GitHub variables the workflows read, and no secret", async () => {
     const run = await load();
     assert.deepEqual(Object.keys(run.outputs.githubVariables as object).sort(), [
-      "AWS_DEPLOY_ROLE_ARN",
       "AWS_PREVIEW_ROLE_ARN",
       "PULUMI_BACKEND_URL",
       "PULUMI_SECRETS_PROVIDER",
     ]);
+    // Set on each GitHub environment; a job with `environment: prod` reads prod's value.
+    const perEnvironment = run.outputs.githubEnvironmentVariables as Record<
+      string,
+      Record<string, string>
+    >;
+    assert.deepEqual(Object.keys(perEnvironment), ["test", "prod"]);
+    for (const environment of ["test", "prod"]) {
+      assert.deepEqual(Object.keys(perEnvironment[environment]), ["AWS_DEPLOY_ROLE_ARN"]);
+      assert.match(
+        perEnvironment[environment].AWS_DEPLOY_ROLE_ARN,
+        new RegExp(`^arn:aws:iam::${account}:role/pipeline-deploy-${environment}-[0-9a-f]{7}$`),
+      );
+    }
+    assert.deepEqual(run.outputs.stackConfig, {
+      awsPermissionsBoundary: `arn:aws:iam::${account}:policy/ha-web-service-workload-boundary`,
+    });
     assert.match(
       String(run.outputs.backendUrl),
       /^s3:\/\/pipeline-state-[0-9a-f]{7}\?region=us-east-1$/,
@@ -171,27 +232,31 @@ describe("bootstrap on AWS", () => {
 
   it("attaches the policies built from the bucket, key and account", async () => {
     const run = await load();
-    for (const role of ["preview", "deploy"] as const) {
+    for (const role of ["preview", "deploy-test", "deploy-prod"] as const) {
       const policy = JSON.parse(
         String(named(run, "aws:iam/policy:Policy", `pipeline-${role}`).inputs.policy),
       );
       const statements = policy.Statement as { Sid: string; Resource: unknown }[];
       const state = statements.find((s) => s.Sid === "StateBucketList");
+      assert.ok(state, `${role} has no StateBucketList statement`);
       assert.match(String(state?.Resource), /^arn:aws:s3:::pipeline-state-[0-9a-f]{7}$/);
     }
   });
 });
 
 describe("AWS pipeline policies", () => {
-  for (const [label, policy] of [
-    ["deploy", deployPolicy(scope)],
-    ["preview", previewPolicy(scope)],
+  for (const [label, policy, parts] of [
+    ["deploy", deployTest, deployPolicies(scope, "test")],
+    ["preview", previewPolicy(scope), [previewPolicy(scope)]],
+    ["workload boundary", workloadBoundaryPolicy(scope), [workloadBoundaryPolicy(scope)]],
   ] as const) {
-    it(`${label}: is a valid identity policy within the 6,144-character managed policy limit`, () => {
-      assert.deepEqual(validateIdentityPolicy(policy as never), []);
-      // AWS counts the policy without whitespace.
-      const size = JSON.stringify(policy).replace(/\s/g, "").length;
-      assert.ok(size <= 6144, `${label} policy is ${size} characters`);
+    it(`${label}: valid identity policies, each within the 6,144-character managed policy limit`, () => {
+      for (const [index, part] of parts.entries()) {
+        assert.deepEqual(validateIdentityPolicy(part as never), []);
+        // AWS counts the policy without whitespace.
+        const size = JSON.stringify(part).replace(/\s/g, "").length;
+        assert.ok(size <= 6144, `${label} policy ${index + 1} is ${size} characters`);
+      }
     });
 
     it(`${label}: names only actions that exist`, async () => {
@@ -205,6 +270,7 @@ describe("AWS pipeline policies", () => {
     });
   }
 
+  const boundary = { "iam:PermissionsBoundary": scope.boundaryArn };
   // Each row is a request with what AWS must decide and why it matters.
   const rows: [
     string,
@@ -216,7 +282,7 @@ describe("AWS pipeline policies", () => {
   ][] = [
     [
       "deploy creates the ECS service in its region",
-      deployPolicy(scope),
+      deployTest,
       "ecs:CreateService",
       `arn:aws:ecs:us-east-1:${account}:service/c/s`,
       undefined,
@@ -224,23 +290,15 @@ describe("AWS pipeline policies", () => {
     ],
     [
       "deploy cannot create it in another region",
-      deployPolicy(scope),
+      deployTest,
       "ecs:CreateService",
       `arn:aws:ecs:eu-west-1:${account}:service/c/s`,
       { "aws:RequestedRegion": "eu-west-1" },
       "ImplicitlyDenied",
     ],
     [
-      "deploy writes state",
-      deployPolicy(scope),
-      "s3:PutObject",
-      "arn:aws:s3:::state/.pulumi/stacks/ha-web-service/test.json",
-      undefined,
-      "Allowed",
-    ],
-    [
       "deploy cannot write another bucket",
-      deployPolicy(scope),
+      deployTest,
       "s3:PutObject",
       "arn:aws:s3:::other/x",
       undefined,
@@ -248,7 +306,7 @@ describe("AWS pipeline policies", () => {
     ],
     [
       "deploy pushes to the stack's repository",
-      deployPolicy(scope),
+      deployTest,
       "ecr:PutImage",
       `arn:aws:ecr:us-east-1:${account}:repository/web-repo-1a2b3c4`,
       undefined,
@@ -256,7 +314,7 @@ describe("AWS pipeline policies", () => {
     ],
     [
       "deploy cannot push to another repository",
-      deployPolicy(scope),
+      deployTest,
       "ecr:PutImage",
       `arn:aws:ecr:us-east-1:${account}:repository/other`,
       undefined,
@@ -264,7 +322,7 @@ describe("AWS pipeline policies", () => {
     ],
     [
       "deploy cannot create IAM users",
-      deployPolicy(scope),
+      deployTest,
       "iam:CreateUser",
       `arn:aws:iam::${account}:user/x`,
       undefined,
@@ -272,31 +330,127 @@ describe("AWS pipeline policies", () => {
     ],
     [
       "deploy cannot create roles outside the program's names",
-      deployPolicy(scope),
+      deployTest,
       "iam:CreateRole",
       `arn:aws:iam::${account}:role/admin`,
       undefined,
       "ImplicitlyDenied",
     ],
     [
-      "deploy attaches the task execution policy",
-      deployPolicy(scope),
+      "deploy attaches the task execution policy to a role within the boundary",
+      deployTest,
       "iam:AttachRolePolicy",
       `arn:aws:iam::${account}:role/web-execution-1a2b3c4`,
-      { "iam:PolicyARN": ecsTaskExecutionPolicy("aws") },
+      { "iam:PolicyARN": ecsTaskExecutionPolicy("aws"), ...boundary },
       "Allowed",
     ],
     [
-      "deploy cannot attach AdministratorAccess",
-      deployPolicy(scope),
+      "deploy cannot attach AdministratorAccess, even to a role within the boundary",
+      deployTest,
       "iam:AttachRolePolicy",
       `arn:aws:iam::${account}:role/web-execution-1a2b3c4`,
-      { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" },
+      { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess", ...boundary },
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy cannot attach the task execution policy to a role without the boundary",
+      deployTest,
+      "iam:AttachRolePolicy",
+      `arn:aws:iam::${account}:role/web-execution-1a2b3c4`,
+      { "iam:PolicyARN": ecsTaskExecutionPolicy("aws") },
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy creates a workload role that carries the boundary",
+      deployTest,
+      "iam:CreateRole",
+      `arn:aws:iam::${account}:role/web-task-1a2b3c4`,
+      boundary,
+      "Allowed",
+    ],
+    [
+      "deploy cannot create a workload role without the boundary",
+      deployTest,
+      "iam:CreateRole",
+      `arn:aws:iam::${account}:role/web-task-1a2b3c4`,
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy cannot create a workload role with another boundary",
+      deployTest,
+      "iam:CreateRole",
+      `arn:aws:iam::${account}:role/web-task-1a2b3c4`,
+      { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" },
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy cannot write an inline policy on a role without the boundary",
+      deployTest,
+      "iam:PutRolePolicy",
+      `arn:aws:iam::${account}:role/web-task-1a2b3c4`,
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy cannot remove the boundary from a role",
+      deployTest,
+      "iam:DeleteRolePermissionsBoundary",
+      `arn:aws:iam::${account}:role/web-task-1a2b3c4`,
+      boundary,
+      "ExplicitlyDenied",
+    ],
+    [
+      "deploy cannot rewrite the boundary policy",
+      deployTest,
+      "iam:CreatePolicyVersion",
+      scope.boundaryArn,
+      undefined,
+      "ExplicitlyDenied",
+    ],
+    [
+      "test's deploy role writes test's checkpoint",
+      deployTest,
+      "s3:PutObject",
+      "arn:aws:s3:::state/.pulumi/stacks/ha-web-service/test.json",
+      undefined,
+      "Allowed",
+    ],
+    [
+      "test's deploy role takes test's lock",
+      deployTest,
+      "s3:PutObject",
+      "arn:aws:s3:::state/.pulumi/locks/ha-web-service/test/1.json",
+      undefined,
+      "Allowed",
+    ],
+    [
+      "test's deploy role cannot write prod's checkpoint",
+      deployTest,
+      "s3:PutObject",
+      "arn:aws:s3:::state/.pulumi/stacks/ha-web-service/prod.json",
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "test's deploy role cannot read prod's checkpoint",
+      deployTest,
+      "s3:GetObject",
+      "arn:aws:s3:::state/.pulumi/stacks/ha-web-service/prod.json",
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "test's deploy role cannot write a stack whose name extends test's",
+      deployTest,
+      "s3:PutObject",
+      "arn:aws:s3:::state/.pulumi/history/ha-web-service/test-2/x.json",
+      undefined,
       "ImplicitlyDenied",
     ],
     [
       "deploy passes roles to ECS tasks",
-      deployPolicy(scope),
+      deployTest,
       "iam:PassRole",
       `arn:aws:iam::${account}:role/web-task-1a2b3c4`,
       { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
@@ -304,7 +458,7 @@ describe("AWS pipeline policies", () => {
     ],
     [
       "deploy cannot pass roles to EC2",
-      deployPolicy(scope),
+      deployTest,
       "iam:PassRole",
       `arn:aws:iam::${account}:role/web-task-1a2b3c4`,
       { "iam:PassedToService": "ec2.amazonaws.com" },
@@ -360,10 +514,7 @@ describe("AWS pipeline policies", () => {
   it("fails a policy that grants a service the program does not need (the check can fail)", async () => {
     const loose: PolicyDocument = {
       Version: "2012-10-17",
-      Statement: [
-        ...deployPolicy(scope).Statement,
-        { Effect: "Allow", Action: "iam:*", Resource: "*" },
-      ],
+      Statement: [...deployTest.Statement, { Effect: "Allow", Action: "iam:*", Resource: "*" }],
     };
     assert.equal(
       await decide(loose, "iam:CreateUser", `arn:aws:iam::${account}:user/x`),
@@ -374,7 +525,7 @@ describe("AWS pipeline policies", () => {
 
 /** Fails unless the deploy policy allows the create action of every AWS type in `resources`. */
 async function assertDeployCovers(resources: readonly PlannedResource[]): Promise<void> {
-  const policy = deployPolicy(scope);
+  const policy = deployTest;
   const types = [
     ...new Set(resources.filter((r) => r.custom && r.type.startsWith("aws:")).map((r) => r.type)),
   ];
@@ -385,7 +536,13 @@ async function assertDeployCovers(resources: readonly PlannedResource[]): Promis
       `add the action that creates ${type} to awsResourceActions and deployPolicy in bootstrap/awsPolicies.ts`,
     );
     const resource = action.startsWith("iam:") ? `arn:aws:iam::${account}:role/web-1a2b3c4` : "*";
-    const context: Record<string, string> = { "aws:RequestedRegion": "us-east-1" };
+    const context: Record<string, string> = {
+      "aws:RequestedRegion": "us-east-1",
+      // The program's roles carry the boundary (tests/iam/aws.test.ts holds it to that), and
+      // every resource the stack's tag (the provider's defaultTags).
+      "iam:PermissionsBoundary": scope.boundaryArn,
+      "aws:RequestTag/stack": "test",
+    };
     if (action === "iam:AttachRolePolicy") context["iam:PolicyARN"] = ecsTaskExecutionPolicy("aws");
     assert.equal(
       await decide(policy, action, resource, context),
@@ -397,7 +554,11 @@ async function assertDeployCovers(resources: readonly PlannedResource[]): Promis
 
 describe("the deploy policy covers what the main program registers on AWS", () => {
   // The stacks with the optional parts on (domain, alerts), so every resource type shows up.
-  const overrides = { domain: "www.example.com", alertEmail: "oncall@example.com" };
+  const overrides = {
+    domain: "www.example.com",
+    awsHostedZone: "example.com",
+    alertEmail: "oncall@example.com",
+  };
 
   for (const stack of ["test", "prod"]) {
     it(`${stack}: every AWS resource type has a create action the deploy role is allowed`, async () => {

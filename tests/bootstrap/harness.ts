@@ -77,6 +77,10 @@ function outputsFor(args: pulumi.runtime.MockResourceArgs, name: string): Record
         name: inputs.containerName,
         id: `/subscriptions/${subscription}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct/blobServices/default/containers/${inputs.containerName}`,
       };
+    case "azure-native:resources:ResourceGroup":
+      return {
+        id: `/subscriptions/${subscription}/resourceGroups/${inputs.resourceGroupName ?? name}`,
+      };
     case "azure-native:keyvault:Vault":
       return {
         id: `/subscriptions/${subscription}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/${name}`,
@@ -102,6 +106,8 @@ function outputsFor(args: pulumi.runtime.MockResourceArgs, name: string): Record
 export interface BootstrapRun {
   readonly resources: readonly PlannedResource[];
   readonly outputs: Record<string, unknown>;
+  /** `type::name` of every resource registered with `protect: true`. */
+  readonly protected: ReadonlySet<string>;
 }
 
 /** Bootstrap configuration per cloud, as an admin would set it. */
@@ -109,17 +115,20 @@ export const bootstrapConfig = {
   aws: {
     "ha-web-service-bootstrap:cloud": "aws",
     "ha-web-service-bootstrap:githubRepository": "acme/ha-web-service",
+    "ha-web-service-bootstrap:githubRepositoryId": "123456789",
     "aws:region": "us-east-1",
   },
   gcp: {
     "ha-web-service-bootstrap:cloud": "gcp",
     "ha-web-service-bootstrap:githubRepository": "acme/ha-web-service",
+    "ha-web-service-bootstrap:githubRepositoryId": "123456789",
     "gcp:project": "acme-ha-web-test",
     "gcp:region": "us-central1",
   },
   azure: {
     "ha-web-service-bootstrap:cloud": "azure",
     "ha-web-service-bootstrap:githubRepository": "acme/ha-web-service",
+    "ha-web-service-bootstrap:githubRepositoryId": "123456789",
     "azure-native:location": "eastus",
   },
 } as const;
@@ -150,6 +159,20 @@ async function runOnce(config: Readonly<Record<string, string>>): Promise<Bootst
   const mocks = new BootstrapMocks();
   await pulumi.runtime.setMocks(mocks, "ha-web-service-bootstrap", "bootstrap", false);
   mocks.hookMonitor();
+  // The recorder keeps inputs, not options; the registration request the SDK sends the monitor
+  // carries `protect` (pulumi/pulumi sdk/nodejs/proto/resource_pb RegisterResourceRequest).
+  const protectedResources = new Set<string>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(
+      req: { getType(): string; getName(): string; getProtect(): boolean },
+      callback: unknown,
+    ): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    if (req.getProtect()) protectedResources.add(`${req.getType()}::${req.getName()}`);
+    return register(req, callback);
+  };
   const program = buildBootstrap();
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program)) {
@@ -162,7 +185,7 @@ async function runOnce(config: Readonly<Record<string, string>>): Promise<Bootst
   await settings.waitForRPCs?.();
   await new Promise((resolve) => setImmediate(resolve));
   if (mocks.errors.length > 0) throw new Error(mocks.errors.join("\n"));
-  return { resources: mocks.resources, outputs };
+  return { resources: mocks.resources, outputs, protected: protectedResources };
 }
 
 /** Every resource of a type, in registration order. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BootstrapConfigError, parseBootstrapSettings } from "../../bootstrap/settings";
 
 const ns = "ha-web-service-bootstrap";
+const id = { [`${ns}:githubRepositoryId`]: "123456789" };
 const parse = (raw: Record<string, string>) => parseBootstrapSettings(raw, ns, "aws-main");
 const problemsOf = (raw: Record<string, string>): readonly string[] => {
   try {
@@ -16,6 +17,7 @@ const problemsOf = (raw: Record<string, string>): readonly string[] => {
 describe("bootstrap settings", () => {
   it("defaults environments to test and prod and the workload region to the bootstrap region", () => {
     const settings = parse({
+      ...id,
       [`${ns}:cloud`]: "aws",
       [`${ns}:githubRepository`]: "acme/ha-web-service",
       "aws:region": "eu-west-1",
@@ -27,6 +29,7 @@ describe("bootstrap settings", () => {
 
   it("reads lists as JSON, as `pulumi config set --path` stores them", () => {
     const settings = parse({
+      ...id,
       [`${ns}:cloud`]: "aws",
       [`${ns}:githubRepository`]: "acme/ha-web-service",
       [`${ns}:environments`]: '["prod"]',
@@ -40,19 +43,19 @@ describe("bootstrap settings", () => {
   const rows: [string, Record<string, string>, string[]][] = [
     [
       "unknown cloud",
-      { [`${ns}:cloud`]: "awz", [`${ns}:githubRepository`]: "acme/web" },
+      { ...id, [`${ns}:cloud`]: "awz", [`${ns}:githubRepository`]: "acme/web" },
       [`${ns}:cloud: expected one of aws, gcp, azure; got "awz"`],
     ],
     [
       "repository wildcard",
-      { [`${ns}:cloud`]: "aws", [`${ns}:githubRepository`]: "acme/*" },
+      { ...id, [`${ns}:cloud`]: "aws", [`${ns}:githubRepository`]: "acme/*" },
       [
         `${ns}:githubRepository: expected the repository as owner/name, such as acme/ha-web-service (no wildcards); got "acme/*"`,
       ],
     ],
     [
       "repository missing",
-      { [`${ns}:cloud`]: "aws" },
+      { ...id, [`${ns}:cloud`]: "aws" },
       [
         `${ns}:githubRepository: expected the repository as owner/name, such as acme/ha-web-service (no wildcards); got null`,
       ],
@@ -60,6 +63,7 @@ describe("bootstrap settings", () => {
     [
       "environment wildcard",
       {
+        ...id,
         [`${ns}:cloud`]: "aws",
         [`${ns}:githubRepository`]: "acme/web",
         [`${ns}:environments`]: '["*"]',
@@ -70,8 +74,26 @@ describe("bootstrap settings", () => {
     ],
     [
       "gcp without a project",
-      { [`${ns}:cloud`]: "gcp", [`${ns}:githubRepository`]: "acme/web" },
+      { ...id, [`${ns}:cloud`]: "gcp", [`${ns}:githubRepository`]: "acme/web" },
       ["gcp:project: expected a GCP project id when cloud is gcp; got null"],
+    ],
+    [
+      "repository id missing: the trust would fall back to the name, which can be re-registered",
+      { [`${ns}:cloud`]: "aws", [`${ns}:githubRepository`]: "acme/web" },
+      [
+        `${ns}:githubRepositoryId: expected the repository's numeric id, as \`gh api repos/<owner>/<name> --jq .id\` prints it; got null`,
+      ],
+    ],
+    [
+      "repository name given as its id",
+      {
+        [`${ns}:cloud`]: "aws",
+        [`${ns}:githubRepository`]: "acme/web",
+        [`${ns}:githubRepositoryId`]: "acme/web",
+      },
+      [
+        `${ns}:githubRepositoryId: expected the repository's numeric id, as \`gh api repos/<owner>/<name> --jq .id\` prints it; got "acme/web"`,
+      ],
     ],
   ];
   for (const [label, raw, expected] of rows) {

@@ -15,6 +15,7 @@ import {
 const repository = "acme/ha-web-service";
 const environments = ["test", "prod"];
 const providerArn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+const repositoryId = "123456789";
 const subjects = pipelineSubjects(repository, environments);
 
 describe("pipeline subjects", () => {
@@ -68,10 +69,16 @@ describe("pipeline subjects", () => {
 });
 
 describe("AWS role trust policy", () => {
-  const expected = { providerArn, repository, environments, subjects: subjects.deploy };
-  const good = githubTrustPolicy(providerArn, subjects.deploy);
+  const expected = {
+    providerArn,
+    repository,
+    repositoryId,
+    environments,
+    subjects: subjects.deploy,
+  };
+  const good = githubTrustPolicy(providerArn, subjects.deploy, repositoryId);
 
-  it("is exactly: GitHub's provider, the STS audience, StringEquals on the listed subjects", () => {
+  it("is exactly: GitHub's provider, the STS audience, the repository id, StringEquals on the listed subjects", () => {
     assert.deepEqual(good, {
       Version: "2012-10-17",
       Statement: [
@@ -83,6 +90,7 @@ describe("AWS role trust policy", () => {
           Condition: {
             StringEquals: {
               "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+              "token.actions.githubusercontent.com:repository_id": "123456789",
               "token.actions.githubusercontent.com:sub": [
                 "repo:acme/ha-web-service:environment:test",
                 "repo:acme/ha-web-service:environment:prod",
@@ -152,6 +160,22 @@ describe("AWS role trust policy", () => {
       /unexpected subjects: repo:acme\/ha-web-service:ref:refs\/heads\/main/,
     ],
     [
+      "no repository id: a re-registered name would pass",
+      broken(
+        (s) =>
+          delete conditions(s).StringEquals["token.actions.githubusercontent.com:repository_id"],
+      ),
+      /needs StringEquals token\.actions\.githubusercontent\.com:repository_id = 123456789, the repository's immutable id/,
+    ],
+    [
+      "another repository's id",
+      broken(
+        (s) =>
+          (conditions(s).StringEquals["token.actions.githubusercontent.com:repository_id"] = "42"),
+      ),
+      /repository_id = 123456789/,
+    ],
+    [
       "no audience",
       broken((s) => delete conditions(s).StringEquals["token.actions.githubusercontent.com:aud"]),
       /needs StringEquals token\.actions\.githubusercontent\.com:aud = sts\.amazonaws\.com/,
@@ -171,15 +195,18 @@ describe("AWS role trust policy", () => {
 describe("GCP provider condition and impersonation members", () => {
   const all = [...subjects.preview, ...subjects.deploy];
   const pool = "projects/123456789012/locations/global/workloadIdentityPools/github-actions";
-  const condition = gcpAttributeCondition(repository, all);
+  const condition = gcpAttributeCondition(repositoryId, all);
   const members = all.map((s) => `principal://iam.googleapis.com/${pool}/subject/${s}`);
 
-  it("pins the repository and lists exact subjects", () => {
+  it("pins the repository by its immutable id and lists exact subjects", () => {
     assert.equal(
       condition,
-      "assertion.repository == 'acme/ha-web-service' && assertion.sub in ['repo:acme/ha-web-service:pull_request', 'repo:acme/ha-web-service:ref:refs/heads/main', 'repo:acme/ha-web-service:environment:test', 'repo:acme/ha-web-service:environment:prod']",
+      "assertion.repository_id == '123456789' && assertion.sub in ['repo:acme/ha-web-service:pull_request', 'repo:acme/ha-web-service:ref:refs/heads/main', 'repo:acme/ha-web-service:environment:test', 'repo:acme/ha-web-service:environment:prod']",
     );
-    assert.deepEqual(checkGcpTrust(condition, members, { repository, environments }), []);
+    assert.deepEqual(
+      checkGcpTrust(condition, members, { repository, repositoryId, environments }),
+      [],
+    );
   });
 
   const fixtures: [string, string, string[], RegExp][] = [
@@ -187,7 +214,13 @@ describe("GCP provider condition and impersonation members", () => {
       "an owner-wide condition",
       "assertion.repository_owner == 'acme'",
       members,
-      /must require assertion\.repository == 'acme\/ha-web-service'/,
+      /must require assertion\.repository_id == '123456789'/,
+    ],
+    [
+      "a condition on the repository's name, which can be re-registered after a rename",
+      "assertion.repository == 'acme/ha-web-service' && assertion.sub in ['repo:acme/ha-web-service:pull_request']",
+      members,
+      /must require assertion\.repository_id == '123456789' \(the immutable id, not the name\)/,
     ],
     [
       "a condition widened with ||",
@@ -210,7 +243,11 @@ describe("GCP provider condition and impersonation members", () => {
   ];
   for (const [label, badCondition, badMembers, message] of fixtures) {
     it(`catches ${label}`, () => {
-      const problems = checkGcpTrust(badCondition, badMembers, { repository, environments });
+      const problems = checkGcpTrust(badCondition, badMembers, {
+        repository,
+        repositoryId,
+        environments,
+      });
       assert.ok(
         problems.some((p) => message.test(p)),
         JSON.stringify(problems),
