@@ -62,6 +62,13 @@ export interface HighlyAvailableWebServiceArgs {
    */
   readonly domain?: string;
   /**
+   * AWS only: the Route 53 public hosted zone that holds `domain` (`example.com` for
+   * `www.example.com`; `example.co.uk` for `shop.example.co.uk`), as CDK's `domainZone`. A zone
+   * cannot be derived from the name: which parent is delegated is the owner's choice.
+   * @default none; required on AWS when `domain` is set
+   */
+  readonly awsHostedZone?: string;
+  /**
    * Address that receives alarm notifications.
    * @default alarms are created with no subscriber
    */
@@ -116,12 +123,18 @@ export interface HighlyAvailableWebServiceArgs {
 export type ResolvedServiceArgs = Required<
   Omit<
     HighlyAvailableWebServiceArgs,
-    "image" | "domain" | "alertEmail" | "gcpProject" | "azureSshPublicKey" | "rollingUpdate"
+    | "image"
+    | "domain"
+    | "awsHostedZone"
+    | "alertEmail"
+    | "gcpProject"
+    | "azureSshPublicKey"
+    | "rollingUpdate"
   >
 > &
   Pick<
     HighlyAvailableWebServiceArgs,
-    "image" | "domain" | "alertEmail" | "gcpProject" | "azureSshPublicKey"
+    "image" | "domain" | "awsHostedZone" | "alertEmail" | "gcpProject" | "azureSshPublicKey"
   > & { readonly rollingUpdate: RollingUpdatePolicy };
 
 export const serviceDefaults = {

@@ -133,8 +133,18 @@ export const registryImmutableAndScanned = resourcePolicy(
   },
 );
 
-/** ELB policies supporting TLS 1.3 with TLS 1.2 as the floor; AWS's recommendation for HTTPS. */
-export const awsTlsPolicyPrefix = "ELBSecurityPolicy-TLS13-";
+/**
+ * The ALB security policies whose every suite is AEAD with forward secrecy: the restricted ("Res")
+ * TLS 1.3 + 1.2 policies and the TLS 1.3-only ones. The plain `ELBSecurityPolicy-TLS13-1-2-*`
+ * policies still offer CBC and static-RSA suites to TLS 1.2 clients. Names from AWS's list:
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+ */
+export const awsRestrictedTlsPolicies = [
+  "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-3-2021-06",
+];
 const modernGcpProfiles = ["MODERN", "RESTRICTED"];
 const modernTlsVersions = ["TLS_1_2", "TLS_1_3"];
 
@@ -142,7 +152,7 @@ export const tlsModern = resourcePolicy(
   {
     name: "tls-modern",
     description:
-      "HTTPS listeners use a modern TLS policy: an ELB TLS13 policy on AWS, a MODERN or RESTRICTED SSL policy with TLS 1.2 or later on GCP. (Azure's Standard Load Balancer works at layer 4, so TLS is not its concern.)",
+      "HTTPS listeners use a modern TLS policy: a restricted ELB TLS13 policy on AWS (forward-secret AEAD suites only), a MODERN or RESTRICTED SSL policy with TLS 1.2 or later on GCP. (Azure's Standard Load Balancer works at layer 4, so TLS is not its concern.)",
     enforcementLevel: "mandatory",
     severity: "high",
   },
@@ -151,9 +161,9 @@ export const tlsModern = resourcePolicy(
       const protocol = asString(props.protocol) ?? "";
       if (protocol !== "HTTPS" && protocol !== "TLS") return;
       const policy = asString(props.sslPolicy);
-      if (policy === undefined || !policy.startsWith(awsTlsPolicyPrefix)) {
+      if (policy === undefined || !awsRestrictedTlsPolicies.includes(policy)) {
         report(
-          `sslPolicy is ${JSON.stringify(policy)}; use a TLS 1.3 policy such as ${awsTlsPolicyPrefix}1-2-2021-06 (unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0)`,
+          `sslPolicy is ${JSON.stringify(policy)}; use a restricted TLS 1.3 policy such as ${awsRestrictedTlsPolicies[0]} (no CBC or non-forward-secret suites; unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0)`,
         );
       }
     }),

@@ -19,6 +19,7 @@ export const configSchema = {
   appVersion: { type: "string" },
   image: { type: "string" },
   domain: { type: "string" },
+  awsHostedZone: { type: "string" },
   alertEmail: { type: "string" },
   logRetentionDays: { type: "integer", default: 14 },
   deletionProtection: { type: "boolean", default: false },

@@ -21,6 +21,7 @@ export interface Settings {
   readonly appVersion: string;
   readonly image?: string;
   readonly domain?: string;
+  readonly awsHostedZone?: string;
   readonly alertEmail?: string;
   readonly logRetentionDays: number;
   readonly deletionProtection: boolean;
@@ -201,6 +202,11 @@ export function parseSettings(
       "an image reference such as registry.example.com/team/app:1.0.6",
     ),
     domain: matching("domain", domainPattern, "a lower-case DNS name such as www.example.com"),
+    awsHostedZone: matching(
+      "awsHostedZone",
+      domainPattern,
+      "the name of a Route 53 public hosted zone, lower case, such as example.com",
+    ),
     alertEmail: matching("alertEmail", emailPattern, "an email address such as oncall@example.com"),
     logRetentionDays: oneOfNumbers(
       "logRetentionDays",
@@ -304,6 +310,7 @@ export function toServiceArgs(settings: Settings): HighlyAvailableWebServiceArgs
     rollingUpdate: settings.rollingUpdate,
     drainingTimeoutSeconds: settings.drainingTimeoutSeconds,
     domain: settings.domain,
+    awsHostedZone: settings.awsHostedZone,
     alertEmail: settings.alertEmail,
     logRetentionDays: settings.logRetentionDays,
     deletionProtection: settings.deletionProtection,

@@ -62,8 +62,50 @@ export function executionPolicy(repositoryArn: string, logGroupArn: string): Pol
   };
 }
 
+/** A private ECR repository an image reference points into. */
+export interface EcrRepository {
+  readonly account: string;
+  readonly region: string;
+  readonly name: string;
+  readonly arn: string;
+}
+
+// <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/<repository>[:tag][@sha256:digest]
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-pull-ecr-image.html
+const ecrImage =
+  /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9][a-z0-9._/-]*?)(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/**
+ * The private ECR repository `image` is pulled from, or undefined for any other registry (public
+ * registries need no IAM permission). Throws for a reference whose host is ECR's but whose shape
+ * is not, so a typo fails the preview instead of every task's pull; `validate` reports it. The
+ * execution role may pull from that one repository (registry.ts), even in another account, whose
+ * repository policy must then also allow this account to pull.
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html
+ */
+export function ecrRepositoryOf(image: string): EcrRepository | undefined {
+  const host = image.split("/")[0];
+  if (!/\.dkr\.ecr(-fips)?\./.test(host)) return undefined;
+  const match = ecrImage.exec(image);
+  if (match === null) {
+    throw new Error(
+      `image: expected an ECR image such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.6; got ${JSON.stringify(image)}`,
+    );
+  }
+  const [, account, region, china, name] = match;
+  const partition = china ? "aws-cn" : "aws";
+  return {
+    account,
+    region,
+    name,
+    arn: `arn:${partition}:ecr:${region}:${account}:repository/${name}`,
+  };
+}
+
 export interface AwsIdentity {
   readonly executionRole: aws.iam.Role;
+  /** The execution role's permissions: tasks cannot pull or log until this exists. */
+  readonly executionPolicy: aws.iam.RolePolicy;
   readonly taskRole: aws.iam.Role;
 }
 
@@ -82,7 +124,7 @@ export function createIdentity(
     },
     opts,
   );
-  new aws.iam.RolePolicy(
+  const executionRolePolicy = new aws.iam.RolePolicy(
     `${name}-execution`,
     {
       role: executionRole.id,
@@ -101,5 +143,5 @@ export function createIdentity(
     { description: "Application: no AWS permissions", assumeRolePolicy: trust },
     opts,
   );
-  return { executionRole, taskRole };
+  return { executionRole, executionPolicy: executionRolePolicy, taskRole };
 }

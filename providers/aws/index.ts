@@ -4,16 +4,33 @@ import { ResolvedServiceArgs } from "../../components/args";
 import { CloudImplementation, InstanceGroupDescriptor } from "../types";
 import { createCompute } from "./compute";
 import { awsContext } from "./context";
-import { createIdentity } from "./identity";
-import { createLoadBalancer, listenerPorts } from "./loadBalancer";
+import { createIdentity, ecrRepositoryOf } from "./identity";
+import {
+  createListeners,
+  createLoadBalancer,
+  hostedZoneProblem,
+  listenerPorts,
+} from "./loadBalancer";
 import { createAlerting, createServiceAlarms } from "./monitoring";
 import { createNetwork } from "./network";
 import { imageReference, sharedRepository } from "./registry";
 import { createScaling } from "./scaling";
 
-/** AWS needs nothing beyond the neutral checks: every neutral setting maps onto ECS and the ALB. */
-export function validate(_args: ResolvedServiceArgs): string[] {
-  return [];
+/** AWS's own checks: the hosted zone for a domain, and the shape of an ECR image reference. */
+export function validate(args: ResolvedServiceArgs): string[] {
+  const problems: string[] = [];
+  if (args.domain !== undefined) {
+    const problem = hostedZoneProblem(args.domain, args.awsHostedZone);
+    if (problem !== undefined) problems.push(problem);
+  }
+  if (typeof args.image === "string") {
+    try {
+      ecrRepositoryOf(args.image);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  return problems;
 }
 
 /** ECS on Fargate behind an Application Load Balancer. */
@@ -37,6 +54,7 @@ export const deploy: CloudImplementation = (name, args, parent) => {
     image: imageReference(ctx, repository),
     deploymentAlarmNames: alerting.deploymentAlarmNames,
   });
+  const url = createListeners(ctx, lb, compute.service);
   createScaling(ctx, compute, lb);
   createServiceAlarms(ctx, alerting, {
     clusterName: compute.cluster.name,
@@ -51,5 +69,5 @@ export const deploy: CloudImplementation = (name, args, parent) => {
       cluster,
       service,
     }));
-  return { url: lb.url, instanceGroup };
+  return { url, instanceGroup };
 };

@@ -7,13 +7,39 @@ import { AwsNetwork } from "./network";
 export interface AwsLoadBalancer {
   readonly loadBalancer: aws.lb.LoadBalancer;
   readonly targetGroup: aws.lb.TargetGroup;
-  /** Listeners the service must wait for: ECS rejects a target group no listener uses. */
-  readonly listeners: aws.lb.Listener[];
-  readonly url: pulumi.Output<string>;
+  /**
+   * A listener on a port no security group opens, forwarding to the target group. ECS refuses a
+   * target group that no listener uses ("does not have an associated load balancer"), so this is
+   * what the service waits for; the public listeners wait for the service instead.
+   */
+  readonly attachListener: aws.lb.Listener;
 }
 
-/** TLS 1.3 with TLS 1.2 fallback and no CBC ciphers; AWS's recommended policy for new listeners. */
-export const tlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * AWS's current default for new HTTPS listeners in the console: TLS 1.3 and TLS 1.2, and for
+ * TLS 1.2 only ECDHE key exchange with AES-GCM ("Res" = restricted: no CBC suites, no static-RSA
+ * suites without forward secrecy), plus hybrid post-quantum key exchange for clients that offer it.
+ * policy/hardening.ts accepts only such restricted policies.
+ * `ELBSecurityPolicy-TLS13-1-2-2021-06`, used before, still offers CBC and non-forward-secret
+ * suites for TLS 1.2 clients.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+ */
+export const tlsPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
+
+/**
+ * Seconds the ALB keeps an idle connection open, on both sides, before it closes it (AWS default
+ * 60, stated here so the image's keepalive rule has a number to compare against). nginx behind it
+ * must keep idle connections open longer, or the ALB may send a request on a connection nginx has
+ * just closed and answer 502 (components/keepalive.ts).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
+ */
+export const albIdleTimeoutSeconds = 60;
+
+/**
+ * The attach listener's port. The ALB security group admits only `listenerPorts`, so nothing
+ * outside reaches it; it exists only so ECS accepts the target group (see `attachListener`).
+ */
+export const attachListenerPort = 8443;
 
 /** Listener ports the load balancer opens: 80 only, or 80 (redirect) and 443 with a domain. */
 export function listenerPorts(domain: string | undefined): number[] {
@@ -33,17 +59,17 @@ export const targetHealthCheck = {
 } as const;
 
 /**
- * Seconds the ALB keeps an idle client or target connection (ELB's default, set explicitly).
- * The targets' keep-alive must be longer, or the ALB can send a request on a connection nginx is
- * closing and answer 502 (components/keepalive.ts).
- * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
+ * `domain` must be `zone` or a name below it: Route 53 serves a record only from the zone that
+ * holds it. Returns the problem, or undefined. Exported for tests.
  */
-export const albIdleTimeoutSeconds = 60;
-
-/** Route 53 zone that holds `domain`: its parent for `www.example.com`, itself for an apex. */
-export function hostedZoneName(domain: string): string {
-  const labels = domain.split(".");
-  return labels.length > 2 ? labels.slice(1).join(".") : domain;
+export function hostedZoneProblem(domain: string, zone: string | undefined): string | undefined {
+  if (zone === undefined) {
+    return `awsHostedZone: expected the name of the Route 53 public hosted zone that holds domain "${domain}", such as example.com for www.example.com (pulumi config set awsHostedZone <zone>); got nothing`;
+  }
+  if (domain !== zone && !domain.endsWith(`.${zone}`)) {
+    return `awsHostedZone: expected a zone that holds domain "${domain}" (the domain itself or one of its parents); got ${JSON.stringify(zone)}`;
+  }
+  return undefined;
 }
 
 export function createLoadBalancer(ctx: AwsContext, network: AwsNetwork): AwsLoadBalancer {
@@ -72,8 +98,8 @@ export function createLoadBalancer(ctx: AwsContext, network: AwsNetwork): AwsLoa
       targetType: "ip",
       port: args.containerPort,
       protocol: "HTTP",
-      // 30 s instead of 300 s: each batch of a rolling deploy waits this long for old tasks to
-      // drain, so a two-batch rollout takes about a minute of draining instead of ten.
+      // 30 s instead of 300 s: ECS waits this long after deregistering an old task before it
+      // stops it, in every batch of a rollout.
       deregistrationDelay: args.drainingTimeoutSeconds,
       healthCheck: {
         enabled: true,
@@ -83,100 +109,122 @@ export function createLoadBalancer(ctx: AwsContext, network: AwsNetwork): AwsLoa
         ...targetHealthCheck,
       },
     },
-    // A changed port or protocol replaces the group; the new one must exist before listeners move.
+    // A changed port, protocol or VPC replaces the group (ForceNew in the provider). The auto-name
+    // suffix lets the new group exist beside the old one, and the service that uses it is then
+    // replaced too (compute.ts `replaceOnChanges`), so traffic moves only once new tasks serve.
+    // https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/
     { ...opts, deleteBeforeReplace: false },
   );
 
-  const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
-  const listeners: aws.lb.Listener[] = [];
-  let url: pulumi.Output<string>;
+  const attachListener = new aws.lb.Listener(
+    `${name}-attach`,
+    {
+      loadBalancerArn: loadBalancer.arn,
+      port: attachListenerPort,
+      protocol: "HTTP",
+      defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+    },
+    opts,
+  );
 
-  if (args.domain) {
-    const domain = args.domain;
-    const zone = aws.route53.getZoneOutput(
-      { name: hostedZoneName(domain), privateZone: false },
-      opts,
+  return { loadBalancer, targetGroup, attachListener };
+}
+
+/**
+ * The public listeners, created (and on a target-group replacement, moved) only after the ECS
+ * service that fills the target group is steady: until then the old group keeps serving.
+ */
+export function createListeners(
+  ctx: AwsContext,
+  lb: AwsLoadBalancer,
+  service: aws.ecs.Service,
+): pulumi.Output<string> {
+  const { name, args, opts } = ctx;
+  const { loadBalancer, targetGroup } = lb;
+  const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
+  const afterService = { ...opts, dependsOn: [service] };
+
+  if (!args.domain) {
+    new aws.lb.Listener(
+      `${name}-http`,
+      { loadBalancerArn: loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: forward },
+      afterService,
     );
-    const certificate = new aws.acm.Certificate(
-      `${name}-cert`,
-      { domainName: domain, validationMethod: "DNS" },
-      // A new certificate must be issued before the listener lets go of the old one.
-      { ...opts, deleteBeforeReplace: false },
-    );
-    const validationOption = certificate.domainValidationOptions[0];
-    const validationRecord = new aws.route53.Record(
-      `${name}-cert-validation`,
-      {
-        zoneId: zone.zoneId,
-        name: validationOption.resourceRecordName,
-        type: validationOption.resourceRecordType,
-        records: [validationOption.resourceRecordValue],
-        ttl: 60,
-        allowOverwrite: true,
-      },
-      opts,
-    );
-    const validation = new aws.acm.CertificateValidation(
-      `${name}-cert-validated`,
-      { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
-      opts,
-    );
-    listeners.push(
-      new aws.lb.Listener(
-        `${name}-https`,
-        {
-          loadBalancerArn: loadBalancer.arn,
-          port: 443,
-          protocol: "HTTPS",
-          sslPolicy: tlsPolicy,
-          certificateArn: validation.certificateArn,
-          defaultActions: forward,
-        },
-        opts,
-      ),
-      new aws.lb.Listener(
-        `${name}-http`,
-        {
-          loadBalancerArn: loadBalancer.arn,
-          port: 80,
-          protocol: "HTTP",
-          defaultActions: [
-            {
-              type: "redirect",
-              redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
-            },
-          ],
-        },
-        opts,
-      ),
-    );
-    new aws.route53.Record(
-      `${name}-dns`,
-      {
-        zoneId: zone.zoneId,
-        name: domain,
-        type: "A",
-        aliases: [
-          {
-            name: loadBalancer.dnsName,
-            zoneId: loadBalancer.zoneId,
-            evaluateTargetHealth: true,
-          },
-        ],
-      },
-      opts,
-    );
-    url = pulumi.output(`https://${domain}`);
-  } else {
-    listeners.push(
-      new aws.lb.Listener(
-        `${name}-http`,
-        { loadBalancerArn: loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: forward },
-        opts,
-      ),
-    );
-    url = pulumi.interpolate`http://${loadBalancer.dnsName}`;
+    return pulumi.interpolate`http://${loadBalancer.dnsName}`;
   }
 
-  return { loadBalancer, targetGroup, listeners, url };
+  const domain = args.domain;
+  // providers/aws/index.ts `validate` guarantees the zone is set and holds the domain.
+  const zone = aws.route53.getZoneOutput(
+    { name: args.awsHostedZone ?? domain, privateZone: false },
+    opts,
+  );
+  const certificate = new aws.acm.Certificate(
+    `${name}-cert`,
+    { domainName: domain, validationMethod: "DNS" },
+    // A new certificate must be issued before the listener lets go of the old one.
+    { ...opts, deleteBeforeReplace: false },
+  );
+  const validationOption = certificate.domainValidationOptions[0];
+  const validationRecord = new aws.route53.Record(
+    `${name}-cert-validation`,
+    {
+      zoneId: zone.zoneId,
+      name: validationOption.resourceRecordName,
+      type: validationOption.resourceRecordType,
+      records: [validationOption.resourceRecordValue],
+      ttl: 60,
+      allowOverwrite: true,
+    },
+    opts,
+  );
+  const validation = new aws.acm.CertificateValidation(
+    `${name}-cert-validated`,
+    { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+    opts,
+  );
+  new aws.lb.Listener(
+    `${name}-https`,
+    {
+      loadBalancerArn: loadBalancer.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: tlsPolicy,
+      certificateArn: validation.certificateArn,
+      defaultActions: forward,
+    },
+    afterService,
+  );
+  new aws.lb.Listener(
+    `${name}-http`,
+    {
+      loadBalancerArn: loadBalancer.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [
+        {
+          type: "redirect",
+          redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+        },
+      ],
+    },
+    opts,
+  );
+  new aws.route53.Record(
+    `${name}-dns`,
+    {
+      zoneId: zone.zoneId,
+      name: domain,
+      type: "A",
+      aliases: [
+        {
+          name: loadBalancer.dnsName,
+          zoneId: loadBalancer.zoneId,
+          evaluateTargetHealth: true,
+        },
+      ],
+    },
+    opts,
+  );
+  return pulumi.output(`https://${domain}`);
 }

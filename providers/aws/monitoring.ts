@@ -1,7 +1,54 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PolicyDocument } from "./identity";
 import { AwsContext } from "./context";
 import { AwsLoadBalancer } from "./loadBalancer";
+
+/**
+ * The alerts topic's key policy. The AWS-managed `alias/aws/sns` key cannot be used: its policy is
+ * fixed and grants no service principal, so CloudWatch could not publish and every alarm email
+ * would be dropped. A customer-managed key lets CloudWatch encrypt (GenerateDataKey*) and SNS
+ * decrypt for delivery (Decrypt), only on behalf of this account's alarms.
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions.html (encrypted topics)
+ */
+export function alertsKeyPolicy(accountId: string, region: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        // The account keeps control of its key, as in AWS's default key policy; without it the key
+        // could become unmanageable. IAM policies decide who in the account may use it.
+        // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+        Sid: "AccountAdministersTheKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The alarms that fail and roll back an ECS deployment (the service's `alarms` block): a release
+ * that answers 5xx or whose tasks fail the ALB health check. The outage alarms (healthy hosts,
+ * running tasks) are not among them: during a rollout old tasks keep them quiet, and after one they
+ * must page a person, not undo a release that is not at fault.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
+ */
+export const deploymentRollbackAlarms = ["target-5xx", "unhealthy-hosts"] as const;
 
 export interface AwsAlerting {
   readonly topic: aws.sns.Topic;
@@ -12,7 +59,17 @@ export interface AwsAlerting {
 /** The topic and the load-balancer alarms; the ECS CPU alarm comes later, once the service exists. */
 export function createAlerting(ctx: AwsContext, lb: AwsLoadBalancer): AwsAlerting {
   const { name, args, opts } = ctx;
-  const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: "alias/aws/sns" }, opts);
+  const key = new aws.kms.Key(
+    `${name}-alerts-key`,
+    {
+      description: "Encrypts the alerts topic; CloudWatch alarms may use it to publish",
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: ctx.accountId.apply((id) => JSON.stringify(alertsKeyPolicy(id, args.region))),
+    },
+    opts,
+  );
+  const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.arn }, opts);
   if (args.alertEmail) {
     new aws.sns.TopicSubscription(
       `${name}-alerts-email`,
@@ -85,7 +142,27 @@ export function createAlerting(ctx: AwsContext, lb: AwsLoadBalancer): AwsAlertin
     threshold: 1,
     comparisonOperator: "GreaterThanThreshold",
   });
-  return { topic, deploymentAlarmNames: [target5xx.name, unhealthy.name] };
+  // A full outage: every target gone or failing. Missing data counts as breaching, because with no
+  // registered targets the ALB may stop reporting the metric at all.
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data
+  alarm("healthy-hosts", {
+    alarmDescription: `Fewer healthy targets than minInstances (${args.minInstances}): capacity lost or a full outage`,
+    namespace: "AWS/ApplicationELB",
+    metricName: "HealthyHostCount",
+    dimensions: tgDimensions,
+    statistic: "Minimum",
+    period: 60,
+    evaluationPeriods: 2,
+    threshold: args.minInstances,
+    comparisonOperator: "LessThanThreshold",
+    treatMissingData: "breaching",
+  });
+  const rollbackAlarms = { "target-5xx": target5xx, "unhealthy-hosts": unhealthy };
+  return {
+    topic,
+    deploymentAlarmNames: deploymentRollbackAlarms.map((suffix) => rollbackAlarms[suffix].name),
+  };
 }
 
 export function createServiceAlarms(
@@ -93,14 +170,36 @@ export function createServiceAlarms(
   alerting: AwsAlerting,
   service: { clusterName: pulumi.Output<string>; serviceName: pulumi.Output<string> },
 ): void {
-  const { name, opts } = ctx;
+  const { name, args, opts } = ctx;
+  const dimensions = { ClusterName: service.clusterName, ServiceName: service.serviceName };
+  // Container Insights (enabled on the cluster) publishes RunningTaskCount per service; AWS/ECS has
+  // no task count. No data means no tasks report at all, so it counts as breaching.
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
+  new aws.cloudwatch.MetricAlarm(
+    `${name}-running-tasks`,
+    {
+      alarmDescription: `Fewer running tasks than minInstances (${args.minInstances}): ECS cannot keep the service up`,
+      namespace: "ECS/ContainerInsights",
+      metricName: "RunningTaskCount",
+      dimensions,
+      statistic: "Minimum",
+      period: 60,
+      evaluationPeriods: 3,
+      threshold: args.minInstances,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+      alarmActions: [alerting.topic.arn],
+      okActions: [alerting.topic.arn],
+    },
+    opts,
+  );
   new aws.cloudwatch.MetricAlarm(
     `${name}-cpu`,
     {
       alarmDescription: "Average task CPU above 80 % for 3 minutes: autoscaling is not keeping up",
       namespace: "AWS/ECS",
       metricName: "CPUUtilization",
-      dimensions: { ClusterName: service.clusterName, ServiceName: service.serviceName },
+      dimensions,
       statistic: "Average",
       period: 60,
       evaluationPeriods: 3,

@@ -1,14 +1,31 @@
 import assert from "node:assert/strict";
-import { containerDefinitions } from "../../providers/aws/compute";
-import { executionPolicy, PolicyDocument } from "../../providers/aws/identity";
-import { tlsPolicy } from "../../providers/aws/loadBalancer";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { resolveServiceArgs } from "../../components/args";
+import { awsRestrictedTlsPolicies } from "../../policy/hardening";
+import { validate } from "../../providers/aws";
+import { containerDefinitions, imageUser, taskVolume } from "../../providers/aws/compute";
+import { ecrRepositoryOf, executionPolicy, PolicyDocument } from "../../providers/aws/identity";
+import {
+  albIdleTimeoutSeconds,
+  attachListenerPort,
+  hostedZoneProblem,
+  tlsPolicy,
+} from "../../providers/aws/loadBalancer";
+import { alertsKeyPolicy, deploymentRollbackAlarms } from "../../providers/aws/monitoring";
+import { OptionRecordingMocks } from "../gcp/helpers";
+import { runPlan } from "../../tools/plan/run";
 import { mockAccount } from "../../tools/plan/mocks/types";
+import { instructions } from "../app/dockerfileRules";
 import { copyPlan, guardedRules, json, ofType, one, planStack, PlanResult } from "../helpers/plan";
 
 type Plan = Pick<PlanResult, "resources">;
 
 const account = mockAccount.awsAccountId;
-const repoArn = `arn:aws:ecr:us-east-1:${account}:repository/web-repo`;
+// The account's shared repository (providers/aws/registry.ts); the stack creates none.
+const repoArn = `arn:aws:ecr:us-east-1:${account}:repository/ha-web-service/web`;
+const root = join(__dirname, "..", "..");
 const logGroupArn = `arn:aws:logs:us-east-1:${account}:log-group:web-logs`;
 
 /** What each stack file must produce on AWS. */
@@ -59,7 +76,21 @@ const T = {
   repo: "aws:ecr/repository:Repository",
   cert: "aws:acm/certificate:Certificate",
   provider: "pulumi:providers:aws",
+  topic: "aws:sns/topic:Topic",
+  key: "aws:kms/key:Key",
 } as const;
+
+/** The listeners the internet reaches: every one but the attach listener. */
+function publicListeners(plan: Plan) {
+  return ofType(plan, T.listener).filter((l) => l.inputs.port !== attachListenerPort);
+}
+
+async function planOptions(stack: string, overrides: Record<string, string> = {}) {
+  // Registration options (dependencies, replacement) are not in the plan; this recorder keeps them.
+  const mocks = new OptionRecordingMocks();
+  await runPlan({ stack, cloud: "aws", overrides, mocks });
+  return mocks.options;
+}
 
 /** Ingress and egress rules of a group, as `proto port source` lines, sorted. */
 function rulesOf(plan: Plan, type: string, groupId: string): string[] {
@@ -104,6 +135,11 @@ for (const stack of ["test", "prod"] as const) {
           { cidrMask: 20, type: "Private" },
         ],
         subnetStrategy: "Auto",
+        // The free S3 gateway endpoint: image layers come from S3 without NAT data charges.
+        vpcEndpointSpecs: [
+          { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },
+        ],
+        vpcEndpointStrategy: "Auto",
       });
     });
 
@@ -153,8 +189,10 @@ for (const stack of ["test", "prod"] as const) {
         dropInvalidHeaderFields: true,
         desyncMitigationMode: "strictest",
         enableDeletionProtection: want.deletionProtection,
+        // Stated, not defaulted: nginx's keepalive must outlast it (components/keepalive.ts).
         idleTimeout: 60,
       });
+      assert.equal(albIdleTimeoutSeconds, 60);
     });
 
     it("registers targets by IP with a fast health check and a 30 s drain", async () => {
@@ -180,7 +218,7 @@ for (const stack of ["test", "prod"] as const) {
 
     it("serves plain HTTP only, with no certificate, when no domain is set", async () => {
       const plan = await load();
-      const listeners = ofType(plan, T.listener).map((l) => l.inputs);
+      const listeners = publicListeners(plan).map((l) => l.inputs);
       assert.equal(listeners.length, 1);
       assert.equal(listeners[0].port, 80);
       assert.equal(listeners[0].protocol, "HTTP");
@@ -201,11 +239,21 @@ for (const stack of ["test", "prod"] as const) {
       assert.equal(task.executionRoleArn, `arn:aws:iam::${account}:role/web-execution`);
       assert.equal(task.taskRoleArn, `arn:aws:iam::${account}:role/web-task`);
       const [container] = json<ReturnType<typeof containerDefinitions>>(task.containerDefinitions);
-      assert.equal(container.image, `${account}.dkr.ecr.us-east-1.amazonaws.com/web-repo:1.0.0`);
+      assert.equal(
+        container.image,
+        `${account}.dkr.ecr.us-east-1.amazonaws.com/ha-web-service/web:1.0.0`,
+      );
       assert.equal(container.readonlyRootFilesystem, true);
+      // ECS drains at the ALB before SIGTERM, so the image's own drain is 5 s, not another 30 s.
       assert.deepEqual(container.environment, [
-        { name: "DRAIN_SECONDS", value: "30" },
+        { name: "DRAIN_SECONDS", value: "5" },
         { name: "NGINX_KEEPALIVE_TIMEOUT_SECONDS", value: "80" },
+        { name: "RUNTIME_DIR", value: "/tmp/runtime" },
+      ]);
+      // The one writable path: a task volume at /tmp, seeded from the image's VOLUME /tmp.
+      assert.deepEqual(task.volumes, [{ name: "tmp" }]);
+      assert.deepEqual(container.mountPoints, [
+        { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
       ]);
       assert.equal(container.user, "1000:1000");
       assert.deepEqual(container.healthCheck.command, [
@@ -213,8 +261,8 @@ for (const stack of ["test", "prod"] as const) {
         "node",
         "/app/dist/src/healthcheck.js",
       ]);
-      // The drain (30 s) must end before ECS's SIGKILL.
-      assert.equal(container.stopTimeout, 45);
+      // The image's 5 s drain, then 15 s to finish and exit, before ECS's SIGKILL.
+      assert.equal(container.stopTimeout, 20);
       assert.equal(container.logConfiguration.options["awslogs-group"], "web-logs-2c48567");
       assert.deepEqual(container.portMappings, [
         { containerPort: 8080, protocol: "tcp", name: "http" },
@@ -255,25 +303,74 @@ for (const stack of ["test", "prod"] as const) {
       ]);
     });
 
-    it("stores images in an immutable, scanned registry", async () => {
-      const repo = one(await load(), T.repo).inputs;
-      assert.equal(repo.imageTagMutability, "IMMUTABLE");
-      assert.deepEqual(repo.imageScanningConfiguration, { scanOnPush: true });
-      assert.equal(repo.forceDelete, !want.deletionProtection);
+    it("creates no registry: tasks pull from the account's shared repository", async () => {
+      // bootstrap/ owns the repository (providers/aws/registry.ts) and tests its settings.
+      assert.deepEqual(ofType(await load(), T.repo), []);
     });
 
-    it("alarms on 5xx, unhealthy hosts, p95 latency and CPU, and rolls deploys back on two of them", async () => {
+    it("alarms on 5xx, unhealthy and too few healthy hosts, running tasks, p95 latency and CPU, and rolls deploys back on two of them", async () => {
       const plan = await load();
       const alarms = ofType(plan, T.alarm).map(
-        (a) => `${String(a.inputs.namespace)}/${String(a.inputs.metricName)}`,
+        (a) =>
+          `${String(a.inputs.namespace)}/${String(a.inputs.metricName)} missing=${String(a.inputs.treatMissingData)}`,
       );
+      // Missing data breaches only where silence means an outage: no targets, no tasks.
       assert.deepEqual(alarms.sort(), [
-        "AWS/ApplicationELB/HTTPCode_ELB_5XX_Count",
-        "AWS/ApplicationELB/HTTPCode_Target_5XX_Count",
-        "AWS/ApplicationELB/TargetResponseTime",
-        "AWS/ApplicationELB/UnHealthyHostCount",
-        "AWS/ECS/CPUUtilization",
+        "AWS/ApplicationELB/HTTPCode_ELB_5XX_Count missing=notBreaching",
+        "AWS/ApplicationELB/HTTPCode_Target_5XX_Count missing=notBreaching",
+        "AWS/ApplicationELB/HealthyHostCount missing=breaching",
+        "AWS/ApplicationELB/TargetResponseTime missing=notBreaching",
+        "AWS/ApplicationELB/UnHealthyHostCount missing=notBreaching",
+        "AWS/ECS/CPUUtilization missing=notBreaching",
+        "ECS/ContainerInsights/RunningTaskCount missing=breaching",
       ]);
+      const topicArn = `arn:aws:sns:us-east-1:${account}:web-alerts`;
+      const { alarmDescription: healthyDescription, ...healthy } = one(
+        plan,
+        T.alarm,
+        "web-healthy-hosts",
+      ).inputs;
+      assert.match(String(healthyDescription), new RegExp(`minInstances \\(${want.min}\\)`));
+      assert.deepEqual(healthy, {
+        namespace: "AWS/ApplicationELB",
+        metricName: "HealthyHostCount",
+        dimensions: {
+          LoadBalancer: "app/web-alb/50dc6c495c0c9188",
+          TargetGroup: "targetgroup/web-tg/6d0ecf831eec9f09",
+        },
+        statistic: "Minimum",
+        period: 60,
+        evaluationPeriods: 2,
+        threshold: want.min,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
+        alarmActions: [topicArn],
+        okActions: [topicArn],
+      });
+      const { alarmDescription: runningDescription, ...running } = one(
+        plan,
+        T.alarm,
+        "web-running-tasks",
+      ).inputs;
+      assert.match(String(runningDescription), new RegExp(`minInstances \\(${want.min}\\)`));
+      assert.deepEqual(running, {
+        namespace: "ECS/ContainerInsights",
+        metricName: "RunningTaskCount",
+        dimensions: { ClusterName: "web-cluster-b96cc8c", ServiceName: "web-service-c22e73d" },
+        statistic: "Minimum",
+        period: 60,
+        evaluationPeriods: 3,
+        threshold: want.min,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
+        alarmActions: [topicArn],
+        okActions: [topicArn],
+      });
+      // RunningTaskCount exists only with Container Insights on.
+      assert.deepEqual(one(plan, T.cluster).inputs.settings, [
+        { name: "containerInsights", value: "enabled" },
+      ]);
+      assert.deepEqual(deploymentRollbackAlarms, ["target-5xx", "unhealthy-hosts"]);
       assert.equal(one(plan, T.alarm, "web-latency-p95").inputs.extendedStatistic, "p95");
       assert.deepEqual(one(plan, T.service).inputs.alarms, {
         alarmNames: ["web-target-5xx-80b6471", "web-unhealthy-hosts-f2257f0"],
@@ -284,6 +381,66 @@ for (const stack of ["test", "prod"] as const) {
       assert.deepEqual(
         subscriptions.map((s) => s.inputs.endpoint),
         stack === "prod" ? ["oncall@example.com"] : [],
+      );
+    });
+
+    it("lets CloudWatch alarms of this account only use the alerts key", () => {
+      // The exact statement AWS documents for CloudWatch publishing to an encrypted topic.
+      assert.deepEqual(alertsKeyPolicy("111122223333", "eu-west-1").Statement[1], {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "111122223333" },
+          ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:*" },
+        },
+      });
+    });
+
+    it("starts tasks only once they can pull, be reached and be registered", async () => {
+      const options = await planOptions(stack);
+      const service = options.get(`${T.service}::web-service`);
+      // Explicit: the execution role's policy, every security group rule, the VPC (NAT routes and
+      // the S3 endpoint) and the listener that makes ECS accept the target group.
+      for (const needed of [
+        `${T.rolePolicy}::web-execution`,
+        `${T.ingress}::web-alb-in-80`,
+        `${T.egress}::web-alb-out-task`,
+        `${T.ingress}::web-task-in-alb`,
+        `${T.egress}::web-task-out-https`,
+        `${T.vpc}::web-vpc`,
+        `${T.listener}::web-attach`,
+      ]) {
+        assert.ok(service?.dependencies.includes(needed), `the service must depend on ${needed}`);
+      }
+    });
+
+    it("moves traffic to a replaced target group only after a new service fills it", async () => {
+      const options = await planOptions(stack);
+      // A target-group change replaces the service (create before delete) instead of updating it
+      // in place, and the public listener waits for the service, so it moves last.
+      assert.deepEqual(options.get(`${T.service}::web-service`)?.replaceOnChanges, [
+        "loadBalancers",
+      ]);
+      assert.equal(options.get(`${T.service}::web-service`)?.deleteBeforeReplace, false);
+      assert.equal(options.get(`${T.tg}::web-tg`)?.deleteBeforeReplace, false);
+      assert.ok(
+        options.get(`${T.listener}::web-http`)?.dependencies.includes(`${T.service}::web-service`),
+        "the public listener must depend on the service",
+      );
+      assert.ok(
+        !options.get(`${T.service}::web-service`)?.dependencies.includes(`${T.listener}::web-http`),
+        "the service must not wait for the public listener",
+      );
+      // The attach listener is on a port no security group opens.
+      const attach = one(await load(), T.listener, "web-attach").inputs;
+      assert.equal(attach.port, attachListenerPort);
+      assert.ok(
+        !rulesOf(await load(), T.ingress, "web-alb-sg-id").some((r) =>
+          r.includes(`${attachListenerPort}`),
+        ),
       );
     });
 
@@ -452,14 +609,15 @@ for (const stack of ["test", "prod"] as const) {
           breakIt: (plan) => setInputs(plan, T.logGroup, (i) => delete i.retentionInDays),
         },
         {
-          name: "the container stays up longer than the drain",
+          name: "the container stays up 15 s longer than the image's drain",
           check: (plan) => {
-            const [c] = json<Array<{ stopTimeout: number }>>(
+            const [c] = json<ReturnType<typeof containerDefinitions>>(
               one(plan, T.task).inputs.containerDefinitions,
             );
+            const drain = Number(c.environment.find((e) => e.name === "DRAIN_SECONDS")?.value);
             assert.ok(
-              c.stopTimeout > 30,
-              `stopTimeout ${c.stopTimeout} must exceed the 30 s drain`,
+              c.stopTimeout >= drain + 15,
+              `stopTimeout ${c.stopTimeout} must leave 15 s after the ${drain} s drain`,
             );
           },
           breakIt: (plan) =>
@@ -469,13 +627,44 @@ for (const stack of ["test", "prod"] as const) {
               i.containerDefinitions = JSON.stringify(defs);
             }),
         },
+        {
+          name: "the image drains briefly on ECS: the ALB has drained the task before SIGTERM",
+          check: (plan) => {
+            const [c] = json<ReturnType<typeof containerDefinitions>>(
+              one(plan, T.task).inputs.containerDefinitions,
+            );
+            const drain = Number(c.environment.find((e) => e.name === "DRAIN_SECONDS")?.value);
+            const delay = Number(one(plan, T.tg).inputs.deregistrationDelay);
+            assert.ok(drain <= 5, `DRAIN_SECONDS ${drain} repeats the ALB's ${delay} s drain`);
+          },
+          breakIt: (plan) =>
+            setInputs(plan, T.task, (i) => {
+              const defs = json<ReturnType<typeof containerDefinitions>>(i.containerDefinitions);
+              defs[0].environment[0].value = "30";
+              i.containerDefinitions = JSON.stringify(defs);
+            }),
+        },
+        {
+          name: "the alerts topic is encrypted with a key CloudWatch may use, not alias/aws/sns",
+          check: (plan) => {
+            const key = one(plan, T.key);
+            assert.equal(
+              one(plan, T.topic).inputs.kmsMasterKeyId,
+              `arn:aws:kms:us-east-1:${account}:key/web-alerts-key-0000-4000-8000-000000000000`,
+            );
+            assert.deepEqual(json(key.inputs.policy), alertsKeyPolicy(account, "us-east-1"));
+            assert.equal(key.inputs.enableKeyRotation, true);
+          },
+          breakIt: (plan) => setInputs(plan, T.topic, (i) => (i.kmsMasterKeyId = "alias/aws/sns")),
+        },
       ]);
     });
   });
 }
 
 describe("AWS · HTTPS when a domain is set", () => {
-  const load = () => planStack("prod", "aws", { domain: "www.example.com" });
+  const load = () =>
+    planStack("prod", "aws", { domain: "www.example.com", awsHostedZone: "example.com" });
 
   it("issues a DNS-validated certificate in the domain's hosted zone", async () => {
     const plan = await load();
@@ -487,15 +676,17 @@ describe("AWS · HTTPS when a domain is set", () => {
     assert.deepEqual(zoneLookup?.inputs, { name: "example.com", privateZone: false });
   });
 
-  it("serves HTTPS with a TLS 1.3-capable policy and redirects HTTP", async () => {
+  it("serves HTTPS with a restricted TLS 1.3 policy and redirects HTTP", async () => {
     const plan = await load();
-    const byPort = Object.fromEntries(
-      ofType(plan, T.listener).map((l) => [l.inputs.port, l.inputs]),
-    );
+    const byPort = Object.fromEntries(publicListeners(plan).map((l) => [l.inputs.port, l.inputs]));
     assert.deepEqual(Object.keys(byPort).sort(), ["443", "80"]);
     assert.equal(byPort[443].protocol, "HTTPS");
     assert.equal(byPort[443].sslPolicy, tlsPolicy);
-    assert.equal(tlsPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    // AWS's console default: no CBC or non-forward-secret suites (the "-Res-" family), in the
+    // list the tls-modern policy accepts. ELBSecurityPolicy-TLS13-1-2-2021-06 is not in it.
+    assert.equal(tlsPolicy, "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09");
+    assert.ok(awsRestrictedTlsPolicies.includes(tlsPolicy));
+    assert.ok(!awsRestrictedTlsPolicies.includes("ELBSecurityPolicy-TLS13-1-2-2021-06"));
     assert.deepEqual(byPort[80].defaultActions, [
       { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
     ]);
@@ -509,6 +700,165 @@ describe("AWS · HTTPS when a domain is set", () => {
     const plan = await load();
     assert.equal(plan.outputs.url, "https://www.example.com");
     assert.equal(plan.outputs.versionUrl, "https://www.example.com/version.txt");
+  });
+
+  it("moves the HTTPS listener only after the service, while the redirect needs no service", async () => {
+    const options = await planOptions("prod", {
+      domain: "www.example.com",
+      awsHostedZone: "example.com",
+    });
+    assert.ok(
+      options.get(`${T.listener}::web-https`)?.dependencies.includes(`${T.service}::web-service`),
+    );
+    assert.ok(
+      !options.get(`${T.listener}::web-http`)?.dependencies.includes(`${T.service}::web-service`),
+    );
+  });
+});
+
+describe("AWS · hosted zone from awsHostedZone", () => {
+  const zoneOf = async (domain: string, zone: string) => {
+    const plan = await planStack("test", "aws", { domain, awsHostedZone: zone });
+    return plan.invokes.find((i) => i.token === "aws:route53/getZone:getZone")?.inputs;
+  };
+
+  // Dropping the first label used to look up co.uk and b.example.com.
+  it("looks up the configured zone, not the domain minus its first label", async () => {
+    assert.deepEqual(await zoneOf("shop.example.co.uk", "example.co.uk"), {
+      name: "example.co.uk",
+      privateZone: false,
+    });
+    assert.deepEqual(await zoneOf("a.b.example.com", "example.com"), {
+      name: "example.com",
+      privateZone: false,
+    });
+    assert.deepEqual(await zoneOf("example.com", "example.com"), {
+      name: "example.com",
+      privateZone: false,
+    });
+  });
+
+  it("names the key, the value and what is accepted when the zone is missing or wrong", () => {
+    assert.equal(
+      hostedZoneProblem("www.example.com", undefined),
+      'awsHostedZone: expected the name of the Route 53 public hosted zone that holds domain "www.example.com", such as example.com for www.example.com (pulumi config set awsHostedZone <zone>); got nothing',
+    );
+    assert.equal(
+      hostedZoneProblem("www.example.com", "ample.com"),
+      'awsHostedZone: expected a zone that holds domain "www.example.com" (the domain itself or one of its parents); got "ample.com"',
+    );
+    assert.equal(hostedZoneProblem("www.example.com", "example.com"), undefined);
+  });
+
+  it("exits 2 from the plan, naming awsHostedZone, for a domain without its zone", () => {
+    const run = (...overrides: string[]) =>
+      spawnSync(
+        process.execPath,
+        ["-r", "./scripts/register.js", "tools/plan/cli.ts", "--stack", "test", ...overrides],
+        { cwd: root, encoding: "utf8", timeout: 60_000 },
+      );
+    const missing = run("-c", "domain=www.example.com");
+    assert.equal(missing.status, 2, missing.stderr);
+    assert.match(
+      missing.stderr,
+      /awsHostedZone: expected the name of the Route 53 public hosted zone/,
+    );
+    const wrong = run("-c", "domain=www.example.com", "-c", "awsHostedZone=example.org");
+    assert.equal(wrong.status, 2, wrong.stderr);
+    assert.match(
+      wrong.stderr,
+      /awsHostedZone: expected a zone that holds domain "www\.example\.com".*got "example\.org"/,
+    );
+    const malformed = run("-c", "domain=www.example.com", "-c", "awsHostedZone=Example.COM");
+    assert.equal(malformed.status, 2, malformed.stderr);
+    assert.match(
+      malformed.stderr,
+      /ha-web-service:awsHostedZone: expected the name of a Route 53 public hosted zone/,
+    );
+  });
+});
+
+describe("AWS · images from ECR", () => {
+  it("finds the repository of an ECR image in any account, or none for other registries", () => {
+    const table: Array<[string, string | undefined]> = [
+      [
+        "210987654321.dkr.ecr.eu-west-1.amazonaws.com/team/web:1.0.6",
+        "arn:aws:ecr:eu-west-1:210987654321:repository/team/web",
+      ],
+      [
+        `210987654321.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${"a".repeat(64)}`,
+        "arn:aws:ecr:us-east-1:210987654321:repository/web",
+      ],
+      [
+        "210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/web:1.0.6",
+        "arn:aws-cn:ecr:cn-north-1:210987654321:repository/web",
+      ],
+      ["registry.example.com/team/web:1.0.6", undefined],
+      ["public.ecr.aws/team/web:1.0.6", undefined],
+    ];
+    for (const [image, arn] of table) {
+      assert.equal(ecrRepositoryOf(image)?.arn, arn, image);
+    }
+  });
+
+  it("refuses an ECR host with a malformed reference, naming the key", () => {
+    const args = resolveServiceArgs({
+      cloud: "aws",
+      region: "us-east-1",
+      zones: ["us-east-1a", "us-east-1b"],
+      appVersion: "1.0.0",
+      minInstances: 2,
+      desiredInstances: 2,
+      maxInstances: 4,
+      image: "21098765.dkr.ecr.us-east-1.amazonaws.com/web:1.0.6",
+    });
+    assert.deepEqual(validate(args), [
+      'image: expected an ECR image such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.6; got "21098765.dkr.ecr.us-east-1.amazonaws.com/web:1.0.6"',
+    ]);
+  });
+
+  it("lets the execution role pull another account's repository, and only that one", async () => {
+    const plan = await planStack("test", "aws", {
+      image: "210987654321.dkr.ecr.us-east-1.amazonaws.com/team/web:1.0.0",
+    });
+    const policy = json<PolicyDocument>(one(plan, T.rolePolicy).inputs.policy);
+    assert.equal(
+      policy.Statement.find((s) => s.Sid === "PullThisRepository")?.Resource,
+      "arn:aws:ecr:us-east-1:210987654321:repository/team/web",
+    );
+  });
+});
+
+describe("AWS · the image meets the task definition's volume contract", () => {
+  // Fargate seeds a bind-mount volume from the image only through a VOLUME at the mount path;
+  // without it the volume is root's, 0755, and uid 1000 cannot create RUNTIME_DIR (EACCES).
+  const dockerfile = instructions(readFileSync(join(root, "app", "Dockerfile"), "utf8"));
+  const finalStage = dockerfile.slice(dockerfile.map((i) => i.keyword).lastIndexOf("FROM"));
+
+  it("declares VOLUME at the task's mount path", () => {
+    const volumes = finalStage
+      .filter((i) => i.keyword === "VOLUME")
+      .flatMap((i) => JSON.parse(i.args) as string[]);
+    assert.deepEqual(volumes, [taskVolume.mountPath]);
+  });
+
+  it("creates RUNTIME_DIR inside it as the task's user, before the VOLUME line", () => {
+    const volumeAt = finalStage.findIndex((i) => i.keyword === "VOLUME");
+    const userAt = finalStage.findIndex((i) => i.keyword === "USER");
+    assert.equal(finalStage[userAt].args, imageUser);
+    const creates = finalStage.findIndex(
+      (i, at) =>
+        at > userAt &&
+        at < volumeAt &&
+        i.keyword === "RUN" &&
+        i.args.includes(`mkdir`) &&
+        i.args.includes(taskVolume.runtimeDir),
+    );
+    assert.ok(
+      creates > 0,
+      `a RUN after USER ${imageUser} and before VOLUME must mkdir ${taskVolume.runtimeDir}`,
+    );
+    assert.ok(taskVolume.runtimeDir.startsWith(`${taskVolume.mountPath}/`));
   });
 });
 

@@ -25,7 +25,7 @@ function assertMoney(actual: Record<string, number>, expected: Record<string, nu
 const total = (items: Record<string, number>) => Object.values(items).reduce((a, b) => a + b, 0);
 
 describe("cost · AWS", () => {
-  it("prod: 3 tasks of 1 vCPU / 2 GB, one ALB in 3 zones, a NAT per zone, 5 alarms", async () => {
+  it("prod: 3 tasks of 1 vCPU / 2 GB, one ALB in 3 zones, a NAT per zone, 7 alarms, 1 KMS key", async () => {
     const e = estimateCost(await planStack("prod", "aws"));
     const expected = {
       "Fargate vCPU: 3 tasks × 1 vCPU × 730 h": 3 * 1 * H * 0.04048, // 88.6512
@@ -35,10 +35,11 @@ describe("cost · AWS", () => {
       "public IPv4: 3 (one per zone) × 730 h": 3 * H * 0.005, // 10.95
       "NAT gateways: 3 (OnePerAz) × 730 h": 3 * H * 0.045, // 98.55
       "NAT Elastic IPs: 3 × 730 h": 3 * H * 0.005, // 10.95
-      "standard-resolution alarms": 5 * 0.1, // 0.50
+      "standard-resolution alarms": 7 * 0.1, // 0.70
+      "customer managed KMS key": 1, // the alerts topic's key
     };
     assertMoney(byItem(e), expected);
-    assert.ok(Math.abs(e.total - 251.3353) < 1e-9, String(e.total));
+    assert.ok(Math.abs(e.total - 252.5353) < 1e-9, String(e.total));
     assert.ok(Math.abs(e.total - total(expected)) < 1e-9);
   });
 
@@ -52,9 +53,10 @@ describe("cost · AWS", () => {
       "public IPv4: 2 (one per zone) × 730 h": 2 * H * 0.005, // 7.30
       "NAT gateways: 1 (Single) × 730 h": 1 * H * 0.045, // 32.85
       "NAT Elastic IPs: 1 × 730 h": 1 * H * 0.005, // 3.65
-      "standard-resolution alarms": 5 * 0.1,
+      "standard-resolution alarms": 7 * 0.1,
+      "customer managed KMS key": 1,
     });
-    assert.ok(Math.abs(e.total - 102.6051) < 1e-9, String(e.total));
+    assert.ok(Math.abs(e.total - 103.8051) < 1e-9, String(e.total));
   });
 
   it("lists usage-based items as not estimated, and prices logs only when a volume is assumed", async () => {

@@ -138,7 +138,12 @@ describe("diagram · AWS variants", () => {
   });
 
   it("shows HTTPS and the HTTP redirect when a domain is set", async () => {
-    const d = diagramOf(await planStack("prod", "aws", { domain: "www.example.com" }));
+    const d = diagramOf(
+      await planStack("prod", "aws", {
+        domain: "www.example.com",
+        awsHostedZone: "example.com",
+      }),
+    );
     assert.deepEqual(edgesFrom(d, "internet"), [
       "lb_web_alb HTTP :80 → redirect",
       "lb_web_alb HTTPS :443",

@@ -762,17 +762,27 @@ table(tlsModern, [
         sslPolicy: "ELBSecurityPolicy-2016-08",
       }),
       resource(R.listener, "unset", { protocol: "HTTPS", port: 443 }),
+      // Supports TLS 1.3 but still offers CBC and non-forward-secret suites to TLS 1.2 clients.
+      resource(R.listener, "cbc", {
+        protocol: "HTTPS",
+        port: 443,
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      }),
       resource(R.listener, "http", { protocol: "HTTP", port: 80 }),
     ],
     expect: [
-      `${R.listener}::old  sslPolicy is "ELBSecurityPolicy-2016-08"; use a TLS 1.3 policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 (unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0)`,
-      `${R.listener}::unset  sslPolicy is undefined; use a TLS 1.3 policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 (unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0)`,
+      `${R.listener}::old  sslPolicy is "ELBSecurityPolicy-2016-08"; use a restricted TLS 1.3 policy such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (no CBC or non-forward-secret suites; unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0)`,
+      `${R.listener}::unset  sslPolicy is undefined; use a restricted TLS 1.3 policy such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (no CBC or non-forward-secret suites; unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0)`,
+      `${R.listener}::cbc  sslPolicy is "ELBSecurityPolicy-TLS13-1-2-2021-06"; use a restricted TLS 1.3 policy such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (no CBC or non-forward-secret suites; unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0)`,
     ],
   },
   {
     name: "fires for the AWS HTTPS listener when its policy is downgraded (prod plan with a domain)",
     resources: async () => {
-      const plan = await planStack("prod", "aws", { domain: "www.example.com" });
+      const plan = await planStack("prod", "aws", {
+        domain: "www.example.com",
+        awsHostedZone: "example.com",
+      });
       return plan.resources.map((r) =>
         r.type === R.listener && r.inputs.protocol === "HTTPS"
           ? { ...r, inputs: { ...r.inputs, sslPolicy: "ELBSecurityPolicy-TLS-1-1-2017-01" } }
@@ -780,7 +790,7 @@ table(tlsModern, [
       );
     },
     expect: [
-      `${R.listener}::web-https  sslPolicy is "ELBSecurityPolicy-TLS-1-1-2017-01"; use a TLS 1.3 policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 (unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0)`,
+      `${R.listener}::web-https  sslPolicy is "ELBSecurityPolicy-TLS-1-1-2017-01"; use a restricted TLS 1.3 policy such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (no CBC or non-forward-secret suites; unset means ELBSecurityPolicy-2016-08, which allows TLS 1.0)`,
     ],
   },
   {

@@ -210,6 +210,8 @@ function awsRules(p: PriceBook["aws"], assumptions: Assumptions): Record<string,
       );
     },
     "aws:ecr/repository:Repository": usage("image storage: per GB stored"),
+    "aws:kms/key:Key": (r, ledger) =>
+      ledger.each(r, "customer managed KMS key", "key-month", p.kmsKeyMonth),
     "aws:ecs/cluster:Cluster": usage("Container Insights metrics: per metric and log volume"),
     "aws:sns/topic:Topic": usage("notifications: per message delivered"),
     ...freeTypes({

@@ -97,7 +97,16 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
 
   const alb = first(r, T.alb);
   const tg = first(r, T.tg)?.inputs ?? {};
-  const listeners = ofType(r, T.listener).map((l) => l.inputs);
+  // Only listeners on a port the internet may reach: the attach listener (a port no rule opens)
+  // exists only so ECS accepts the target group (providers/aws/loadBalancer.ts).
+  const openPorts = new Set(
+    ofType(r, T.ingress)
+      .filter((i) => i.inputs.cidrIpv4 === "0.0.0.0/0")
+      .map((i) => num(i.inputs.fromPort)),
+  );
+  const listeners = ofType(r, T.listener)
+    .map((l) => l.inputs)
+    .filter((l) => openPorts.has(num(l.port)));
   const service = first(r, T.service);
   const task = first(r, T.task)?.inputs ?? {};
   const desired = num(service?.inputs.desiredCount) ?? 0;

@@ -48,6 +48,10 @@ export const awsMocks: CloudMocks = {
       arn: `arn:aws:iam::${account}:role/${inputs.name ?? name}`,
     }),
     "aws:sns/topic:Topic": ({ name }) => ({ arn: arn("sns", name) }),
+    "aws:kms/key:Key": ({ name }) => ({
+      arn: arn("kms", `key/${name}-0000-4000-8000-000000000000`),
+      keyId: `${name}-0000-4000-8000-000000000000`,
+    }),
     "aws:acm/certificate:Certificate": ({ inputs }) => ({
       arn: arn("acm", "certificate/0f6b4a1e-0000-4000-8000-000000000000"),
       domainValidationOptions: [
