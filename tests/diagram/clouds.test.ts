@@ -38,7 +38,7 @@ const expected: Record<
     instance: /^Fargate task ×(\d+)$/,
     lb: "lb_web_alb",
     identity: "role_web_execution",
-    grants: ["registry log in, pull web-repo", "logs write web-logs"],
+    grants: ["registry log in, pull web", "logs write web-logs"],
   },
   gcp: {
     zones: {

@@ -178,17 +178,27 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
   );
   const ids = { ecr: "registry", logs: "logs", alarms: "alarms", scaling: "autoscaling" };
   const services = group("regional_services", "regional services", [
-    node(
-      ids.ecr,
-      "cylinder",
-      `ECR ${repo?.name ?? ""}`,
-      [
-        repo?.inputs.imageTagMutability === "IMMUTABLE" ? "immutable tags" : "mutable tags",
-        at(repo?.inputs, "imageScanningConfiguration", "scanOnPush") === true ? "scan on push" : "",
-      ]
-        .filter(Boolean)
-        .join(" · "),
-    ),
+    repo
+      ? node(
+          ids.ecr,
+          "cylinder",
+          `ECR ${repo.name}`,
+          [
+            repo.inputs.imageTagMutability === "IMMUTABLE" ? "immutable tags" : "mutable tags",
+            at(repo.inputs, "imageScanningConfiguration", "scanOnPush") === true
+              ? "scan on push"
+              : "",
+          ]
+            .filter(Boolean)
+            .join(" · "),
+        )
+      : // The account's shared repository: bootstrap/ creates it, the stack only pulls from it.
+        node(
+          ids.ecr,
+          "cylinder",
+          "ECR shared repository",
+          "created by the bootstrap, not the stack",
+        ),
     node(
       ids.logs,
       "cylinder",
