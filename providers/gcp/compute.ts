@@ -108,7 +108,8 @@ export function instanceMetadata(startupScript: string, shutdownScript: string) 
     // COS ships container logs and host metrics with these agents.
     "google-logging-enabled": "true",
     "google-monitoring-enabled": "true",
-    // Instances are never patched in place: a new COS build arrives through a new template.
+    // Instances are never patched in place (an update applies at an unplanned reboot): a new COS
+    // build arrives with a new VM, at each release and through docs/runbooks/patch-gcp-os.md.
     "cos-update-strategy": "update_disabled",
   };
 }

@@ -12,6 +12,18 @@ export const uptimeCheck = { period: "60s", timeout: "10s" } as const;
 /** Share of requests answered 5xx, over five minutes, that pages someone. */
 export const errorRatioThreshold = 0.05;
 
+/**
+ * What the uptime page says. With HTTPS it also says what to expect right after a first deploy
+ * (or a domain change): Google provisions a managed certificate only once DNS points at the
+ * address, which can take an hour or more, and until it is ACTIVE every HTTPS check fails.
+ * https://cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs
+ */
+export function uptimeAlertDocumentation(https: boolean): string {
+  const always = `The uptime check of ${uptimePath} fails from more than one location. Check the load balancer's backend health and the instance group's instances (docs/runbooks/unhealthy-targets.md).`;
+  if (!https) return always;
+  return `${always}\n\nRight after the first deploy with a domain, or a domain change, this fires until the Google-managed certificate is ACTIVE: Google provisions it only once the domain's DNS points at the load balancer's address, which can take an hour or more. Check with \`gcloud compute ssl-certificates list --global --project <project>\`; PROVISIONING is expected, FAILED_NOT_VISIBLE means DNS is not pointing at the address yet (docs/runbooks/gcp-instance-group.md, "The first certificate").`;
+}
+
 export interface GcpMonitoring {
   readonly uptime: gcp.monitoring.UptimeCheckConfig;
   readonly policies: gcp.monitoring.AlertPolicy[];
@@ -76,7 +88,7 @@ export function createMonitoring(ctx: GcpContext, lb: GcpLoadBalancer): GcpMonit
       severity: "CRITICAL",
       documentation: {
         mimeType: "text/markdown",
-        content: `The uptime check of ${uptimePath} fails from more than one location. Check the load balancer's backend health and the instance group's instances.`,
+        content: uptimeAlertDocumentation(https),
       },
       conditions: [
         {
