@@ -20,6 +20,27 @@ command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
+if ! command -v apt-get >/dev/null 2>&1; then
+  # macOS and other systems without apt: say what to install, with Homebrew's names, and stop.
+  # cloud-init has no Homebrew formula: it installs from its source with pip (the Azure schema
+  # test needs only its Python package); the image tier needs Docker there, not buildah.
+  declare -A brew=(
+    [nginx-light]="brew install nginx"
+    [libnginx-mod-stream]="brew install nginx (includes the stream module)"
+    [shellcheck]="brew install shellcheck"
+    [cloud-init]="pip3 install 'cloud-init @ git+https://github.com/canonical/cloud-init'"
+    [graphviz]="brew install graphviz"
+    [curl]="brew install curl"
+    [buildah]="Docker Desktop (the image tier uses docker build where an engine runs)"
+    [podman]="Docker Desktop (as for buildah)"
+    [mmdebstrap]="not needed with Docker (it builds the stand-in base only without Docker)"
+  )
+  echo "missing system tools, and no apt-get to install them:" >&2
+  for tool in "${missing[@]}"; do echo "  $tool: ${brew[$tool]}" >&2; done
+  echo "install them, then run npm test again (npm run test:fast needs only the first six)" >&2
+  exit 1
+fi
+
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "installing ${missing[*]} with apt-get"

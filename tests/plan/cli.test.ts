@@ -27,7 +27,7 @@ describe("plan command", () => {
       cloud: string;
       resources: Array<{ type: string; name: string; parent: string | null; inputs: object }>;
     };
-    assert.deepEqual(Object.keys(doc), ["stack", "cloud", "resources"]);
+    assert.deepEqual(Object.keys(doc), ["stack", "cloud", "resources", "expandedAtDeploy"]);
     assert.equal(doc.stack, "prod");
     assert.equal(doc.cloud, "aws");
     for (const r of doc.resources) {
@@ -42,13 +42,24 @@ describe("plan command", () => {
     const { code, stdout } = plan("--stack", "test");
     assert.equal(code, 0);
     const lines = stdout.split("\n");
-    assert.match(lines[0], /^stack test on aws: \d+ resources$/);
+    assert.match(
+      lines[0],
+      /^stack test on aws: \d+ resources, and \d+ that remote components create at deploy time \(marked \*\)$/,
+    );
     assert.equal(lines[1], "└─ haweb:index:HighlyAvailableWebService  web");
     assert.ok(lines.includes("   ├─ aws:ecs/service:Service  web-service"), stdout);
   });
 
   it("applies -c overrides like pulumi preview -c", () => {
-    const { code, stdout } = plan("--stack", "test", "-c", "domain=www.example.com", "--json");
+    const { code, stdout } = plan(
+      "--stack",
+      "test",
+      "-c",
+      "domain=www.example.com",
+      "-c",
+      "awsHostedZone=example.com",
+      "--json",
+    );
     assert.equal(code, 0);
     assert.ok(stdout.includes('"aws:acm/certificate:Certificate"'));
   });

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../../stacks/settings";
 import { evaluatePolicies, formatViolations } from "../verify/policy";
 import { PlannedResource } from "./recorder";
+import { expandRemote } from "./remote";
 import { rolloutTimeLines } from "./rolloutTime";
 import { PlanError, PlanResult, runPlan } from "./run";
 import { planFlags, planOptionsFrom } from "./flags";
@@ -9,7 +10,9 @@ import { planFlags, planOptionsFrom } from "./flags";
 const usage = `Usage: npm run plan -- --stack <test|prod> [--cloud aws|gcp|azure] [-c key=value ...] [--json] [--policy]
 
 Runs the program offline under Pulumi's mock engine with the stack's configuration and prints
-every resource it would register. No cloud account or Pulumi CLI is needed.
+every resource it would register. A remote component (awsx's VPC) is one resource under the
+mocks; what it creates at deploy time is listed beneath it, marked *, from the component's own
+source (tools/plan/remote.ts). No cloud account or Pulumi CLI is needed.
 
 Exit codes: 0 planned, 2 invalid configuration or arguments, 3 the program asked for something
 the mocks cannot answer, 4 a mandatory policy violation (with --policy).`;
@@ -61,7 +64,10 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The stable JSON document: the same shape whatever the cloud. */
+/**
+ * The stable JSON document: the same shape whatever the cloud. `expandedAtDeploy` lists what
+ * remote components (awsx's VPC) will create beneath themselves, which the mocks never see.
+ */
 export function toDocument(result: PlanResult) {
   return {
     stack: result.stack,
@@ -72,23 +78,34 @@ export function toDocument(result: PlanResult) {
       parent,
       inputs,
     })),
+    expandedAtDeploy: result.resources.flatMap(expandRemote),
   };
 }
 
 /** A readable tree of resources grouped under their parents. */
 export function renderTree(result: PlanResult): string {
-  const children = new Map<string | null, PlannedResource[]>();
-  for (const resource of result.resources) {
-    const list = children.get(resource.parent) ?? [];
-    list.push(resource);
-    children.set(resource.parent, list);
-  }
-  const lines = [`stack ${result.stack} on ${result.cloud}: ${result.resources.length} resources`];
+  type Node = Pick<PlannedResource, "type" | "name" | "parent"> & { readonly expanded?: true };
+  const children = new Map<string | null, Node[]>();
+  const add = (node: Node) => {
+    const list = children.get(node.parent) ?? [];
+    list.push(node);
+    children.set(node.parent, list);
+  };
+  result.resources.forEach(add);
+  const expanded = result.resources.flatMap(expandRemote);
+  expanded.forEach((child) => add({ ...child, expanded: true }));
+  const lines = [
+    `stack ${result.stack} on ${result.cloud}: ${result.resources.length} resources` +
+      (expanded.length > 0
+        ? `, and ${expanded.length} that remote components create at deploy time (marked *)`
+        : ""),
+  ];
   const walk = (parent: string | null, indent: string) => {
     const list = children.get(parent) ?? [];
     list.forEach((resource, index) => {
       const last = index === list.length - 1;
-      lines.push(`${indent}${last ? "└─ " : "├─ "}${resource.type}  ${resource.name}`);
+      const mark = resource.expanded === true ? "  *" : "";
+      lines.push(`${indent}${last ? "└─ " : "├─ "}${resource.type}  ${resource.name}${mark}`);
       walk(`${resource.type}::${resource.name}`, `${indent}${last ? "   " : "│  "}`);
     });
   };
