@@ -45,11 +45,11 @@ step type-check npm run --silent typecheck
 step "tests: mocked and loopback" mocha_tier --ignore 'tests/image/**' --ignore 'tests/engine/**' 'tests/**/*.test.ts'
 if [ "$fast" = false ]; then
   if compgen -G 'tests/image/*.test.ts' >/dev/null; then
-    step "tests: the real image" mocha_tier 'tests/image/**/*.test.ts'
+    step "tests: the real image" mocha_tier --timeout 1800000 --slow 60000 'tests/image/**/*.test.ts'
   fi
   if compgen -G 'tests/engine/*.test.ts' >/dev/null; then
     step "engine setup" npm run --silent engine:setup
-    step "tests: the real Pulumi engine" mocha_tier 'tests/engine/**/*.test.ts'
+    step "tests: the real Pulumi engine" mocha_tier --timeout 600000 'tests/engine/**/*.test.ts'
   fi
 fi
 
