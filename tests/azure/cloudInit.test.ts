@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { guardedRules, planStack } from "../helpers/plan";
 import { cloudInitOf, Plan, types, withEdited } from "./helpers";
+import { sharedRegistryName } from "../../providers/azure/registry";
+import { mockAccount } from "../../tools/plan/mocks/types";
 
 /**
  * The rendered cloud-init, checked three ways: by cloud-init's own schema, by shellcheck for every
@@ -159,10 +161,8 @@ describe("azure cloud-init", () => {
         `${script} reads the values`,
       );
     }
-    const registry = plan.resources.find((r) => r.type === types.registry);
-    assert.ok(registry);
-    const loginServer = /^REGISTRY='([^']+)'$/m.exec(env)?.[1];
-    assert.match(loginServer ?? "", /^webacr[0-9a-f]{8}\.azurecr\.io$/);
+    // The subscription's shared registry (bootstrap/registry.ts), named after the subscription.
+    const loginServer = `${sharedRegistryName(mockAccount.azureSubscriptionId)}.azurecr.io`;
     assert.equal(
       env,
       [

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { toVmssRollingPolicy } from "../../components/rolling";
 import { unusableSshPublicKey } from "../../providers/azure/sshKey";
+import { sharedRegistryName } from "../../providers/azure/registry";
 import { mockAccount } from "../../tools/plan/mocks/types";
 import { PlannedResource } from "../../tools/plan/recorder";
 import { guardedRules, ofType, one, planStack } from "../helpers/plan";
@@ -34,7 +35,7 @@ const stacks = {
     snatPorts: 8000,
     alertEmails: [] as string[],
     locks: [] as string[],
-    resourceCount: 17,
+    resourceCount: 16,
     untaggable: ["RoleAssignment", "Subnet"],
   },
   prod: {
@@ -46,7 +47,7 @@ const stacks = {
     snatPorts: 2664,
     alertEmails: ["oncall@example.com"],
     locks: ["web-ip-id", "web-lb-id"],
-    resourceCount: 19,
+    resourceCount: 18,
     untaggable: ["ManagementLockByScope", "ManagementLockByScope", "RoleAssignment", "Subnet"],
   },
 } as const;
@@ -436,7 +437,8 @@ for (const stack of ["test", "prod"] as const) {
           }),
       },
       {
-        name: "the instances' only role is AcrPull on this registry, for their own identity",
+        // The registry is the bootstrap's, shared by both stacks (bootstrap/registry.ts).
+        name: "the instances' only role is AcrPull on the shared registry, for their own identity",
         check: (plan) => {
           const assignments = ofType(plan, types.roleAssignment);
           assert.equal(assignments.length, 1, "no other role assignment, least of all Owner");
@@ -445,7 +447,7 @@ for (const stack of ["test", "prod"] as const) {
             principalId: mockOutputs(identity).principalId,
             principalType: "ServicePrincipal",
             roleDefinitionId: `/subscriptions/${mockAccount.azureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`,
-            scope: mockId(one(plan, types.registry)),
+            scope: `/subscriptions/${mockAccount.azureSubscriptionId}/resourceGroups/ha-web-service-images/providers/Microsoft.ContainerRegistry/registries/${sharedRegistryName(mockAccount.azureSubscriptionId)}`,
             description: "Instances of web pull their image.",
           });
           assert.deepEqual(scaleSetOf(plan).identity, {
@@ -459,17 +461,16 @@ for (const stack of ["test", "prod"] as const) {
           }),
       },
       {
-        name: "the registry has no admin user and no anonymous pull",
+        // A registry in the stack would have to exist before its image, which only a targeted
+        // update could arrange on a fresh stack, and the engine refuses that (docs/decisions.md).
+        name: "creates no registry: the instances pull from the bootstrap's shared one",
         check: (plan) => {
-          const registry = inputsOf(plan, types.registry);
-          assert.deepEqual(registry.sku, { name: "Standard" });
-          assert.equal(registry.adminUserEnabled, false);
-          assert.equal(registry.anonymousPullEnabled, false);
+          assert.deepEqual(ofType(plan, types.registry), []);
         },
-        breakIt: (plan) =>
-          withEdited(plan, types.registry, (inputs) => {
-            inputs.adminUserEnabled = true;
-          }),
+        breakIt: (plan) => ({
+          ...plan,
+          resources: [...plan.resources, { ...one(plan, types.identity), type: types.registry }],
+        }),
       },
       {
         name: "autoscale keeps the fleet within the stack's limits on CPU, scaling in more slowly",

@@ -93,7 +93,7 @@ describe("gcp startup script (test stack)", () => {
     const { startup } = await scripts("test");
     const lines = startup.split("\n");
     const has = (line: string) => assert.ok(lines.includes(line), `missing: ${line}`);
-    has("readonly IMAGE='us-central1-docker.pkg.dev/acme-ha-web-test/web-images/web:1.0.0'");
+    has("readonly IMAGE='us-central1-docker.pkg.dev/acme-ha-web-test/ha-web-service/web:1.0.0'");
     has("readonly PORT=8080");
     has("readonly DRAIN_SECONDS=30");
     has("readonly STOP_TIMEOUT=35");

@@ -44,6 +44,17 @@ describe("bootstrap: the shared image registry", () => {
     const [repo] = ofType(await runBootstrap(bootstrapConfig.gcp), registryType.gcp);
     assert.deepEqual(repo.inputs.dockerConfig, { immutableTags: true });
     assert.equal(repo.inputs.repositoryId, "ha-web-service");
+    assert.equal(repo.inputs.format, "DOCKER");
+    // Versions to roll back to are kept; untagged layers (superseded pushes) go after a week.
+    assert.equal(repo.inputs.cleanupPolicyDryRun, false);
+    assert.deepEqual(repo.inputs.cleanupPolicies, [
+      { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: 10 } },
+      {
+        id: "delete-untagged",
+        action: "DELETE",
+        condition: { tagState: "UNTAGGED", olderThan: "604800s" },
+      },
+    ]);
   });
 
   it("azure: no admin user, no anonymous pull, in the fixed resource group", async () => {

@@ -3,7 +3,7 @@
 # every boot, so each step is idempotent.
 set -euo pipefail
 
-readonly IMAGE='us-central1-docker.pkg.dev/acme-ha-web-test/web-images/web:1.0.0'
+readonly IMAGE='us-central1-docker.pkg.dev/acme-ha-web-test/ha-web-service/web:1.0.0'
 readonly PORT=8080
 readonly DRAIN_SECONDS=30
 readonly STOP_TIMEOUT=35
