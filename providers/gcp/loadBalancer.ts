@@ -70,7 +70,10 @@ export const defaultRulePriority = 2147483647;
  */
 export const hstsHeader = "Strict-Transport-Security: max-age=31536000; includeSubDomains";
 
-/** The security policy's rules, as the provider takes them. Pure, so tests read it directly. */
+/**
+ * The security policy's rules, as the provider takes them. Rule descriptions are capped at 64
+ * characters (https://cloud.google.com/armor/docs/best-practices#provide-rule-descriptions).
+ */
 export function securityPolicyRules(enforceWaf: boolean) {
   const everyone = { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } };
   return [
@@ -89,7 +92,7 @@ export function securityPolicyRules(enforceWaf: boolean) {
     },
     ...preconfiguredWafRules.map((rule, index) => ({
       priority: 2000 + index,
-      description: `Google's preconfigured WAF rule ${rule}${enforceWaf ? "" : " (preview: logged, not blocked)"}`,
+      description: `WAF ${rule}${enforceWaf ? "" : " (preview: logged only)"}`,
       action: "deny(403)",
       preview: !enforceWaf,
       match: { expr: { expression: `evaluatePreconfiguredWaf('${rule}', {'sensitivity': 1})` } },

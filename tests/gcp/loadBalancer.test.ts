@@ -225,6 +225,12 @@ for (const stack of stacks) {
               rateLimitThreshold: { count: 600, intervalSec: 60 },
             });
             assert.equal(inputs(one(p, T.securityPolicy)).type, "CLOUD_ARMOR");
+            // Cloud Armor caps a rule's description at 64 characters.
+            for (const rule of inputs(one(p, T.securityPolicy)).rules as {
+              description: string;
+            }[]) {
+              assert.ok(rule.description.length <= 64, rule.description);
+            }
           },
           breakIt: (p) => {
             const broken = { resources: structuredClone(p.resources) };

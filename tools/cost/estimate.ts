@@ -326,6 +326,9 @@ function gcpRules(p: PriceBook["gcp"]): Record<string, Rule> {
       "alerting: per condition, not in the price table",
     ),
     "gcp:compute/subnetwork:Subnetwork": usage("VPC flow logs: per GB of logs generated"),
+    "gcp:compute/securityPolicy:SecurityPolicy": usage(
+      "Cloud Armor: per policy, per rule and per million requests; not in the price table",
+    ),
     ...freeTypes({
       "gcp:projects/service:Service": "no charge",
       "gcp:compute/network:Network": "no charge",
@@ -449,6 +452,8 @@ function azureRules(p: PriceBook["azure"]): Record<string, Rule> {
       "azure-native:monitor:AutoscaleSetting": "no charge",
       "azure-native:monitor:ActionGroup": "email notifications within the free monthly allowance",
       "azure-native:monitor:ActivityLogAlert": "activity log alerts have no charge",
+      "azure-native:monitor:DataCollectionRule": "no charge; ingestion is billed by the workspace",
+      "azure-native:monitor:DataCollectionRuleAssociation": "no charge",
     }),
   };
 }
