@@ -19,7 +19,7 @@ import { copyPlan, planStack, PlanResult } from "../helpers/plan";
 
 const account = mockAccount.awsAccountId;
 const region = "us-east-1";
-const repo = `arn:aws:ecr:${region}:${account}:repository/web-repo`;
+const repo = `arn:aws:ecr:${region}:${account}:repository/ha-web-service/web`;
 const logGroup = `arn:aws:logs:${region}:${account}:log-group:web-logs`;
 const stream = (group: string) => `${group}:log-stream:web/web/0123456789abcdef`;
 
@@ -52,7 +52,7 @@ const mustDeny: Array<[string, AwsRequest]> = [
     "pull from the same name in another account",
     {
       action: "ecr:BatchGetImage",
-      resource: `arn:aws:ecr:${region}:210987654321:repository/web-repo`,
+      resource: `arn:aws:ecr:${region}:210987654321:repository/ha-web-service/web`,
     },
   ],
   ["push to this repository", { action: "ecr:PutImage", resource: repo }],

@@ -7,9 +7,12 @@ import assert from "node:assert/strict";
 import { azureAssignmentsOf, decideAzure } from "../../tools/verify/azureIam";
 import { copyPlan, ofType, one, planStack } from "../helpers/plan";
 import { landed } from "../policy/fixtures";
+import { sharedRegistryName } from "../../providers/azure/registry";
+import { mockAccount } from "../../tools/plan/mocks/types";
 
 const acrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
-const registry = "webacr-id"; // the mocks' id of the stack's registry
+// The subscription's shared registry (bootstrap/registry.ts); the stack creates none.
+const registry = `/subscriptions/${mockAccount.azureSubscriptionId}/resourceGroups/ha-web-service-images/providers/Microsoft.ContainerRegistry/registries/${sharedRegistryName(mockAccount.azureSubscriptionId)}`;
 
 const mustAllow: Array<[string, string, string]> = [
   ["pull from its registry", "Microsoft.ContainerRegistry/registries/pull/read", registry],

@@ -17,7 +17,7 @@ const projects = { test: "acme-ha-web-test", prod: "acme-ha-web-prod" } as const
 
 function tables(project: string) {
   const root = `projects/${project}`;
-  const repo = `${root}/locations/us-central1/repositories/web-images`;
+  const repo = `${root}/locations/us-central1/repositories/ha-web-service`;
   const tag = `${repo}/packages/web/tags/1.0.0`;
   const mustAllow: Array<[string, string, string]> = [
     ["pull the image", "artifactregistry.repositories.downloadArtifacts", repo],
@@ -34,7 +34,7 @@ function tables(project: string) {
     [
       "pull from the same repository name in another project",
       "artifactregistry.repositories.downloadArtifacts",
-      "projects/other-project/locations/us-central1/repositories/web-images",
+      "projects/other-project/locations/us-central1/repositories/ha-web-service",
     ],
     ["push to its own repository", "artifactregistry.repositories.uploadArtifacts", repo],
     ["move a released tag", "artifactregistry.tags.update", tag],
