@@ -76,8 +76,9 @@ export function renderCloudInit(options: CloudInitOptions): string {
         path: scriptPaths.journald,
         permissions: "0644",
         // Container logs go to journald (docker's journald driver) and are kept this long on the
-        // instance; monitoring.ts explains why there is no central log store.
-        content: `[Journal]\nMaxRetentionSec=${options.logRetentionDays}day\nSystemMaxUse=1G\n`,
+        // instance, and centrally in the stack's workspace (logging.ts).
+        // ForwardToSyslog: the Azure Monitor Agent collects syslog (logging.ts), not the journal.
+        content: `[Journal]\nMaxRetentionSec=${options.logRetentionDays}day\nSystemMaxUse=1G\nForwardToSyslog=yes\n`,
       },
       { path: scriptPaths.aptPeriodic, permissions: "0644", content: aptPeriodicOff },
     ],

@@ -7,6 +7,7 @@ import { azureVmSize } from "../../components/sizing";
 import { renderCloudInit } from "./cloudInit";
 import { AzureContext, childOptions, placement } from "./context";
 import { InstanceIdentity } from "./identity";
+import { monitorAgentExtension } from "./logging";
 import { idleTimeoutMinutes } from "./loadBalancer";
 import { computerNamePrefix } from "./naming";
 import { imageRepository } from "./registry";
@@ -272,6 +273,7 @@ export function createScaleSet(
                 gracePeriod: healthExtension.gracePeriod,
               },
             },
+            monitorAgentExtension(inputs.identity.identity.id),
           ],
         },
       },

@@ -9,6 +9,7 @@ import { createScaleSet } from "./compute";
 import { AzureContext, tagsOf } from "./context";
 import { createIdentity } from "./identity";
 import { createLoadBalancer, regionZones } from "./loadBalancer";
+import { associateLogging, createLogging } from "./logging";
 import { createAlerts } from "./monitoring";
 import { createNetwork } from "./network";
 import { sharedRegistry } from "./registry";
@@ -81,6 +82,7 @@ export const deploy: CloudImplementation = (name, args, parent) => {
   const registry = sharedRegistry(ctx);
   const identity = createIdentity(ctx, registry);
   const loadBalancing = createLoadBalancer(ctx);
+  const logging = createLogging(ctx);
   const scaleSet = createScaleSet(ctx, {
     subnetId: network.subnet.id,
     backendPoolId: loadBalancing.backendPoolId,
@@ -88,6 +90,7 @@ export const deploy: CloudImplementation = (name, args, parent) => {
     registryLoginServer: registry.loginServer,
     deleteAfter: loadBalancing.locks,
   });
+  associateLogging(ctx, logging, scaleSet);
   createAutoscale(ctx, scaleSet);
   createAlerts(ctx, loadBalancing.loadBalancer, scaleSet);
 

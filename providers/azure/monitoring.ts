@@ -6,11 +6,8 @@ import { AzureContext, childOptions, placement } from "./context";
 import { actionGroupShortName } from "./naming";
 
 /*
- * Log retention: the alerts below use platform metrics, which Azure keeps 93 days and which need
- * no Log Analytics workspace, so none is created. Container logs stay on each instance in journald
- * for logRetentionDays (cloudInit.ts); instances are disposable, so those logs go with them.
- * Keeping them centrally for logRetentionDays needs the Azure Monitor Agent, a data collection
- * rule and a workspace, whose retention starts at 30 days (the test stack asks for 7).
+ * The alerts below use platform metrics and the activity log, which need no workspace; the
+ * container's logs go to the workspace in logging.ts.
  */
 
 /**

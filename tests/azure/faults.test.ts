@@ -5,6 +5,7 @@ import { instanceSizes } from "../../components/cloud";
 import { azureVmSize } from "../../components/sizing";
 import { validate } from "../../providers/azure";
 import { isNotFound, scaleSetName } from "../../providers/azure/compute";
+import { workspaceRetentionDays } from "../../providers/azure/logging";
 import { isBurstable, sizesMissingIn, zonalSkus } from "../../providers/azure/skus";
 import { azureSshKeyProblem } from "../../providers/azure/sshKey";
 import { knownRegions, zonesOf } from "../../stacks/regions";
@@ -240,3 +241,20 @@ function toOpenSsh(jwk: Record<string, string>): string {
   const blob = Buffer.concat([Buffer.from(type), ...parts].map(field));
   return `${type} ${blob.toString("base64")} test@example.com`;
 }
+
+describe("azure fault 9: central logs kept for logRetentionDays", () => {
+  // https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure
+  const rows: Array<[number, number]> = [
+    [1, 30],
+    [7, 30],
+    [30, 30],
+    [90, 90],
+    [730, 730],
+    [3653, 730],
+  ];
+  for (const [days, kept] of rows) {
+    it(`logRetentionDays ${days} → workspace ${kept} days`, () => {
+      assert.equal(workspaceRetentionDays(days), kept);
+    });
+  }
+});

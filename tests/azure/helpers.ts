@@ -27,6 +27,9 @@ export const types = {
   actionGroup: "azure-native:monitor:ActionGroup",
   metricAlert: "azure-native:monitor:MetricAlert",
   activityAlert: "azure-native:monitor:ActivityLogAlert",
+  workspace: "azure-native:operationalinsights:Workspace",
+  dataCollectionRule: "azure-native:monitor:DataCollectionRule",
+  dataCollectionRuleAssociation: "azure-native:monitor:DataCollectionRuleAssociation",
 } as const;
 
 /**

@@ -34,9 +34,10 @@ const stacks = {
     scaleOutBy: "2",
     snatPorts: 8000,
     alertEmails: [] as string[],
+    workspaceDays: 30,
     locks: [] as string[],
-    resourceCount: 16,
-    untaggable: ["RoleAssignment", "Subnet"],
+    resourceCount: 19,
+    untaggable: ["DataCollectionRuleAssociation", "RoleAssignment", "Subnet"],
   },
   prod: {
     zones: ["1", "2", "3"],
@@ -46,9 +47,16 @@ const stacks = {
     scaleOutBy: "3",
     snatPorts: 2664,
     alertEmails: ["oncall@example.com"],
+    workspaceDays: 90,
     locks: ["web-ip-id", "web-lb-id"],
-    resourceCount: 18,
-    untaggable: ["ManagementLockByScope", "ManagementLockByScope", "RoleAssignment", "Subnet"],
+    resourceCount: 21,
+    untaggable: [
+      "DataCollectionRuleAssociation",
+      "ManagementLockByScope",
+      "ManagementLockByScope",
+      "RoleAssignment",
+      "Subnet",
+    ],
   },
 } as const;
 
@@ -429,6 +437,22 @@ for (const stack of ["test", "prod"] as const) {
                 gracePeriod: 600,
               },
             },
+            {
+              name: "azure-monitor-agent",
+              publisher: "Microsoft.Azure.Monitor",
+              type: "AzureMonitorLinuxAgent",
+              typeHandlerVersion: "1.0",
+              autoUpgradeMinorVersion: true,
+              enableAutomaticUpgrade: true,
+              settings: {
+                authentication: {
+                  managedIdentity: {
+                    "identifier-name": "mi_res_id",
+                    "identifier-value": mockId(one(plan, types.identity)),
+                  },
+                },
+              },
+            },
           ]);
         },
         breakIt: (plan) =>
@@ -524,6 +548,29 @@ for (const stack of ["test", "prod"] as const) {
         breakIt: (plan) =>
           withEdited(plan, types.autoscale, (inputs) => {
             inputs.profiles[0].rules[1].scaleAction.cooldown = "PT1M";
+          }),
+      },
+      {
+        name: "container logs reach a workspace kept for logRetentionDays (at least Azure's 30)",
+        check: (plan) => {
+          const workspace = inputsOf(plan, types.workspace);
+          assert.equal(workspace.retentionInDays, expected.workspaceDays);
+          assert.deepEqual(workspace.sku, { name: "PerGB2018" });
+          const rule = inputsOf(plan, types.dataCollectionRule);
+          assert.deepEqual(rule.dataSources.syslog[0].facilityNames, ["daemon", "user"]);
+          assert.deepEqual(rule.destinations.logAnalytics, [
+            { name: "workspace", workspaceResourceId: mockId(one(plan, types.workspace)) },
+          ]);
+          assert.deepEqual(rule.dataFlows, [
+            { streams: ["Microsoft-Syslog"], destinations: ["workspace"] },
+          ]);
+          const link = inputsOf(plan, types.dataCollectionRuleAssociation);
+          assert.equal(link.resourceUri, mockId(one(plan, types.scaleSet)));
+          assert.equal(link.dataCollectionRuleId, mockId(one(plan, types.dataCollectionRule)));
+        },
+        breakIt: (plan) =>
+          withEdited(plan, types.workspace, (inputs) => {
+            delete inputs.retentionInDays;
           }),
       },
       {

@@ -63,6 +63,11 @@ const outputs: Record<string, OutputsMock> = {
   "azure-native:monitor:ActionGroup": named("actionGroupName"),
   "azure-native:monitor:MetricAlert": named("ruleName"),
   "azure-native:monitor:ActivityLogAlert": named("activityLogAlertName"),
+  "azure-native:operationalinsights:Workspace": named("workspaceName", (args) => ({
+    customerId: guid(`workspace/${args.name}`),
+  })),
+  "azure-native:monitor:DataCollectionRule": named("dataCollectionRuleName"),
+  "azure-native:monitor:DataCollectionRuleAssociation": named("associationName"),
 };
 
 /**
