@@ -41,6 +41,7 @@ describe("stack settings", () => {
       appVersion: "1.0.6",
       image: undefined,
       domain: undefined,
+      awsHostedZone: undefined,
       alertEmail: undefined,
       logRetentionDays: 14,
       deletionProtection: false,
