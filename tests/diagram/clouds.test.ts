@@ -5,9 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { Cloud, clouds } from "../../components/cloud";
+import { sharedRegistryName } from "../../providers/azure/registry";
 import { nodeIds, toMermaid } from "../../tools/diagram/mermaid";
 import { Diagram, Group, Node } from "../../tools/diagram/model";
 import { diagramOf } from "../../tools/diagram/render";
+import { mockAccount } from "../../tools/plan/mocks/types";
 import { copyPlan, planStack } from "../helpers/plan";
 import { landed } from "../policy/fixtures";
 
@@ -48,14 +50,14 @@ const expected: Record<
     instance: /^VM ×(\d+) e2-/,
     lb: "lb",
     identity: "sa_web_vm",
-    grants: ["logs write logs", "monitoring write metrics", "registry pull web-images"],
+    grants: ["logs write logs", "monitoring write metrics", "registry pull ha-web-service"],
   },
   azure: {
     zones: { test: ["vm_1", "vm_2"], prod: ["vm_1", "vm_2", "vm_3"] },
     instance: /^VM ×(\d+) Standard_/,
     lb: "lb",
     identity: "identity_web_identity",
-    grants: ["registry pull webacr"],
+    grants: [`registry pull ${sharedRegistryName(mockAccount.azureSubscriptionId)}`],
   },
 };
 

@@ -89,12 +89,20 @@ export function azureDiagram(plan: Pick<PlanResult, "stack" | "resources">): Dia
   );
   const capacity = at(first(r, ...T.autoscale)?.inputs, "profiles", 0, "capacity");
   const serviceNodes: Node[] = [
-    node(
-      "registry",
-      "cylinder",
-      `Container Registry ${registry?.name ?? ""}`,
-      `${String(at(registry?.inputs, "sku", "name"))} · admin user ${registry?.inputs.adminUserEnabled === true ? "on" : "off"}`,
-    ),
+    registry
+      ? node(
+          "registry",
+          "cylinder",
+          `Container Registry ${registry.name}`,
+          `${String(at(registry.inputs, "sku", "name"))} · admin user ${registry.inputs.adminUserEnabled === true ? "on" : "off"}`,
+        )
+      : // The subscription's shared registry: bootstrap/ creates it, the stack only pulls from it.
+        node(
+          "registry",
+          "cylinder",
+          "Container Registry shared registry",
+          "created by the bootstrap, not the stack",
+        ),
     ...(workspace
       ? [
           node(
@@ -134,7 +142,8 @@ export function azureDiagram(plan: Pick<PlanResult, "stack" | "resources">): Dia
             {
               from: nodeId("identity", i.name),
               to: role.target,
-              label: `${role.verb} ${scope?.name ?? String(a.inputs.scope)}`,
+              // A scope outside the stack (the bootstrap's shared registry) by its name.
+              label: `${role.verb} ${scope?.name ?? String(a.inputs.scope).split("/").pop()}`,
               kind: "permission",
             },
           ]

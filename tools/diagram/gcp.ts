@@ -101,14 +101,22 @@ export function gcpDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
   const emails = ofType(r, T.channel).map((c) => String(at(c.inputs, "labels", "email_address")));
   const autoscaler = at(first(r, T.autoscaler)?.inputs, "autoscalingPolicy");
   const services = group("regional_services", "Google Cloud services", [
-    node(
-      "registry",
-      "cylinder",
-      `Artifact Registry ${repo?.name ?? ""}`,
-      at(repo?.inputs, "dockerConfig", "immutableTags") === true
-        ? "immutable tags"
-        : "mutable tags",
-    ),
+    repo
+      ? node(
+          "registry",
+          "cylinder",
+          `Artifact Registry ${repo.name}`,
+          at(repo.inputs, "dockerConfig", "immutableTags") === true
+            ? "immutable tags"
+            : "mutable tags",
+        )
+      : // The project's shared repository: bootstrap/ creates it, the stack only pulls from it.
+        node(
+          "registry",
+          "cylinder",
+          "Artifact Registry shared repository",
+          "created by the bootstrap, not the stack",
+        ),
     node(
       "logs",
       "cylinder",
