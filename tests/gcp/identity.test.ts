@@ -82,7 +82,7 @@ for (const stack of stacks) {
           assert.deepEqual(ofType(p, T.repository), []);
         },
         breakIt: (p) => {
-          const broken = { resources: structuredClone(p.resources) };
+          const broken = { resources: [...structuredClone(p.resources)] };
           broken.resources.push({ ...structuredClone(one(p, T.template)), type: T.repository });
           return broken;
         },
