@@ -35,7 +35,38 @@ export interface NginxConfigParams {
    * @default 75, nginx's own default, above the AWS ALB's 60 s
    */
   readonly keepaliveTimeoutSeconds?: number;
+  /** Edge limits of one instance; see `defaultEdgeLimits`. */
+  readonly edgeLimits?: Partial<EdgeLimits>;
 }
+
+/** What one instance accepts before it refuses at once (nginx.conf.template, "Edge limits"). */
+export interface EdgeLimits {
+  /** Requests in progress at once (`limit_conn`); the next one gets a 503. */
+  readonly maxConnections: number;
+  /** Sustained requests per second (`limit_req` rate). */
+  readonly requestsPerSecond: number;
+  /** Requests above the rate let through at once (`limit_req` burst, nodelay). */
+  readonly requestBurst: number;
+  /** Seconds a client may take to send the request header, and between two body reads. */
+  readonly clientTimeoutSeconds: number;
+}
+
+/**
+ * Sized from `npm run bench:app` (README, "Benchmarks"): one instance served 12,352 req/s at
+ * 32 connections with a p99 of 9 ms, so about 32 requests are in progress at saturation
+ * (Little's law). 256 in progress is 8 times that, about 20 ms of queue at that rate; more would
+ * only add waiting. 15,000 req/s (burst 1,500) is 1.2 times that ceiling: the benchmark's closed
+ * loop, which asks exactly what the instance can serve, is never refused, while an open-loop
+ * flood beyond it is refused at once rather than queued. Smaller tasks saturate earlier, where
+ * the in-progress cap acts first.
+ * 5 s for a header or between body reads is long for a GET with no body, short for a slowloris.
+ */
+export const defaultEdgeLimits: EdgeLimits = {
+  maxConnections: 256,
+  requestsPerSecond: 15_000,
+  requestBurst: 1_500,
+  clientTimeoutSeconds: 5,
+};
 
 /** The template ships next to this module, in the source tree and in the image's dist/. */
 export const templatePath = join(__dirname, "nginx.conf.template");
@@ -97,6 +128,20 @@ export function validateNginxConfigParams(params: NginxConfigParams): string[] {
       `keepaliveTimeoutSeconds: expected an integer from 1 to 3600; got ${JSON.stringify(keepalive)}`,
     );
   }
+  const limits = { ...defaultEdgeLimits, ...params.edgeLimits };
+  for (const [key, max] of [
+    ["maxConnections", 100_000],
+    ["requestsPerSecond", 1_000_000],
+    ["requestBurst", 1_000_000],
+    ["clientTimeoutSeconds", 300],
+  ] as const) {
+    const value = limits[key];
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      problems.push(
+        `edgeLimits.${key}: expected an integer from 1 to ${max}; got ${JSON.stringify(value)}`,
+      );
+    }
+  }
   return problems;
 }
 
@@ -124,6 +169,12 @@ export function renderNginxConfig(
     errorLog: params.errorLog ?? "stderr",
     workerProcesses: String(params.workerProcesses ?? 2),
     keepaliveTimeoutSeconds: String(params.keepaliveTimeoutSeconds ?? 75),
+    ...Object.fromEntries(
+      Object.entries({ ...defaultEdgeLimits, ...params.edgeLimits }).map(([key, value]) => [
+        key,
+        String(value),
+      ]),
+    ),
   };
   const unknown = new Set<string>();
   const rendered = template.replace(/\{\{(\w+)\}\}/g, (_match, key: string) => {

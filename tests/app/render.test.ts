@@ -63,6 +63,16 @@ describe("nginx configuration", () => {
         'version: expected a version such as 1.0.6 or 1.1.0-rc.1; got "1.0.6\\"; evil"',
       ],
       [
+        "no in-progress requests at all",
+        { edgeLimits: { maxConnections: 0 } },
+        "edgeLimits.maxConnections: expected an integer from 1 to 100000; got 0",
+      ],
+      [
+        "a fractional request rate",
+        { edgeLimits: { requestsPerSecond: 0.5 } },
+        "edgeLimits.requestsPerSecond: expected an integer from 1 to 1000000; got 0.5",
+      ],
+      [
         "no workers",
         { workerProcesses: 0 },
         "workerProcesses: expected an integer from 1 to 64; got 0",
@@ -143,6 +153,43 @@ describe("nginx configuration", () => {
       // add_header in a location silently drops the server-level ones there.
       const addHeaders = lines.filter((line) => line.startsWith("add_header"));
       assert.equal(addHeaders.length, 5);
+    });
+
+    it("refuses what a GET-only service never needs, at the edge (tests/app/edge.test.ts runs it)", () => {
+      has("client_max_body_size 1k;");
+      has("client_header_timeout 5s;");
+      has("client_body_timeout 5s;");
+      // Three locations that reach the app or the disk, each GET (and so HEAD) only.
+      assert.equal(lines.filter((line) => line === "limit_except GET {").length, 3);
+      // HTTP/0.9 has no status line: closed without an answer.
+      has('if ($server_protocol = "") {');
+      has("return 444;");
+    });
+
+    it("caps one instance, not one client address, with the sizes from the benchmark", () => {
+      // Behind a balancer every connection comes from its addresses: a per-address key would
+      // throttle every client and the health checks together.
+      const directives = lines.filter((line) => !line.startsWith("#")).join("\n");
+      assert.doesNotMatch(directives, /\$binary_remote_addr|\$remote_addr zone/);
+      has("limit_conn_zone $server_name zone=instance_connections:1m;");
+      has("limit_req_zone $server_name zone=instance_requests:1m rate=15000r/s;");
+      has("limit_conn instance_connections 256;");
+      has("limit_req zone=instance_requests burst=1500 nodelay;");
+      has("limit_conn_status 503;");
+      has("limit_req_status 503;");
+      // Only in `location /`: the health checks stay exempt.
+      const root = config.slice(config.indexOf("location / {"));
+      assert.match(root, /limit_conn instance_connections/);
+      assert.equal(directives.split("limit_req zone=").length - 1, 1);
+    });
+
+    it("passes no client-supplied forwarding header to the app and logs paths without queries", () => {
+      has('proxy_set_header X-Forwarded-For "";');
+      has('proxy_set_header X-Forwarded-Proto "";');
+      const directives = lines.filter((line) => !line.startsWith("#")).join("\n");
+      assert.doesNotMatch(directives, /\$proxy_add_x_forwarded_for|\$http_x_forwarded_proto/);
+      assert.match(config, /"uri":"\$request_path"/);
+      assert.doesNotMatch(config, /"uri":"\$request_uri"/);
     });
 
     it("logs requests as JSON", () => {
