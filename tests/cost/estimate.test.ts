@@ -62,9 +62,9 @@ describe("cost · AWS", () => {
   it("lists usage-based items as not estimated, and prices logs only when a volume is assumed", async () => {
     const plan = await planStack("prod", "aws");
     const plain = estimateCost(plan);
+    // No ECR repository: the images live in the bootstrap's shared registry, priced with it.
     assert.deepEqual(plain.notEstimated.map((u) => u.resource).sort(), [
       "aws:cloudwatch/logGroup:LogGroup::web-logs",
-      "aws:ecr/repository:Repository::web-repo",
       "aws:ecs/cluster:Cluster::web-cluster",
       "aws:sns/topic:Topic::web-alerts",
       "awsx:ec2:Vpc::web-vpc",
