@@ -10,9 +10,9 @@ import { AwsLoadBalancer } from "./loadBalancer";
  * would be dropped. A customer-managed key lets CloudWatch encrypt (GenerateDataKey*) and SNS
  * decrypt for delivery (Decrypt), only on behalf of this account's alarms.
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions.html (encrypted topics)
+ * https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns
  */
-export function alertsKeyPolicy(accountId: string, region: string): PolicyDocument {
+export function alertsKeyPolicy(accountId: string): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -32,10 +32,9 @@ export function alertsKeyPolicy(accountId: string, region: string): PolicyDocume
         Principal: { Service: "cloudwatch.amazonaws.com" },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": accountId },
-          ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
-        },
+        // Only on behalf of this account's alarms (the confused-deputy guard). No aws:SourceArn
+        // pattern as well: a condition key the service does not send to KMS denies every publish.
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
       },
     ],
   };
@@ -65,7 +64,7 @@ export function createAlerting(ctx: AwsContext, lb: AwsLoadBalancer): AwsAlertin
       description: "Encrypts the alerts topic; CloudWatch alarms may use it to publish",
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: ctx.accountId.apply((id) => JSON.stringify(alertsKeyPolicy(id, args.region))),
+      policy: ctx.accountId.apply((id) => JSON.stringify(alertsKeyPolicy(id))),
     },
     opts,
   );

@@ -386,16 +386,13 @@ for (const stack of ["test", "prod"] as const) {
 
     it("lets CloudWatch alarms of this account only use the alerts key", () => {
       // The exact statement AWS documents for CloudWatch publishing to an encrypted topic.
-      assert.deepEqual(alertsKeyPolicy("111122223333", "eu-west-1").Statement[1], {
+      assert.deepEqual(alertsKeyPolicy("111122223333").Statement[1], {
         Sid: "CloudWatchAlarmsPublish",
         Effect: "Allow",
         Principal: { Service: "cloudwatch.amazonaws.com" },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": "111122223333" },
-          ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:*" },
-        },
+        Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } },
       });
     });
 
@@ -652,7 +649,7 @@ for (const stack of ["test", "prod"] as const) {
               one(plan, T.topic).inputs.kmsMasterKeyId,
               `arn:aws:kms:us-east-1:${account}:key/web-alerts-key-0000-4000-8000-000000000000`,
             );
-            assert.deepEqual(json(key.inputs.policy), alertsKeyPolicy(account, "us-east-1"));
+            assert.deepEqual(json(key.inputs.policy), alertsKeyPolicy(account));
             assert.equal(key.inputs.enableKeyRotation, true);
           },
           breakIt: (plan) => setInputs(plan, T.topic, (i) => (i.kmsMasterKeyId = "alias/aws/sns")),
