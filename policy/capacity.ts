@@ -229,6 +229,28 @@ export const healthChecksAndSelfHealing = resourcePolicy(
           "neither a load balancer healthProbe nor the Application Health extension: rolling upgrades and repairs have no health signal",
         );
       }
+      // Binary health states (1.0) read a booting VM as Unhealthy, which aborts a health-gated
+      // rolling upgrade; rich states (2.0) hold it in Initializing for gracePeriod seconds.
+      // https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-health-extension#rich-health-states
+      for (const e of asArray(
+        at(props, "virtualMachineProfile", "extensionProfile", "extensions"),
+      )) {
+        if (!(asString(at(e, "type")) ?? "").startsWith("ApplicationHealth")) continue;
+        const version = asString(at(e, "typeHandlerVersion")) ?? "";
+        const grace = asNumber(at(e, "settings", "gracePeriod"));
+        if (!version.startsWith("2.") || grace === undefined || grace < 300) {
+          report(
+            `the Application Health extension is ${version || "unversioned"} with gracePeriod ${String(grace)}; use 2.0 (rich health states) with a gracePeriod of at least 300 s that covers boot, or new instances abort rolling upgrades`,
+          );
+        }
+      }
+      // Burstable sizes are held at their baseline once their CPU credits run out, below the
+      // autoscale thresholds, so CPU autoscaling would scale a saturated fleet in.
+      // https://learn.microsoft.com/azure/virtual-machines/sizes/b-family
+      const size = asString(at(props, "sku", "name")) ?? "";
+      if (/^Standard_B\d/.test(size)) {
+        report(`sku.name is ${size}, a burstable size; CPU autoscaling needs a non-burstable size`);
+      }
     },
     [azure.loadBalancer]: (props, report) => {
       const rules = asArray(props.loadBalancingRules);

@@ -11,7 +11,8 @@ import { azureSshKeyProblem } from "../../providers/azure/sshKey";
 import { knownRegions, zonesOf } from "../../stacks/regions";
 import { mockLiveScaleSets } from "../../tools/plan/mocks/azure";
 import { planStack } from "../helpers/plan";
-import { runComponents, testStackArgs, types, vmProfileOf } from "./helpers";
+import { evaluatePolicies } from "../../tools/verify/policy";
+import { Plan, runComponents, testStackArgs, types, vmProfileOf, withEdited } from "./helpers";
 
 /**
  * One check per fault of issue 15 that the mocked plan can show. Each names the Microsoft page or
@@ -257,4 +258,28 @@ describe("azure fault 9: central logs kept for logRetentionDays", () => {
       assert.equal(workspaceRetentionDays(days), kept);
     });
   }
+});
+
+describe("azure faults 2 and 4 in the policy pack (health-checks-and-self-healing)", () => {
+  const findings = async (plan: Plan) =>
+    (await evaluatePolicies({ ...plan, stack: "prod" })).violations
+      .filter((v) => v.policy === "health-checks-and-self-healing")
+      .map((v) => v.message);
+
+  it("passes today's prod plan", async () => {
+    assert.deepEqual(await findings(await planStack("prod", "azure")), []);
+  });
+
+  it("fails binary health states, a missing grace period and a burstable size", async () => {
+    const before = withEdited(await planStack("prod", "azure"), types.scaleSet, (inputs) => {
+      const health = inputs.virtualMachineProfile.extensionProfile.extensions[0];
+      health.typeHandlerVersion = "1.0";
+      delete health.settings.gracePeriod;
+      inputs.sku.name = "Standard_B2s";
+    });
+    assert.deepEqual(await findings(before), [
+      "the Application Health extension is 1.0 with gracePeriod undefined; use 2.0 (rich health states) with a gracePeriod of at least 300 s that covers boot, or new instances abort rolling upgrades",
+      "sku.name is Standard_B2s, a burstable size; CPU autoscaling needs a non-burstable size",
+    ]);
+  });
 });
