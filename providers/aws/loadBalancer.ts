@@ -9,8 +9,10 @@ export interface AwsLoadBalancer {
   readonly targetGroup: aws.lb.TargetGroup;
   /**
    * A listener on a port no security group opens, forwarding to the target group. ECS refuses a
-   * target group that no listener uses ("does not have an associated load balancer"), so this is
-   * what the service waits for; the public listeners wait for the service instead.
+   * target group that no listener uses ("does not have an associated load balancer"; the AWS
+   * provider retries CreateService on that message: hashicorp/terraform-provider-aws
+   * internal/service/ecs/service.go), so this is what the service waits for; the public
+   * listeners wait for the service instead.
    */
   readonly attachListener: aws.lb.Listener;
 }
@@ -109,9 +111,10 @@ export function createLoadBalancer(ctx: AwsContext, network: AwsNetwork): AwsLoa
         ...targetHealthCheck,
       },
     },
-    // A changed port, protocol or VPC replaces the group (ForceNew in the provider). The auto-name
-    // suffix lets the new group exist beside the old one, and the service that uses it is then
-    // replaced too (compute.ts `replaceOnChanges`), so traffic moves only once new tasks serve.
+    // A changed port, protocol or VPC replaces the group (ForceNew in hashicorp/terraform-provider-
+    // aws internal/service/elbv2/target_group.go). The auto-name suffix lets the new group exist
+    // beside the old one, and the service that uses it is then replaced too (compute.ts
+    // `replaceOnChanges`), so traffic moves only once new tasks serve.
     // https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/
     { ...opts, deleteBeforeReplace: false },
   );
