@@ -19,6 +19,23 @@ export interface RunResult {
  * PULUMI_HOME of its own whose plugins are the ones engine:setup installed, and a recorded cloud.
  * HOME points inside too, so `pulumi login --local` stays in it. Nothing here reaches a network.
  */
+/**
+ * Lays out a project folder: Pulumi.yaml and stack files copied, everything else linked, and the
+ * same one level down for a nested project (bootstrap/), so no command writes into the repository.
+ */
+function linkProject(from: string, to: string, top: boolean): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    if ([".git", ".engine"].includes(entry.name)) continue;
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (/^Pulumi(\..+)?\.yaml$/.test(entry.name)) fs.copyFileSync(source, target);
+    else if (top && entry.isDirectory() && fs.existsSync(path.join(source, "Pulumi.yaml"))) {
+      linkProject(source, target, false);
+    } else fs.symlinkSync(source, target);
+  }
+}
+
 export class EngineWorkspace {
   readonly dir: string;
   readonly project: string;
@@ -30,14 +47,7 @@ export class EngineWorkspace {
     if (!fs.existsSync(cli)) throw new Error("the engine is not set up: run npm run engine:setup");
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-engine-"));
     this.project = path.join(this.dir, "project");
-    fs.mkdirSync(this.project);
-    for (const entry of fs.readdirSync(root)) {
-      if ([".git", ".engine"].includes(entry)) continue;
-      const from = path.join(root, entry);
-      if (/^Pulumi(\..+)?\.yaml$/.test(entry))
-        fs.copyFileSync(from, path.join(this.project, entry));
-      else fs.symlinkSync(from, path.join(this.project, entry));
-    }
+    linkProject(root, this.project, true);
     const home = path.join(this.dir, "home");
     const pulumiHome = path.join(home, ".pulumi");
     fs.mkdirSync(pulumiHome, { recursive: true });

@@ -56,6 +56,22 @@ export class RecordedCloud {
     fs.rmSync(this.file(type, id), { force: true });
   }
 
+  /**
+   * How many times a resource with this URN has been created, this one included: a replacement is
+   * a second physical resource, which the cloud gives new identifiers.
+   */
+  nextGeneration(urn: string): number {
+    const file = path.join(
+      this.dir,
+      "generations",
+      `${createHash("sha1").update(urn).digest("hex")}`,
+    );
+    const generation = fs.existsSync(file) ? Number(fs.readFileSync(file, "utf8")) + 1 : 1;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, String(generation));
+    return generation;
+  }
+
   /** Every live resource, for tests that change one as the cloud would. */
   list(): LiveResource[] {
     const dir = path.join(this.dir, "resources");

@@ -3,12 +3,14 @@
  * (`pulumi.provider.main`, which announces the port and serves pulumirpc.ResourceProvider).
  * Run as `main.ts <name> <version> <engine address>` by the launcher tools/engine/install.ts writes.
  *
- * Three calls are answered here rather than by the SDK's server, which drops what they carry:
- * Configure (the SDK ignores the provider's inputs; the GCP mocks need its project and region),
- * Diff (the SDK passes no old inputs and reports no per-property diff, which `preview --diff` shows)
- * and Read (the SDK passes no inputs, so a refresh could not carry a drifted value into them).
+ * Some calls are answered here rather than by the SDK's server, which drops what they carry:
+ * Configure (the SDK ignores the provider's inputs, which the GCP mocks need, and does not offer
+ * preview), Create and Update in a preview (the SDK passes no preview flag, so a preview would
+ * create), Diff (the SDK passes no old inputs and reports no per-property diff, which
+ * `preview --diff` shows) and Read (the SDK passes no inputs, so a refresh could not carry a
+ * drifted value into them).
  * grpc-js binds each method by name from the object given to `addService`, so that object is
- * wrapped with these three before the SDK's server registers it.
+ * wrapped with these before the SDK's server registers it.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
@@ -26,7 +28,7 @@ type Unary<Req, Res> = (
 
 const toJs = (struct: Struct | undefined): Props => (struct?.toJavaScript() ?? {}) as Props;
 
-/** The three handlers that replace the SDK server's. */
+/** The handlers that replace the SDK server's. */
 export function overrides(provider: RecordingProvider, sdkServer: Record<string, unknown>) {
   const sdkConfigure = sdkServer.configure as Unary<
     provproto.ConfigureRequest,
@@ -39,7 +41,36 @@ export function overrides(provider: RecordingProvider, sdkServer: Record<string,
     const args = call.request.getArgs()?.toJavaScript() as Props | undefined;
     const variables = Object.fromEntries(call.request.getVariablesMap().entries());
     provider.configure(call.request.getUrn(), args ?? variables);
-    sdkConfigure.call(sdkServer, call, callback);
+    // Bridged and azure-native providers support preview: Create and Update are called with
+    // preview=true and answer with the planned state (pulumi-terraform-bridge
+    // pkg/tfbridge/provider.go Configure: SupportsPreview: true).
+    sdkConfigure.call(sdkServer, call, (error, response) => {
+      response?.setSupportspreview(true);
+      callback(error, response);
+    });
+  };
+
+  const sdkCreate = sdkServer.create as Unary<provproto.CreateRequest, provproto.CreateResponse>;
+  const create: Unary<provproto.CreateRequest, provproto.CreateResponse> = (call, callback) => {
+    if (!call.request.getPreview()) return void sdkCreate.call(sdkServer, call, callback);
+    const response = new provproto.CreateResponse();
+    response.setProperties(
+      Struct.fromJavaScript(provider.previewCreate(toJs(call.request.getProperties())) as never),
+    );
+    callback(null, response);
+  };
+
+  const sdkUpdate = sdkServer.update as Unary<provproto.UpdateRequest, provproto.UpdateResponse>;
+  const update: Unary<provproto.UpdateRequest, provproto.UpdateResponse> = (call, callback) => {
+    if (!call.request.getPreview()) return void sdkUpdate.call(sdkServer, call, callback);
+    const response = new provproto.UpdateResponse();
+    const planned = provider.previewUpdate(
+      call.request.getUrn(),
+      toJs(call.request.getOlds()),
+      toJs(call.request.getNews()),
+    );
+    response.setProperties(Struct.fromJavaScript(planned as never));
+    callback(null, response);
   };
 
   const diff: Unary<provproto.DiffRequest, provproto.DiffResponse> = (call, callback) => {
@@ -103,7 +134,7 @@ export function overrides(provider: RecordingProvider, sdkServer: Record<string,
     }
   };
 
-  return { configure, diff, read };
+  return { configure, create, update, diff, read };
 }
 
 /** Wraps the object `pulumi.provider.main` registers, once, before it registers it. */

@@ -52,9 +52,46 @@ export class RecordingProvider implements pulumi.provider.Provider {
     return diffInputs(parseUrn(urn).type, oldInputs, news);
   }
 
+  /**
+   * A preview of a create: the inputs, with nothing computed, so what depends on a new resource's
+   * identifiers previews as unknown, as a bridged provider's planned state leaves it.
+   */
+  previewCreate(inputs: Props): Props {
+    return inputs;
+  }
+
+  /** A preview of an update: what the update will return, computed without touching the cloud. */
+  previewUpdate(urn: string, olds: Props, news: Props): Props {
+    return this.updatedState(urn, olds, news);
+  }
+
+  /**
+   * The state after an update: the mocks' answer for the new inputs, with the computed values the
+   * resource already has (its identifiers) kept, since an update does not make a new resource.
+   */
+  private updatedState(urn: string, olds: Props, news: Props): Props {
+    const { type, name } = parseUrn(urn);
+    const state = this.compute(type, name, news).state;
+    for (const key of Object.keys(state)) {
+      if (!(key in news) && key in olds) state[key] = olds[key];
+    }
+    return state;
+  }
+
   async create(urn: string, inputs: Props): Promise<pulumi.provider.CreateResult> {
     const { type, name } = parseUrn(urn);
-    const { id, state } = this.compute(type, name, inputs);
+    const computed = this.compute(type, name, inputs);
+    // The mocks answer the same for the same inputs; a replacement is a new physical resource, so
+    // its id and computed identifiers (a template's name and self link, an ARN) are made new.
+    const generation = this.cloud.nextGeneration(urn);
+    const renew = (value: unknown) => (generation > 1 ? `${value}-${generation}` : value);
+    const id = renew(computed.id) as string;
+    const state = Object.fromEntries(
+      Object.entries(computed.state).map(([k, v]) => [
+        k,
+        typeof v === "string" && !(k in inputs) ? renew(v) : v,
+      ]),
+    );
     this.cloud.put({ type, urn, id, outputs: state });
     this.cloud.record({ op: "create", type, urn, id, sent: inputs });
     return { id, outs: state };
@@ -87,8 +124,8 @@ export class RecordingProvider implements pulumi.provider.Provider {
     olds: Props,
     news: Props,
   ): Promise<pulumi.provider.UpdateResult> {
-    const { type, name } = parseUrn(urn);
-    const { state } = this.compute(type, name, news);
+    const { type } = parseUrn(urn);
+    const state = this.updatedState(urn, olds, news);
     this.cloud.put({ type, urn, id, outputs: state });
     this.cloud.record({ op: "update", type, urn, id, sent: news, olds });
     return { outs: state };
