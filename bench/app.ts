@@ -5,9 +5,11 @@
  * proxies to the app, and against `/version.txt`, which nginx serves alone: the ceiling the
  * app's share is measured against. Each figure is the median of --runs runs, after a warm-up.
  * The probe shares the machine's CPUs with nginx and the app, so compare figures from the same
- * machine only.
+ * machine only. Then the built image (tools/image/): its size and how long it takes from start
+ * to a 200 on /healthz, run as GCE runs it (the median of --runs starts).
  */
 import { startInstance, stopAllInstances } from "../tests/helpers/processes";
+import { imageFor, imageRunnable, startImageInstance } from "../tools/image/instance";
 import { parseFlags } from "../tools/lib/args";
 import { parseDuration, parsePositiveInt } from "../tools/lib/parse";
 import { runProbe } from "../tools/probe/probe";
@@ -83,6 +85,31 @@ async function main() {
   } finally {
     await stopAllInstances();
   }
+  await imageFigures(runs);
+}
+
+async function imageFigures(runs: number) {
+  const runnable = imageRunnable();
+  if (!runnable.ok) {
+    process.stdout.write(`image: skipped (${runnable.reason})\n`);
+    return;
+  }
+  const image = await imageFor({ log: (line) => process.stdout.write(`  ${line}\n`) });
+  const startMs: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const started = Date.now();
+    // A 0 s drain so each start is not followed by a 30 s stop.
+    const instance = await startImageInstance({ cloud: "gcp", extraEnv: { DRAIN_SECONDS: "0" } });
+    startMs.push(Date.now() - started);
+    await instance.close();
+  }
+  process.stdout.write(
+    [
+      `image ${image.ref} (${image.engine}): ${(image.sizeBytes / 1e6).toFixed(0)} MB uncompressed`,
+      `start to healthy (GCE arrangement), median of ${runs}: ${median(startMs)} ms`,
+      "",
+    ].join("\n"),
+  );
 }
 
 main().catch((error: unknown) => {

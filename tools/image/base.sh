@@ -44,6 +44,13 @@ if [ "$(podman_ image inspect --format '{{index .Labels "io.ha-web-service.stand
   exit 0
 fi
 
+# Every image in this storage derives from the old base, and vfs stores each layer as a full
+# copy (hundreds of MB), so a new base starts from empty storage rather than keeping them.
+if podman_ image exists "$image"; then
+  echo "stand-in base inputs changed: removing the images built on the old one"
+  podman_ image rm --all --force >/dev/null
+fi
+
 work="$(mktemp -d "${TMPDIR:-/tmp}/ha-image-base.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 (

@@ -32,6 +32,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import type { Arrangement, Mount } from "./arrangements";
+import { runDockerContainer } from "./docker";
 import { BuiltImage, podman } from "./engine";
 
 const execFileP = promisify(execFile);
@@ -67,11 +68,11 @@ export interface RunningContainer {
   readonly exited: Promise<Exit>;
   /** Sends a signal to the container's PID 1, as `docker stop` and ECS do. */
   signal(signal: NodeJS.Signals): void;
-  processes(): ProcessInfo[];
+  processes(): Promise<ProcessInfo[]>;
   /** Every path in the container's writable mounts, as the container sees it. */
-  writtenPaths(): string[];
+  writtenPaths(): Promise<string[]>;
   /** The mount options of the container's root, e.g. "ro,relatime". */
-  rootMountOptions(): string;
+  rootMountOptions(): Promise<string>;
   /** Runs a command inside the running container, as its user, with its environment. */
   exec(command: readonly string[]): Promise<{ code: number; output: string }>;
   /** Kills whatever is left and removes the mounts and files. Safe to call twice. */
@@ -239,7 +240,7 @@ function setupScript(o: {
   return `${lines.join("\n")}\n`;
 }
 
-function statusOf(pid: number): ProcessInfo | undefined {
+export function statusOf(pid: number): ProcessInfo | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/status`, "utf8");
     const field = (name: string) => text.match(new RegExp(`^${name}:[ \\t]*(.*)$`, "m"))?.[1] ?? "";
@@ -293,11 +294,7 @@ net.createServer((c) => {
 
 export async function runContainer(options: RunOptions): Promise<RunningContainer> {
   const { image, arrangement } = options;
-  if (image.engine !== "podman") {
-    throw new Error(
-      "runContainer runs podman-built images; with Docker use docker run (tools/image/docker.ts)",
-    );
-  }
+  if (image.engine === "docker") return runDockerContainer(options, statusOf, waitForHealthy);
   const imageRoot = (await podman(["image", "mount", image.ref])).trim();
   const dir = mkdtempSync(join(tmpdir(), `ha-image-${arrangement.cloud}-`));
   const passwd = readPasswd(imageRoot);
@@ -424,7 +421,7 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
       signal: (signal) => {
         if (!done) process.kill(pid, signal);
       },
-      processes: () =>
+      processes: async () =>
         readdirSync("/proc")
           .filter((name) => /^\d+$/.test(name))
           .map(Number)
@@ -437,7 +434,7 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
           })
           .map(statusOf)
           .filter((p): p is ProcessInfo => p !== undefined),
-      writtenPaths: () => {
+      writtenPaths: async () => {
         const out: string[] = [];
         const places = [...arrangement.mounts.map((m) => m.path), "/dev/shm"];
         for (const place of places) {
@@ -447,7 +444,7 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
         if (!arrangement.readOnlyRoot) walk(join(dir, "upper"), "", out);
         return out;
       },
-      rootMountOptions: () => {
+      rootMountOptions: async () => {
         const line = readFileSync(`/proc/${pid}/mountinfo`, "utf8")
           .split("\n")
           .find((l) => l.split(" ")[4] === "/");

@@ -9,6 +9,7 @@
  * The image is built once per process (cached across runs on this machine) and run as the
  * chosen cloud runs it, with that cloud's flags and environment from the offline plan.
  */
+import { spawnSync } from "node:child_process";
 import { Arrangement, ImageCloud, arrangementFor, planFor } from "./arrangements";
 import { RunningContainer, runContainer } from "./container";
 import { BuiltImage, buildImage, detectEngine } from "./engine";
@@ -43,15 +44,16 @@ export function cloudArrangement(cloud: ImageCloud): Arrangement {
   return arrangement;
 }
 
-/** True where the image can be built and run here: root, with podman (or Docker). */
+/** Whether the image can be built and run here: with Docker, or as root with podman and buildah. */
 export function imageRunnable(): { ok: boolean; reason: string } {
-  if (process.getuid?.() !== 0) return { ok: false, reason: "the chroot runner needs root" };
-  try {
-    detectEngine();
-    return { ok: true, reason: "" };
-  } catch (error) {
-    return { ok: false, reason: String(error) };
-  }
+  if (detectEngine() === "docker") return { ok: true, reason: "" };
+  const missing = ["podman", "buildah", "mmdebstrap", "unshare", "nsenter"].filter(
+    (tool) => spawnSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }).status !== 0,
+  );
+  if (missing.length > 0) return { ok: false, reason: `no docker, and no ${missing.join(", ")}` };
+  if (process.getuid?.() !== 0)
+    return { ok: false, reason: "no docker, and the chroot runner needs root" };
+  return { ok: true, reason: "" };
 }
 
 export interface ImageInstanceOptions {
