@@ -16,6 +16,16 @@ const skipped: ReadonlyArray<[RegExp, string]> = [
   [/^\s*npm run (check|probe)\b|^\s*curl\b/, "needs the deployed service's real URL"],
 ];
 
+/**
+ * Where a command is run in an equivalent form, and why. `pulumi login --local` is
+ * `file://~`, which the CLI resolves with the user database, not $HOME
+ * (pkg/backend/diy/backend.go massageBlobPath: user.Current), so it would write into the machine
+ * user's ~/.pulumi; the test's HOME is the same local backend inside the test's folder.
+ */
+const substituted: ReadonlyArray<[RegExp, string]> = [
+  [/pulumi login --local\b/, 'pulumi login "file://$HOME"'],
+];
+
 /** The ```sh blocks of a document between two headings, as one script. */
 export function documentedScript(markdown: string, from: RegExp, to: RegExp): string {
   const lines = markdown.split("\n");
@@ -30,7 +40,8 @@ export function documentedScript(markdown: string, from: RegExp, to: RegExp): st
     else if (inBlock && /^```\s*$/.test(text.trim())) inBlock = false;
     else if (inBlock) {
       const skip = skipped.find(([pattern]) => pattern.test(text));
-      script.push(skip ? `# skipped (${skip[1]}): ${text}` : text);
+      const same = substituted.reduce((line, [pattern, by]) => line.replace(pattern, by), text);
+      script.push(skip ? `# skipped (${skip[1]}): ${text}` : same);
     }
   }
   // Placeholders such as <passphrase from your password manager> get a value.
