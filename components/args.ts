@@ -113,6 +113,13 @@ export interface HighlyAvailableWebServiceArgs {
    */
   readonly gcpCloudArmorEnforce?: boolean;
   /**
+   * ARN of the permissions boundary every IAM role of the service carries: the most any of them
+   * may do, whatever policy is attached. The pipeline bootstrap creates it and its deploy roles may
+   * create roles only with it (bootstrap/awsPolicies.ts).
+   * @default none: the roles have no boundary, and a bootstrap deploy role cannot create them
+   */
+  readonly awsPermissionsBoundary?: string;
+  /**
    * OpenSSH public key for the Azure admin user. Password login is always disabled.
    * @default no key: no interactive login at all
    */
@@ -129,12 +136,19 @@ export type ResolvedServiceArgs = Required<
     | "alertEmail"
     | "gcpProject"
     | "azureSshPublicKey"
+    | "awsPermissionsBoundary"
     | "rollingUpdate"
   >
 > &
   Pick<
     HighlyAvailableWebServiceArgs,
-    "image" | "domain" | "awsHostedZone" | "alertEmail" | "gcpProject" | "azureSshPublicKey"
+    | "image"
+    | "domain"
+    | "awsHostedZone"
+    | "alertEmail"
+    | "gcpProject"
+    | "azureSshPublicKey"
+    | "awsPermissionsBoundary"
   > & { readonly rollingUpdate: RollingUpdatePolicy };
 
 export const serviceDefaults = {

@@ -33,6 +33,7 @@ export interface Settings {
   readonly gcpProject?: string;
   readonly gcpAllowIapSsh: boolean;
   readonly gcpCloudArmorEnforce: boolean;
+  readonly awsPermissionsBoundary?: string;
   readonly azureSshPublicKey?: string;
 }
 
@@ -224,6 +225,11 @@ export function parseSettings(
     gcpProject,
     gcpAllowIapSsh: bool("gcpAllowIapSsh"),
     gcpCloudArmorEnforce: bool("gcpCloudArmorEnforce"),
+    awsPermissionsBoundary: matching(
+      "awsPermissionsBoundary",
+      /^arn:aws(-[a-z]+)*:iam::\d{12}:policy\/[\w+=,.@/-]{1,128}$/,
+      "an IAM policy ARN such as arn:aws:iam::123456789012:policy/ha-web-service-workload-boundary",
+    ),
     azureSshPublicKey: matching(
       "azureSshPublicKey",
       sshKeyPattern,
@@ -319,6 +325,7 @@ export function toServiceArgs(settings: Settings): HighlyAvailableWebServiceArgs
     gcpProject: settings.gcpProject,
     gcpAllowIapSsh: settings.gcpAllowIapSsh,
     gcpCloudArmorEnforce: settings.gcpCloudArmorEnforce,
+    awsPermissionsBoundary: settings.awsPermissionsBoundary,
     azureSshPublicKey: settings.azureSshPublicKey,
   };
 }

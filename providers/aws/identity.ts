@@ -121,6 +121,9 @@ export function createIdentity(
     {
       description: "ECS agent: pull the service image and write its logs",
       assumeRolePolicy: trust,
+      // The bootstrap's deploy roles may create roles only with this boundary, so no policy
+      // they write on a role can exceed it (bootstrap/awsPolicies.ts).
+      permissionsBoundary: ctx.args.awsPermissionsBoundary,
     },
     opts,
   );
@@ -140,7 +143,11 @@ export function createIdentity(
   // permission is added here, deliberately, instead of landing on the execution role.
   const taskRole = new aws.iam.Role(
     `${name}-task`,
-    { description: "Application: no AWS permissions", assumeRolePolicy: trust },
+    {
+      description: "Application: no AWS permissions",
+      assumeRolePolicy: trust,
+      permissionsBoundary: ctx.args.awsPermissionsBoundary,
+    },
     opts,
   );
   return { executionRole, executionPolicy: executionRolePolicy, taskRole };

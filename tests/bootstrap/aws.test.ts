@@ -523,31 +523,41 @@ describe("AWS pipeline policies", () => {
   });
 });
 
-/** Fails unless the deploy policy allows the create action of every AWS type in `resources`. */
+/**
+ * Fails unless the deploy policy allows the create action of every AWS resource in `resources`,
+ * with the boundary each role really carries (a role without one must be refused).
+ */
 async function assertDeployCovers(resources: readonly PlannedResource[]): Promise<void> {
   const policy = deployTest;
-  const types = [
-    ...new Set(resources.filter((r) => r.custom && r.type.startsWith("aws:")).map((r) => r.type)),
-  ];
-  for (const type of types) {
-    const action = awsResourceActions[type];
+  const seen = new Set<string>();
+  for (const resource of resources.filter((r) => r.custom && r.type.startsWith("aws:"))) {
+    const isRole = resource.type === "aws:iam/role:Role";
+    if (!isRole && seen.has(resource.type)) continue;
+    seen.add(resource.type);
+    const action = awsResourceActions[resource.type];
     assert.ok(
       action,
-      `add the action that creates ${type} to awsResourceActions and deployPolicy in bootstrap/awsPolicies.ts`,
+      `add the action that creates ${resource.type} to awsResourceActions and deployPolicy in bootstrap/awsPolicies.ts`,
     );
-    const resource = action.startsWith("iam:") ? `arn:aws:iam::${account}:role/web-1a2b3c4` : "*";
+    const target = action.startsWith("iam:") ? `arn:aws:iam::${account}:role/web-1a2b3c4` : "*";
     const context: Record<string, string> = {
       "aws:RequestedRegion": "us-east-1",
-      // The program's roles carry the boundary (tests/iam/aws.test.ts holds it to that), and
-      // every resource the stack's tag (the provider's defaultTags).
-      "iam:PermissionsBoundary": scope.boundaryArn,
+      // Every resource carries the stack's tag (the provider's defaultTags).
       "aws:RequestTag/stack": "test",
+      // Roles, and policies on roles, are judged by the boundary the plan gives the role; the
+      // other resources stand for the program's roles, which carry the stack's boundary.
+      "iam:PermissionsBoundary": scope.boundaryArn,
     };
+    if (isRole) {
+      delete context["iam:PermissionsBoundary"];
+      const boundary = resource.inputs.permissionsBoundary;
+      if (typeof boundary === "string") context["iam:PermissionsBoundary"] = boundary;
+    }
     if (action === "iam:AttachRolePolicy") context["iam:PolicyARN"] = ecsTaskExecutionPolicy("aws");
     assert.equal(
-      await decide(policy, action, resource, context),
+      await decide(policy, action, target, context),
       "Allowed",
-      `${type} needs ${action}`,
+      `${resource.type} ${resource.name} needs ${action}`,
     );
   }
 }
@@ -566,6 +576,21 @@ describe("the deploy policy covers what the main program registers on AWS", () =
       await assertDeployCovers(plan.resources);
     });
   }
+
+  it("fails for a role without the boundary (the check can fail)", async () => {
+    const role: PlannedResource = {
+      type: "aws:iam/role:Role",
+      name: "web-task",
+      parent: null,
+      inputs: { assumeRolePolicy: "{}" },
+      custom: true,
+      provider: null,
+    };
+    await assert.rejects(
+      assertDeployCovers([role]),
+      /aws:iam\/role:Role web-task needs iam:CreateRole/,
+    );
+  });
 
   it("fails for a resource type the policy does not cover (the check can fail)", async () => {
     const database: PlannedResource = {

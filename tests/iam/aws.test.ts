@@ -147,6 +147,15 @@ for (const stack of ["test", "prod"]) {
       );
     });
 
+    it("every role carries the stack's permissions boundary, the one the deploy roles require", async () => {
+      const boundary = "arn:aws:iam::123456789012:policy/ha-web-service-workload-boundary";
+      const roles = (await load()).resources.filter((r) => r.type === "aws:iam/role:Role");
+      assert.deepEqual(
+        roles.map((r) => [r.name, r.inputs.permissionsBoundary]),
+        roles.map((r) => [r.name, boundary]),
+      );
+    });
+
     it("every trust and identity document is valid IAM policy grammar", async () => {
       assert.deepEqual(validateAwsDocuments(await load(), account), []);
     });
