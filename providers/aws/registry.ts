@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { repositoryOf } from "../../components/image";
 import { AwsContext } from "./context";
+import { ecrRepositoryOf } from "./identity";
 
 /**
  * The image registry is not part of the service stack: the bootstrap program creates one ECR
@@ -40,23 +40,19 @@ export interface SharedRepository {
   readonly repositoryUrl: pulumi.Output<string>;
 }
 
-// ECR's registry host: https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html
-const ecrImage = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/(.+)$/;
-
 /**
- * The ECR repository an image reference names, or the account's shared repository (in the
- * stack's region) when `image` is unset or lives outside ECR. The execution role gets read on
- * this one repository only.
+ * The ECR repository an image reference names (`ecrRepositoryOf`, in any account), or the
+ * account's shared repository in the stack's region when `image` is unset or lives outside ECR.
+ * The execution role gets read on this one repository only.
  */
 export function sharedRepository(ctx: AwsContext): SharedRepository {
   const image = ctx.args.image;
-  const fromImage = pulumi.output(image ?? "").apply((ref) => ecrImage.exec(repositoryOf(ref)));
   const arn = pulumi
-    .all([fromImage, ctx.accountId])
-    .apply(([m, account]) =>
-      m
-        ? `arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}`
-        : `arn:aws:ecr:${ctx.args.region}:${account}:repository/${sharedRepositoryName}`,
+    .all([pulumi.output(image ?? ""), ctx.accountId])
+    .apply(
+      ([ref, account]) =>
+        ecrRepositoryOf(ref)?.arn ??
+        `arn:aws:ecr:${ctx.args.region}:${account}:repository/${sharedRepositoryName}`,
     );
   const repositoryUrl = ctx.accountId.apply(
     (account) => `${account}.dkr.ecr.${ctx.args.region}.amazonaws.com/${sharedRepositoryName}`,

@@ -7,7 +7,7 @@ import { GcpRegistry } from "./registry";
 /** Project-level roles of the instances: write their logs and metrics, nothing else. */
 export const projectRoles = ["roles/logging.logWriter", "roles/monitoring.metricWriter"];
 
-/** Granted on the service's own repository only, not on every repository in the project. */
+/** Granted on the repository the image is in (the shared one) only, not on the whole project. */
 export const repositoryRole = "roles/artifactregistry.reader";
 
 /**
