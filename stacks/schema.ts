@@ -31,6 +31,7 @@ export const configSchema = {
   tags: { type: "object" },
   gcpAllowIapSsh: { type: "boolean", default: false },
   gcpCloudArmorEnforce: { type: "boolean", default: false },
+  gcpReplaceInstanceGroup: { type: "boolean", default: false },
   awsPermissionsBoundary: { type: "string" },
   azureSshPublicKey: { type: "string" },
 } as const satisfies Record<string, KeySpec>;

@@ -33,6 +33,7 @@ export interface Settings {
   readonly gcpProject?: string;
   readonly gcpAllowIapSsh: boolean;
   readonly gcpCloudArmorEnforce: boolean;
+  readonly gcpReplaceInstanceGroup: boolean;
   readonly awsPermissionsBoundary?: string;
   readonly azureSshPublicKey?: string;
 }
@@ -225,6 +226,7 @@ export function parseSettings(
     gcpProject,
     gcpAllowIapSsh: bool("gcpAllowIapSsh"),
     gcpCloudArmorEnforce: bool("gcpCloudArmorEnforce"),
+    gcpReplaceInstanceGroup: bool("gcpReplaceInstanceGroup"),
     awsPermissionsBoundary: matching(
       "awsPermissionsBoundary",
       /^arn:aws(-[a-z]+)*:iam::\d{12}:policy\/[\w+=,.@/-]{1,128}$/,
@@ -325,6 +327,7 @@ export function toServiceArgs(settings: Settings): HighlyAvailableWebServiceArgs
     gcpProject: settings.gcpProject,
     gcpAllowIapSsh: settings.gcpAllowIapSsh,
     gcpCloudArmorEnforce: settings.gcpCloudArmorEnforce,
+    gcpReplaceInstanceGroup: settings.gcpReplaceInstanceGroup,
     awsPermissionsBoundary: settings.awsPermissionsBoundary,
     azureSshPublicKey: settings.azureSshPublicKey,
   };

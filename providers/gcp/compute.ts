@@ -84,7 +84,7 @@ export function zoneChangeProblem(
   const short = (zones: readonly string[]) => [...zones].map((z) => z.replace(/.*\//, "")).sort();
   const [from, to] = [short(live), short(wanted)];
   if (from.join() === to.join()) return undefined;
-  return `zoneCount: the instance group runs in ${from.join(", ")}; moving it to ${to.join(", ")} would replace it and drop traffic while the load balancer swaps groups. Keep zoneCount at ${from.length}, or follow docs/runbooks/gcp-instance-group.md ("Change the zones") to move without downtime`;
+  return `zoneCount: the instance group runs in ${from.join(", ")}; moving it to ${to.join(", ")} would replace it and drop traffic while the load balancer swaps groups. Keep zoneCount at ${from.length}, or follow docs/runbooks/gcp-instance-group.md ("Change the zones"), which sets gcpReplaceInstanceGroup, to move without downtime`;
 }
 
 export interface GcpCompute {
@@ -246,8 +246,13 @@ export function createCompute(
       // backend service would then swap groups in one update, with no draining for a removed
       // backend: an outage. So, as terraform-google-modules/terraform-google-vm modules/mig does
       // (`ignore_changes = [distribution_policy_zones]`), a zone change never reaches the group;
-      // `zoneChangeProblem` below refuses it instead of ignoring it silently.
-      ignoreChanges: ["targetSize", "distributionPolicyZones"],
+      // `zoneChangeProblem` below refuses it instead of ignoring it silently. Only
+      // gcpReplaceInstanceGroup, set while the runbook has a temporary group serving, lets a zone
+      // change through (the engine applies ignoreChanges to replacements too:
+      // pulumi/pulumi pkg/resource/deploy/step_generator.go, processIgnoreChanges).
+      ignoreChanges: args.gcpReplaceInstanceGroup
+        ? ["targetSize"]
+        : ["targetSize", "distributionPolicyZones"],
       // The provider's 15-minute default is shorter than a rollout of a fleet autoscaling has
       // grown; sized from the rollout at maxInstances (rolloutTime.ts). Pulumi passes these to
       // the bridged provider's timeouts: https://www.pulumi.com/docs/iac/concepts/options/customtimeouts/
@@ -259,7 +264,7 @@ export function createCompute(
   // zoneCount fails the preview with the runbook to follow, rather than doing nothing silently.
   // The autoscaler's description depends on the check, so its failure fails that registration.
   const checkedZones = group.distributionPolicyZones.apply((live) => {
-    const problem = zoneChangeProblem(live, args.zones);
+    const problem = args.gcpReplaceInstanceGroup ? undefined : zoneChangeProblem(live, args.zones);
     if (problem) throw new pulumi.ResourceError(problem, group);
     return live;
   });

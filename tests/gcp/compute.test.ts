@@ -254,7 +254,7 @@ describe("zoneChangeProblem (a deployed group's zones never change silently)", (
   it("refuses a different zoneCount, naming the key and the runbook", () => {
     assert.equal(
       zoneChangeProblem(three.slice(0, 2), three),
-      'zoneCount: the instance group runs in us-central1-a, us-central1-b; moving it to us-central1-a, us-central1-b, us-central1-c would replace it and drop traffic while the load balancer swaps groups. Keep zoneCount at 2, or follow docs/runbooks/gcp-instance-group.md ("Change the zones") to move without downtime',
+      'zoneCount: the instance group runs in us-central1-a, us-central1-b; moving it to us-central1-a, us-central1-b, us-central1-c would replace it and drop traffic while the load balancer swaps groups. Keep zoneCount at 2, or follow docs/runbooks/gcp-instance-group.md ("Change the zones"), which sets gcpReplaceInstanceGroup, to move without downtime',
     );
   });
 });
@@ -292,6 +292,30 @@ describe("a zoneCount change on a deployed group", () => {
         ),
         `no zone refusal among ${rejections.map(String).join("; ")}`,
       );
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+  });
+});
+
+describe("gcpReplaceInstanceGroup (the runbook's zone move)", () => {
+  it("lets the zone change through: zones are no longer ignored and the check stands aside", async () => {
+    const p = await planWithOptions("prod", { gcpReplaceInstanceGroup: "true" });
+    assert.deepEqual(p.options.get(label(one(p, T.group)))?.ignoreChanges, ["targetSize"]);
+    const rejections: unknown[] = [];
+    const listener = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const mocks = new TwoZoneGroupMocks();
+      await runPlan({
+        stack: "prod",
+        cloud: "gcp",
+        mocks,
+        overrides: { gcpReplaceInstanceGroup: "true" },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(mocks.resources.filter((r) => r.type === T.autoscaler).length, 1);
+      assert.deepEqual(rejections, []);
     } finally {
       process.off("unhandledRejection", listener);
     }

@@ -52,6 +52,7 @@ describe("stack settings", () => {
       gcpProject: undefined,
       gcpAllowIapSsh: false,
       gcpCloudArmorEnforce: false,
+      gcpReplaceInstanceGroup: false,
       awsPermissionsBoundary: undefined,
       azureSshPublicKey: undefined,
     });
