@@ -114,6 +114,13 @@ export interface HighlyAvailableWebServiceArgs {
    */
   readonly gcpCloudArmorEnforce?: boolean;
   /**
+   * ARN of the permissions boundary every IAM role of the service carries: the most any of them
+   * may do, whatever policy is attached. The pipeline bootstrap creates it and its deploy roles may
+   * create roles only with it (bootstrap/awsPolicies.ts).
+   * @default none: the roles have no boundary, and a bootstrap deploy role cannot create them
+   */
+  readonly awsPermissionsBoundary?: string;
+  /**
    * Let a change of `zones` replace the deployed instance group. Off, a zone change is refused,
    * because replacing the group under the load balancer drops requests in flight; on only while
    * docs/runbooks/gcp-instance-group.md has a temporary group serving.
@@ -137,12 +144,19 @@ export type ResolvedServiceArgs = Required<
     | "alertEmail"
     | "gcpProject"
     | "azureSshPublicKey"
+    | "awsPermissionsBoundary"
     | "rollingUpdate"
   >
 > &
   Pick<
     HighlyAvailableWebServiceArgs,
-    "image" | "domain" | "awsHostedZone" | "alertEmail" | "gcpProject" | "azureSshPublicKey"
+    | "image"
+    | "domain"
+    | "awsHostedZone"
+    | "alertEmail"
+    | "gcpProject"
+    | "azureSshPublicKey"
+    | "awsPermissionsBoundary"
   > & { readonly rollingUpdate: RollingUpdatePolicy };
 
 export const serviceDefaults = {
