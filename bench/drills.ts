@@ -12,6 +12,9 @@
  * bad-release drill runs once on it after that (it waits out the 9 s boot deadline). A probe runs
  * at --rate throughout, so failed requests are reported too. Not a test: figures vary with the
  * machine; compare runs on the same one.
+ *
+ * `--write [dir]` instead writes the drill reports, every drill in every cloud mode
+ * (drillReports.ts), to docs/reports/ or `dir`; `--clouds` and `--drills` narrow it.
  */
 import { writeFileSync } from "node:fs";
 import { RollingUpdatePolicy } from "../components/rolling";
@@ -23,6 +26,10 @@ import { parsePositiveInt, parseRate } from "../tools/lib/parse";
 import { loadStackConfig } from "../tools/plan/stackConfig";
 import { runProbe } from "../tools/probe/probe";
 import { RehearsalEvent, startRehearsal } from "../tools/rehearsal/rehearsal";
+import { clouds } from "../components/cloud";
+import { DrillKind } from "../tools/drill/drills";
+import { parseCloudMode } from "../tools/rehearsal/cloudModes";
+import { reportDrills, writeDrillReports } from "./drillReports";
 import { summarize, Summary } from "./stats";
 
 interface RolloutRow {
@@ -103,7 +110,37 @@ async function rolloutRun(
 }
 
 async function main() {
-  const flags = parseFlags(process.argv.slice(2), {
+  const argv = process.argv.slice(2);
+  // `--write` takes an optional directory; parseFlags wants a value, so it is read here.
+  const writeAt = argv.indexOf("--write");
+  if (writeAt >= 0) {
+    const next = argv[writeAt + 1];
+    const dir = next !== undefined && !next.startsWith("--") ? next : "docs/reports";
+    const rest = argv.filter((_, i) => i !== writeAt && !(i === writeAt + 1 && next === dir));
+    const only = parseFlags(rest, { clouds: { type: "string" }, drills: { type: "string" } });
+    const drills = (only.drills?.split(",") ?? reportDrills).map((d) => {
+      if (!(reportDrills as readonly string[]).includes(d)) {
+        throw new Error(
+          `--drills: expected some of ${reportDrills.join(", ")}; got ${JSON.stringify(d)}`,
+        );
+      }
+      return d as DrillKind;
+    });
+    const chosen = only.clouds?.split(",").map((c) => parseCloudMode(c, "clouds")) ?? [...clouds];
+    const started = Date.now();
+    process.stderr.write(`writing drill reports to ${dir}/<cloud>/<drill>.{md,json}\n`);
+    const rows = await writeDrillReports({
+      dir,
+      clouds: chosen,
+      drills,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(
+      `${rows.length} reports, ${rows.filter((r) => r.pass).length} passed, in ${Math.round((Date.now() - started) / 1000)} s; summary in ${dir}/summary.json and ${dir}/README.md\n`,
+    );
+    return;
+  }
+  const flags = parseFlags(argv, {
     runs: { type: "string" },
     instances: { type: "string" },
     rate: { type: "string" },

@@ -6,6 +6,7 @@ import {
   probeThreshold,
 } from "../../providers/azure/loadBalancer";
 import { lbHealthCheck } from "../../providers/gcp/compute";
+import { backendTimeoutSec } from "../../providers/gcp/loadBalancer";
 import { cloudModes, parseCloudMode } from "../../tools/rehearsal/cloudModes";
 
 /**
@@ -22,6 +23,7 @@ describe("cloud modes: one table, each value cited", () => {
       unhealthyThreshold: targetHealthCheck.unhealthyThreshold,
     });
     assert.equal(m.backendIdleTimeoutSeconds.value, 60);
+    assert.equal(m.requestTimeoutSeconds.value, 60);
     assert.deepEqual(m.retry.value, { attempts: 1, on: [] });
     assert.equal(m.layer.value, 7);
   });
@@ -35,6 +37,7 @@ describe("cloud modes: one table, each value cited", () => {
       unhealthyThreshold: lbHealthCheck.unhealthyThreshold,
     });
     assert.equal(m.backendIdleTimeoutSeconds.value, 600);
+    assert.equal(m.requestTimeoutSeconds.value, backendTimeoutSec);
     assert.equal(m.retry.value.attempts, 2);
     assert.equal(m.layer.value, 7);
   });
@@ -56,6 +59,7 @@ describe("cloud modes: one table, each value cited", () => {
         "layer",
         "retry",
         "backendIdleTimeoutSeconds",
+        "requestTimeoutSeconds",
         "connectionReuse",
         "healthCheck",
       ] as const) {

@@ -53,6 +53,8 @@ describe("rehearsal load balancer configuration", () => {
     assert.match(text, /proxy_next_upstream off;/);
     assert.doesNotMatch(text, /proxy_next_upstream_tries/);
     assert.match(text, /keepalive 16;\n\s+keepalive_timeout 3000ms;/);
+    // The ALB answers 504 when a target sends nothing for its idle timeout (60 s / 20).
+    assert.match(text, /proxy_read_timeout 3000ms;/);
     // No client keepalive: a reload closes idle client connections, which would be a failure.
     assert.match(text, /\n {4}keepalive_timeout 0;/);
     // Upstream keepalive needs HTTP/1.1 and an empty Connection header.
@@ -67,6 +69,8 @@ describe("rehearsal load balancer configuration", () => {
     assert.match(text, /proxy_next_upstream error timeout http_502 http_503 http_504;/);
     assert.match(text, /proxy_next_upstream_tries 2;/);
     assert.match(text, /keepalive_timeout 30000ms;/);
+    // The backend service timeout, 30 s / 20.
+    assert.match(text, /proxy_read_timeout 1500ms;/);
   });
 
   it("azure: layer 4, the stream module forwards TCP, flows idle 240 s / 20, nothing retried", () => {

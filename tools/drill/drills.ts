@@ -446,14 +446,27 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
         : `first seen ${seconds(fresh.firstSeenMs - startOffset)} into the rollout`,
       fresh !== undefined,
     );
-    // A request due after the rollout ended cannot meet an old instance: the load balancer no
-    // longer routes to any.
-    check(
-      "old version gone when the rollout ended",
-      `${from} last seen ≤ ${seconds(endOffset - startOffset)}`,
-      old === undefined ? "never seen" : `last seen ${seconds(old.lastSeenMs - startOffset)}`,
-      old === undefined || old.lastSeenMs <= endOffset,
-    );
+    if (target.cloudMode?.layer === 4) {
+      // A TCP load balancer sends new connections to the new instances, but a client's open
+      // connection stays on its old instance until that instance closes it at the end of its
+      // drain (the Standard Load Balancer's flows live on): the old version may answer until then.
+      const limit = endOffset + target.cloudMode.drainMs + 1_000;
+      check(
+        "old version gone once the old instances drained (layer 4: open connections stay)",
+        `${from} last seen ≤ ${seconds(limit - startOffset)}`,
+        old === undefined ? "never seen" : `last seen ${seconds(old.lastSeenMs - startOffset)}`,
+        old === undefined || old.lastSeenMs <= limit,
+      );
+    } else {
+      // A request due after the rollout ended cannot meet an old instance: the load balancer no
+      // longer routes to any.
+      check(
+        "old version gone when the rollout ended",
+        `${from} last seen ≤ ${seconds(endOffset - startOffset)}`,
+        old === undefined ? "never seen" : `last seen ${seconds(old.lastSeenMs - startOffset)}`,
+        old === undefined || old.lastSeenMs <= endOffset,
+      );
+    }
     check("version after the drill", to, current, current === to);
   }
   if (options.kind === "slow") {

@@ -44,6 +44,8 @@ export function localTarget(
       cloud: status.cloud,
       loadBalancer: mode.loadBalancer,
       attempts: mode.retry.value.attempts,
+      layer: mode.layer.value,
+      drainMs: timing.drainSeconds * 1000,
       notMimicked: mode.notMimicked,
     },
     injectFault: async (fault, { slowMs }): Promise<InjectedFault> => {

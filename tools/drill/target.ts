@@ -81,6 +81,10 @@ export interface DrillTarget {
     readonly loadBalancer: string;
     /** Attempts per request, the first included: 1 means no retries. */
     readonly attempts: number;
+    /** 4: clients' open connections (flows) stay on their instance through a rollout. */
+    readonly layer: 4 | 7;
+    /** How long a retired instance keeps serving (its drain). */
+    readonly drainMs: number;
     readonly notMimicked: readonly string[];
   };
   /** What the target recorded (the rehearsal's events); empty for a stack. */

@@ -50,6 +50,11 @@ export interface CloudMode {
    * Layer 4: how long an idle flow lives.
    */
   readonly backendIdleTimeoutSeconds: Cited<number>;
+  /**
+   * Layer 7: how long the load balancer waits for an instance's response before answering 504
+   * itself (then retrying, where it retries). Layer 4: unused; a flow has no request.
+   */
+  readonly requestTimeoutSeconds: Cited<number>;
   /** Whether the load balancer reuses its connections to an instance for later requests. */
   readonly connectionReuse: Cited<boolean>;
   /** The check that takes an instance out of (and puts it into) the load balancer. */
@@ -80,6 +85,8 @@ export const cloudModes: Readonly<Record<Cloud, CloudMode>> = {
     // providers/aws/loadBalancer.ts sets idleTimeout: 60 (the default); it applies to target
     // connections too.
     backendIdleTimeoutSeconds: cite(60, awsIdle),
+    // A target that sends nothing for the idle timeout gets the request a 504.
+    requestTimeoutSeconds: cite(60, awsIdle),
     connectionReuse: cite(true, awsIdle),
     // providers/aws/loadBalancer.ts targetHealthCheck.
     healthCheck: cite(
@@ -104,6 +111,11 @@ export const cloudModes: Readonly<Record<Cloud, CloudMode>> = {
     ),
     // Fixed at 600 s: the backend's keepalive must be longer, or the race below appears.
     backendIdleTimeoutSeconds: cite(600, gcpConnections),
+    // providers/gcp/loadBalancer.ts backendTimeoutSec.
+    requestTimeoutSeconds: cite(
+      30,
+      "https://cloud.google.com/load-balancing/docs/backend-service#timeout-setting",
+    ),
     connectionReuse: cite(true, gcpConnections),
     // providers/gcp/compute.ts lbHealthCheck.
     healthCheck: cite(
@@ -127,6 +139,11 @@ export const cloudModes: Readonly<Record<Cloud, CloudMode>> = {
     ),
     // providers/azure/loadBalancer.ts idleTimeoutMinutes: 4, the default.
     backendIdleTimeoutSeconds: cite(
+      240,
+      "https://learn.microsoft.com/azure/load-balancer/load-balancer-tcp-idle-timeout",
+    ),
+    // No request to time out: the client's own timeout applies; the flow idle timeout bounds it.
+    requestTimeoutSeconds: cite(
       240,
       "https://learn.microsoft.com/azure/load-balancer/load-balancer-tcp-idle-timeout",
     ),

@@ -45,6 +45,7 @@ function tail(child: ChildProcess): () => string {
 export class LoadBalancer {
   private generationCount = 1;
   private current: readonly LbServer[] = [];
+  private lingering: Promise<void> = Promise.resolve();
   private readonly exitedPromise: Promise<number | null>;
   private hasExited = false;
 
@@ -152,13 +153,20 @@ export class LoadBalancer {
     process.kill(this.pid, "SIGHUP");
     const workers = this.options.workerProcesses ?? 1;
     const deadline = Date.now() + timeoutMs;
+    let freshSince: number | undefined;
     for (;;) {
       const now = childPids(this.pid);
       const fresh = now.filter((pid) => !before.has(pid)).length;
-      const done =
-        this.options.behaviour.layer === 4
-          ? fresh >= workers
-          : now.length >= workers && fresh === now.length;
+      const allFresh = now.length >= workers && fresh === now.length;
+      if (fresh >= workers) freshSince ??= Date.now();
+      // The old workers stop accepting when they read the master's QUIT; until then a new
+      // connection can still meet the old configuration (measured at layer 4: a few resets right
+      // after the first reload), so at least 200 ms pass. At layer 4 their flows then live on. At
+      // layer 7 their requests usually end within milliseconds; one stuck on a hung instance
+      // could hold them for the request timeout, and a cloud does not hold back the next change
+      // for it, so after 500 ms the rest is left to `oldWorkersGone()`, which a drain awaits.
+      const waited = freshSince === undefined ? 0 : Date.now() - freshSince;
+      const done = allFresh || waited >= (this.options.behaviour.layer === 4 ? 200 : 500);
       if (done) break;
       if (Date.now() > deadline || this.hasExited) {
         throw new Error(
@@ -169,6 +177,22 @@ export class LoadBalancer {
     }
     this.generationCount = generation;
     this.current = [...servers];
+    const lingering = [...before];
+    const previous = this.lingering;
+    this.lingering = (async () => {
+      await previous;
+      while (lingering.some((pid) => childPids(this.pid).includes(pid)) && !this.hasExited) {
+        await sleep(20);
+      }
+    })();
+  }
+
+  /**
+   * Resolves when no worker of an earlier configuration is left: from then on no request can
+   * reach a server taken out before. What must hold before an instance is stopped.
+   */
+  oldWorkersGone(): Promise<void> {
+    return this.lingering;
   }
 
   private test(path: string): Promise<void> {

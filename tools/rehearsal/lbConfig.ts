@@ -23,6 +23,8 @@ export interface LbBehaviour {
   readonly retryGatewayErrors: boolean;
   /** Layer 7: idle connections to instances are kept this long for reuse. Layer 4: flow idle. */
   readonly idleTimeoutMs: number;
+  /** Layer 7: an instance that has not answered within this gets the request a 504. */
+  readonly requestTimeoutMs: number;
 }
 
 /** Debian's nginx-light builds the stream module as a separate package (libnginx-mod-stream). */
@@ -195,7 +197,7 @@ ${servers.join("\n")}
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_connect_timeout 500ms;
-            proxy_read_timeout 10s;
+            proxy_read_timeout ${b.requestTimeoutMs}ms;
 ${retry.join("\n")}
         }
     }

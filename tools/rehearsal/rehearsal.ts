@@ -667,6 +667,11 @@ class Group implements Rehearsal {
     if (instance === undefined) return;
     // A hung instance cannot drain; the cloud's stop timeout would kill it in the end.
     if (member.hung === true) instance.signalGroup("SIGKILL");
+    // Layer 7: no request may still be on its way to it through an old worker of the load
+    // balancer. Layer 4 stops new flows only; the open ones are the drain's to finish.
+    else if (!this.stopping && cloudModes[this.options.cloud].layer.value === 7) {
+      await this.lb?.oldWorkersGone();
+    }
     instance.signal(this.stopping ? "SIGINT" : "SIGTERM");
     const limitMs = this.options.timing.drainSeconds * 1000 + 15_000;
     const exit = await Promise.race([instance.exited, sleep(limitMs, undefined, { ref: false })]);

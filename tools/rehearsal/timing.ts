@@ -67,6 +67,7 @@ export function lbBehaviour(mode: CloudMode): LbBehaviour {
     attempts: mode.retry.value.attempts,
     retryGatewayErrors: mode.retry.value.on.includes("gateway-error"),
     idleTimeoutMs: Math.round((mode.backendIdleTimeoutSeconds.value * 1000) / timeScale),
+    requestTimeoutMs: Math.round((mode.requestTimeoutSeconds.value * 1000) / timeScale),
   };
 }
 

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { Cloud, clouds } from "../../components/cloud";
+import { RolloutTime } from "../../components/rolloutTime";
+import { resolvedArgsFor, rolloutTimeModels } from "../../tools/plan/rolloutTime";
+import { RehearsalEvent, startRehearsal } from "../../tools/rehearsal/rehearsal";
+import { timeScale } from "../../tools/rehearsal/timing";
+
+/**
+ * Each cloud's rollout-time model against the rehearsal in that cloud's mode, at the rehearsal's
+ * time scale: within 30 %. The model's boot estimate (VMs and Fargate tasks boot in minutes, the
+ * rehearsal's processes in about a second) is replaced by the boot the rehearsal measured; every
+ * other phase is the model's own, divided by the time scale. The rehearsal's rollout is timed
+ * like the cloud's: from the start until the last old instance has stopped. About 20 s.
+ */
+function scaledModel(model: RolloutTime, bootPhase: RegExp, bootMs: number): number {
+  const boot = model.phases.filter((p) => bootPhase.test(p.label));
+  const batches = new Set(boot.map((p) => /batch (\d+)/.exec(p.label)?.[1] ?? "1")).size;
+  const rest = model.phases.filter((p) => !bootPhase.test(p.label));
+  const restMs = (rest.reduce((sum, p) => sum + p.seconds, 0) * 1000) / timeScale;
+  return restMs + batches * bootMs;
+}
+
+/** Median ms from launch to the first passed check of `version`'s instances. */
+function measuredBootMs(
+  events: readonly RehearsalEvent[],
+  version: string,
+  healthyThreshold: number,
+  intervalMs: number,
+): number {
+  const launched = new Map<string, number>();
+  const boots: number[] = [];
+  for (const e of events) {
+    if (e.version !== version || e.id === undefined) continue;
+    if (e.kind === "launched") launched.set(e.id, e.atMs);
+    const start = launched.get(e.id);
+    if (e.kind === "healthy" && start !== undefined) {
+      // The model counts `healthyThreshold` checks after the boot; take them off.
+      boots.push(Math.max(0, e.atMs - start - healthyThreshold * intervalMs));
+    }
+  }
+  boots.sort((a, b) => a - b);
+  return boots[Math.floor(boots.length / 2)] ?? 0;
+}
+
+/**
+ * Gaps found by this test and not closed yet, each with its cause. Such a cloud's test asserts
+ * the gap is still there (ratio outside 30 %), so it fails once the gap is closed and the entry
+ * must go.
+ */
+const knownGaps: Partial<Record<Cloud, string>> = {
+  gcp:
+    "the model has a second drain after the load balancer's (docker stop's timeout: the drain " +
+    "plus grace) and a 30 s template switch; the rehearsal drains once, right after the load " +
+    "balancer lets go, and has no template step. Either the model counts the drain twice or the " +
+    "rehearsal should repeat GCP's sequence; to settle with providers/gcp/rolloutTime.ts",
+  azure:
+    "the rehearsal surges the whole group in every mode, while a scale set rolls " +
+    "maxBatchInstancePercent at a time (one VM per batch for the test stack), so the model has " +
+    "two batches to the rehearsal's one: the rehearsal does not mimic Azure's batch size yet",
+};
+
+describe("rollout-time models against the rehearsal, at its time scale", function () {
+  this.timeout(60_000);
+
+  it("uses the boot phases' own labels: each model has one boot phase per batch", () => {
+    for (const cloud of clouds) {
+      const args = resolvedArgsFor({ stack: "test", cloud });
+      const model = rolloutTimeModels[cloud];
+      const estimate = model.estimate(args, 3);
+      assert.ok(
+        estimate.phases.some((p) => model.bootPhase.test(p.label)),
+        `${cloud}: no phase matches ${model.bootPhase}`,
+      );
+    }
+  });
+
+  for (const cloud of clouds) {
+    const title =
+      knownGaps[cloud] === undefined
+        ? `${cloud}: the model, its boot replaced by the measured one, is within 30 % of the rehearsal`
+        : `${cloud}: known gap, still open: ${knownGaps[cloud]}`;
+    it(title, async () => {
+      const args = resolvedArgsFor({ stack: "test", cloud });
+      // The stack's own size (2), so both count the same batches: the MIG's fixed surge is
+      // computed at desiredInstances.
+      const rehearsal = await startRehearsal({ stack: "test", cloud });
+      try {
+        const from = rehearsal.status().version;
+        const result = await rehearsal.rollout("1.0.1");
+        const old = new Set(
+          rehearsal
+            .events()
+            .filter((e) => e.kind === "launched" && e.version === from)
+            .map((e) => e.id),
+        );
+        // Until the last old instance has stopped: what the clouds count as the rollout.
+        const deadline = Date.now() + 20_000;
+        let stoppedAt: number | undefined;
+        while (stoppedAt === undefined && Date.now() < deadline) {
+          const stops = rehearsal.events().filter((e) => e.kind === "stopped" && old.has(e.id));
+          if (stops.length === old.size) stoppedAt = Math.max(...stops.map((e) => e.atMs));
+          else await new Promise((ok) => setTimeout(ok, 50));
+        }
+        assert.ok(stoppedAt !== undefined, "the old instances never stopped");
+        const measuredMs = stoppedAt - result.startedAtMs;
+        const { timing } = rehearsal.status();
+        const bootMs = measuredBootMs(
+          rehearsal.events(),
+          "1.0.1",
+          timing.healthyThreshold,
+          timing.healthIntervalMs,
+        );
+        const model = rolloutTimeModels[cloud];
+        const estimate = model.estimate(args);
+        const expectedMs = scaledModel(estimate, model.bootPhase, bootMs);
+        const ratio = measuredMs / expectedMs;
+        const gap = knownGaps[cloud];
+        if (gap !== undefined) {
+          assert.ok(
+            ratio < 0.7 || ratio > 1.3,
+            `${cloud}: within 30 % now (ratio ${ratio.toFixed(2)}): remove its knownGaps entry (${gap})`,
+          );
+          return;
+        }
+        assert.ok(
+          ratio >= 0.7 && ratio <= 1.3,
+          `${cloud}: rehearsal ${measuredMs} ms, model ${Math.round(expectedMs)} ms (boot ${bootMs} ms), ratio ${ratio.toFixed(2)}; phases: ${JSON.stringify(estimate.phases)}`,
+        );
+      } finally {
+        await rehearsal.stop();
+      }
+    });
+  }
+});
