@@ -79,13 +79,14 @@ export const deploy: CloudImplementation = (name, args, parent) => {
   createMonitoring(ctx, lb);
   createLogging(ctx, lb);
 
-  const instanceGroup: pulumi.Output<InstanceGroupDescriptor> = compute.group.name.apply(
-    (group) => ({
+  const instanceGroup: pulumi.Output<InstanceGroupDescriptor> = pulumi
+    .all([compute.group.name, lb.backend.name])
+    .apply(([group, backendService]) => ({
       kind: "gce-regional-mig" as const,
       project: ctx.project,
       region: ctx.region,
       group,
-    }),
-  );
+      backendService,
+    }));
   return { url: lb.url, instanceGroup };
 };

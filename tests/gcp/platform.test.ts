@@ -130,6 +130,8 @@ for (const stack of stacks) {
         project: want.project,
         region: "us-central1",
         group: autoName(T.group, "web-mig"),
+        // The drills read each VM's health in the load balancer from this backend service.
+        backendService: autoName(T.backend, "web-backend"),
       });
     });
   });
