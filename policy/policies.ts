@@ -5,6 +5,7 @@
  */
 import { Policies } from "@pulumi/policy";
 import { capacityPolicies } from "./capacity";
+import { exposurePolicies } from "./exposure";
 import { hardeningPolicies } from "./hardening";
 import { identityPolicies } from "./identity";
 import { networkPolicies } from "./network";
@@ -16,4 +17,5 @@ export const policies: Policies = [
   ...identityPolicies,
   ...hardeningPolicies,
   ...tagPolicies,
+  ...exposurePolicies,
 ];

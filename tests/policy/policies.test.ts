@@ -27,6 +27,7 @@ import {
   tlsModern,
 } from "../../policy/hardening";
 import { tagsPresent } from "../../policy/tags";
+import { productionServesHttps } from "../../policy/exposure";
 import { policies } from "../../policy/policies";
 import { PlannedResource } from "../../tools/plan/recorder";
 import { PolicyConfig } from "../../tools/verify/policy";
@@ -877,6 +878,7 @@ describe("policy pack", () => {
       registryImmutableAndScanned,
       tlsModern,
       tagsPresent,
+      productionServesHttps,
     ].map((p) => p.name);
     assert.deepEqual(policies.map((p) => p.name).sort(), [...covered].sort());
   });
