@@ -1,9 +1,31 @@
 import * as pulumi from "@pulumi/pulumi";
+import { mockLiveScaleSets } from "../../plan/mocks/azure";
 import { RecordingMocks } from "../../plan/recorder";
 import { RecordedCloud } from "./cloud";
 import { diffInputs, InputDiff, refreshedInputs } from "./diff";
 
 type Props = Record<string, unknown>;
+
+/**
+ * Invokes that read a live resource are answered by the mocks from what they are told exists;
+ * here that is the recorded cloud, synced into the mocks' table before the mocks answer.
+ */
+const liveLookups: Record<string, (cloud: RecordedCloud, inputs: Props) => void> = {
+  "azure-native:compute:getVirtualMachineScaleSet": (cloud, inputs) => {
+    const name = String(inputs.vmScaleSetName);
+    const live = cloud
+      .list()
+      .find(
+        (r) =>
+          r.type === "azure-native:compute:VirtualMachineScaleSet" &&
+          r.outputs.vmScaleSetName === name &&
+          r.outputs.resourceGroupName === inputs.resourceGroupName,
+      );
+    const capacity = (live?.outputs.sku as { capacity?: number } | undefined)?.capacity;
+    if (live && capacity !== undefined) mockLiveScaleSets.set(name, { capacity });
+    else mockLiveScaleSets.delete(name);
+  },
+};
 
 /** `urn:pulumi:<stack>::<project>::<parent types$>type::<name>` → type and name. */
 export function parseUrn(urn: string): { type: string; name: string } {
@@ -139,6 +161,7 @@ export class RecordingProvider implements pulumi.provider.Provider {
 
   async invoke(token: string, inputs: Props): Promise<pulumi.provider.InvokeResult> {
     this.cloud.record({ op: "invoke", type: token, urn: "", sent: inputs });
+    liveLookups[token]?.(this.cloud, inputs);
     return { outputs: this.mocks.call({ token, inputs, provider: this.providerReference }) };
   }
 
