@@ -164,6 +164,21 @@ export const deployActions: Readonly<Record<string, readonly string[]>> = {
     "acm:AddTagsToCertificate",
     "acm:RemoveTagsFromCertificate",
   ],
+  // The ALB's web ACL (providers/aws/waf.ts). Associating it also needs SetWebAcl on the ALB
+  // (https://docs.aws.amazon.com/waf/latest/developerguide/security_iam_service-with-iam.html).
+  wafv2: [
+    "wafv2:GetWebACL",
+    "wafv2:GetWebACLForResource",
+    "wafv2:ListTagsForResource",
+    "wafv2:CreateWebACL",
+    "wafv2:UpdateWebACL",
+    "wafv2:DeleteWebACL",
+    "wafv2:AssociateWebACL",
+    "wafv2:DisassociateWebACL",
+    "wafv2:TagResource",
+    "wafv2:UntagResource",
+    "elasticloadbalancing:SetWebAcl",
+  ],
   "application-autoscaling": [
     "application-autoscaling:Describe*",
     "application-autoscaling:ListTagsForResource",
@@ -589,6 +604,8 @@ export const awsResourceActions: Readonly<Record<string, string>> = {
   "aws:cloudwatch/dashboard:Dashboard": "cloudwatch:PutDashboard",
   "aws:iam/role:Role": "iam:CreateRole",
   "aws:kms/key:Key": "kms:CreateKey",
+  "aws:wafv2/webAcl:WebAcl": "wafv2:CreateWebACL",
+  "aws:wafv2/webAclAssociation:WebAclAssociation": "wafv2:AssociateWebACL",
   "aws:iam/rolePolicy:RolePolicy": "iam:PutRolePolicy",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "iam:AttachRolePolicy",
   "aws:sns/topic:Topic": "sns:CreateTopic",

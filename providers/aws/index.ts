@@ -13,6 +13,7 @@ import {
 } from "./loadBalancer";
 import { createAlerting, createServiceAlarms } from "./monitoring";
 import { createNetwork } from "./network";
+import { createWaf } from "./waf";
 import { imageReference, sharedRepository } from "./registry";
 import { createScaling } from "./scaling";
 
@@ -38,6 +39,7 @@ export const deploy: CloudImplementation = (name, args, parent) => {
   const ctx = awsContext(name, args, parent);
   const network = createNetwork(ctx, { listenerPorts: listenerPorts(args.domain) });
   const lb = createLoadBalancer(ctx, network);
+  createWaf(ctx, lb);
   const repository = sharedRepository(ctx);
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-logs`,

@@ -67,6 +67,7 @@ describe("cost · AWS", () => {
       "aws:cloudwatch/logGroup:LogGroup::web-logs",
       "aws:ecs/cluster:Cluster::web-cluster",
       "aws:sns/topic:Topic::web-alerts",
+      "aws:wafv2/webAcl:WebAcl::web-waf",
       "awsx:ec2:Vpc::web-vpc",
     ]);
     const assumed = estimateCost(plan, { logGbPerMonth: 20 });

@@ -214,10 +214,15 @@ function awsRules(p: PriceBook["aws"], assumptions: Assumptions): Record<string,
       ledger.each(r, "customer managed KMS key", "key-month", p.kmsKeyMonth),
     "aws:ecs/cluster:Cluster": usage("Container Insights metrics: per metric and log volume"),
     "aws:sns/topic:Topic": usage("notifications: per message delivered"),
+    // https://aws.amazon.com/waf/pricing/: $5 a web ACL and $1 a rule per month, plus requests.
+    "aws:wafv2/webAcl:WebAcl": usage(
+      "web ACL: $5 a month, $1 a rule a month and $0.60 per million requests inspected",
+    ),
     ...freeTypes({
       "aws:ecs/taskDefinition:TaskDefinition": "a definition; the service's tasks are priced",
       "aws:lb/targetGroup:TargetGroup": "included in the load balancer",
       "aws:lb/listener:Listener": "included in the load balancer",
+      "aws:wafv2/webAclAssociation:WebAclAssociation": "included in the web ACL",
       "aws:ec2/securityGroup:SecurityGroup": "no charge",
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "no charge",
       "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "no charge",

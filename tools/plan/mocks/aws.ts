@@ -24,6 +24,10 @@ export const awsMocks: CloudMocks = {
       dnsName: `${name}-1234567890.us-east-1.elb.amazonaws.com`,
       zoneId: "Z35SXDOTRQ7X7K",
     }),
+    // Regional web ACL ARNs: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>.
+    "aws:wafv2/webAcl:WebAcl": ({ name }) => ({
+      arn: arn("wafv2", `regional/webacl/${name}/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`),
+    }),
     "aws:lb/targetGroup:TargetGroup": ({ name }) => ({
       arn: arn("elasticloadbalancing", `targetgroup/${name}/6d0ecf831eec9f09`),
       arnSuffix: `targetgroup/${name}/6d0ecf831eec9f09`,
