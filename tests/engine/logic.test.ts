@@ -5,9 +5,10 @@ import * as langproto from "@pulumi/pulumi/proto/language_pb";
 import { configVariable, runArguments } from "../../tools/engine/languageHost";
 import { requiredPlugins } from "../../tools/engine/packages";
 import { diffInputs, refreshedInputs } from "../../tools/engine/provider/diff";
-import { parseUrn } from "../../tools/engine/provider/recording";
+import { deleteRefusal, parseUrn } from "../../tools/engine/provider/recording";
 import { changedSteps } from "../../tools/engine/steps";
 import { repoRoot } from "../../tools/engine/workspace";
+import { downloadModule } from "./upstream";
 
 describe("engine: language host, diff and refresh logic", () => {
   it("starts the program as the real host's constructArguments does", () => {
@@ -72,6 +73,30 @@ describe("engine: language host, diff and refresh logic", () => {
       tags: { a: "1" },
     });
     assert.deepEqual(refreshedInputs(inputs, old, old), inputs);
+  });
+
+  it("refuses the deletes the cloud or provider refuses, as upstream words it", () => {
+    const google = downloadModule(
+      "github.com/hashicorp/terraform-provider-google",
+      "v1.20.1-0.20260828184646-f3721fb45fa3",
+    );
+    const source = fs.readFileSync(
+      path.join(google, "google/services/compute/resource_compute_global_address.go"),
+      "utf8",
+    );
+    const refusal = deleteRefusal("gcp:compute/globalAddress:GlobalAddress", {
+      deletionPolicy: "PREVENT",
+    });
+    assert.ok(refusal && source.includes(JSON.stringify(refusal).slice(1, 40)));
+    assert.equal(deleteRefusal("gcp:compute/globalAddress:GlobalAddress", {}), undefined);
+    assert.match(
+      deleteRefusal("aws:lb/loadBalancer:LoadBalancer", { enableDeletionProtection: true }) ?? "",
+      /^OperationNotPermitted/,
+    );
+    assert.equal(
+      deleteRefusal("aws:lb/loadBalancer:LoadBalancer", { enableDeletionProtection: false }),
+      undefined,
+    );
   });
 
   it("reads type and name from a URN with parents", () => {

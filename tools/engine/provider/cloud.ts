@@ -14,7 +14,7 @@ export interface LiveResource {
 export interface RecordedCall {
   readonly at: number;
   readonly pid: number;
-  readonly op: "create" | "update" | "delete" | "read" | "invoke" | "construct";
+  readonly op: "create" | "update" | "delete" | "delete-refused" | "read" | "invoke" | "construct";
   readonly type: string;
   readonly urn: string;
   readonly id?: string;

@@ -27,6 +27,26 @@ const liveLookups: Record<string, (cloud: RecordedCloud, inputs: Props) => void>
   },
 };
 
+/**
+ * Deletes the real provider or cloud refuses, with their message: an ALB with deletion protection
+ * on (elasticloadbalancing DeleteLoadBalancer: OperationNotPermitted, "Load balancer ... cannot be
+ * deleted because deletion protection is enabled"), and a Google resource whose
+ * `deletionPolicy` is PREVENT (terraform-provider-google
+ * google/services/compute/resource_compute_global_address.go, resourceComputeGlobalAddressDelete,
+ * and every generated resource with that field). Either refusal comes when the engine reaches
+ * that resource, after what it deleted first: that is what `protect` avoids.
+ */
+export function deleteRefusal(type: string, state: Props): string | undefined {
+  if (type === "aws:lb/loadBalancer:LoadBalancer" && state.enableDeletionProtection === true) {
+    return `OperationNotPermitted: Load balancer '${String(state.arn)}' cannot be deleted because deletion protection is enabled`;
+  }
+  if (type.startsWith("gcp:") && state.deletionPolicy === "PREVENT") {
+    const kind = type.split(":").pop() as string;
+    return `cannot destroy Compute${kind} without setting deletion_policy="DELETE" and running \`terraform apply\``;
+  }
+  return undefined;
+}
+
 /** `urn:pulumi:<stack>::<project>::<parent types$>type::<name>` → type and name. */
 export function parseUrn(urn: string): { type: string; name: string } {
   const parts = urn.split("::");
@@ -155,6 +175,11 @@ export class RecordingProvider implements pulumi.provider.Provider {
 
   async delete(id: string, urn: string, props: Props): Promise<void> {
     const { type } = parseUrn(urn);
+    const refusal = deleteRefusal(type, props);
+    if (refusal) {
+      this.cloud.record({ op: "delete-refused", type, urn, id, sent: props });
+      throw new Error(refusal);
+    }
     this.cloud.remove(type, id);
     this.cloud.record({ op: "delete", type, urn, id, sent: props });
   }
