@@ -1,4 +1,5 @@
 import { Cloud } from "../../components/cloud";
+import { checkDeploymentBranches } from "./branches";
 import { FileReader, readStackTarget, StackTarget } from "./stackTarget";
 
 /** What running a command gave. `missing` is true when the program is not installed at all. */
@@ -43,7 +44,7 @@ const stateBackendDoc = "docs/state-backend.md";
  */
 export async function runDoctor(
   env: DoctorEnv,
-  options: { stack?: string; cloud?: Cloud } = {},
+  options: { stack?: string; cloud?: Cloud; github?: string } = {},
 ): Promise<Finding[]> {
   const findings: Finding[] = [checkNode(env)];
   const pulumi = await checkPulumi(env);
@@ -77,6 +78,9 @@ export async function runDoctor(
 
   findings.push(target ? checkSecrets(env, target) : skipped("secrets", "needs a stack"));
   findings.push(await checkDocker(env));
+  if (options.github !== undefined) {
+    findings.push(await checkDeploymentBranches(env, options.github, ["test", "prod"]));
+  }
   // --cloud wins over the stack file: a first deploy runs the doctor before `pulumi config set
   // cloud`, and must check the cloud it is about to deploy to.
   const cloud = options.cloud ?? target?.cloud;

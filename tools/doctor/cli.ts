@@ -5,13 +5,14 @@ import { parseArgs } from "node:util";
 import { Cloud, clouds } from "../../components/cloud";
 import { DoctorEnv, ExecResult, exitCodeOf, render, runDoctor } from "./checks";
 
-const usage = `Usage: npm run doctor -- [--stack <name>] [--cloud aws|gcp|azure] [--json]
+const usage = `Usage: npm run doctor -- [--stack <name>] [--cloud aws|gcp|azure] [--github <owner/name>] [--json]
 
 Checks that this machine can run \`pulumi up\` for the selected stack: Node version, Pulumi CLI,
 state backend login, stack, secrets passphrase, Docker engine, the cloud's credentials (for
 gcloud, its own login and project too) and the CLIs the drills and runbooks run (AWS CLI v2,
 gcloud or az, and jq). --cloud checks that cloud instead of the stack file's, for a first deploy
 before \`pulumi config set cloud\`. Prints one line per check; each problem says how to fix it.
+--github checks, with the GitHub CLI, that the test and prod environments let only main deploy.
 
 Exit codes: 0 ready, 1 a problem was found, 2 bad arguments.`;
 
@@ -51,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       options: {
         stack: { type: "string" },
+        github: { type: "string" },
         cloud: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -71,7 +73,11 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const findings = await runDoctor(realEnv(), { stack: values.stack, cloud: cloud as Cloud });
+  const findings = await runDoctor(realEnv(), {
+    stack: values.stack,
+    cloud: cloud as Cloud,
+    github: values.github,
+  });
   process.stdout.write(values.json ? `${JSON.stringify(findings, null, 2)}\n` : render(findings));
   return exitCodeOf(findings);
 }
