@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { DrillReport, nextVersion } from "../../tools/drill/drills";
-import { renderJson, renderMarkdown, verdictLine } from "../../tools/drill/report";
+import {
+  failureExplanation,
+  renderJson,
+  renderMarkdown,
+  verdictLine,
+} from "../../tools/drill/report";
 import { summarize } from "../../tools/probe/stats";
 
 // 3 s at 10/s: 1.0.0 for 1.5 s, then 1.0.1; one 502 at 1.5 s.
@@ -118,5 +123,78 @@ describe("drill reports", () => {
       "1.0.10",
       "2.3.5",
     ]);
+  });
+});
+
+describe("fault drill reports: figures, the witness, why requests failed", () => {
+  const fault: DrillReport = {
+    ...report,
+    drill: "hang",
+    versions: { from: "1.0.0" },
+    figures: {
+      requests: 30,
+      failedRequests: 1,
+      longestOutageMs: 100,
+      detectedAfterMs: 1_250,
+      mttrMs: 3_400,
+      capacity: { minPct: 67, meanPct: 80, samples: 50 },
+    },
+    witness: {
+      command: "curl -m 1 http://127.0.0.1:40000/, every 0.5 s, stop at the first failure",
+      checks: 3,
+      verdict: "down",
+      firstFailure: { atMs: 1_500, exitCode: 28 },
+      httpErrors: 0,
+      startedAt: probe.startedAt,
+      durationMs: 1_600,
+    },
+    cloudMode: {
+      cloud: "aws",
+      loadBalancer: "Application Load Balancer",
+      attempts: 1,
+      layer: 7,
+      drainMs: 1_500,
+      notMimicked: ["the ALB fails open when every target is unhealthy"],
+    },
+  };
+  const markdown = renderMarkdown(fault);
+
+  it("gives time to detect, MTTR and the capacity left", () => {
+    assert.ok(markdown.includes("| time to detect | 1.25 s |\n"));
+    assert.ok(markdown.includes("| time to recover (MTTR) | 3.40 s |\n"));
+    assert.ok(
+      markdown.includes(
+        "| capacity during the fault | lowest 67 %, mean 80 % of the group in service (50 samples) |\n",
+      ),
+    );
+  });
+
+  it("puts the witness's verdict next to the probe's", () => {
+    assert.ok(markdown.includes("| probe (10/s, 1000 ms timeout) | 1 failed |\n"));
+    assert.match(
+      markdown,
+      /\| seed 000 downtime check .* \| down at check 3, \+1\.50 s \(curl exit 28\) \|\n/,
+    );
+  });
+
+  it("explains failures by the mode: no retry at layer 7, pinned connections at layer 4", () => {
+    assert.match(
+      failureExplanation(fault) ?? "",
+      /^1 request\(s\) failed \(http 502 ×1\)\. The aws load balancer .* does not retry/,
+    );
+    const l4 = { ...fault, cloudMode: { ...fault.cloudMode!, cloud: "azure", layer: 4 as const } };
+    assert.match(failureExplanation(l4) ?? "", /forwards TCP and retries nothing/);
+    assert.equal(
+      failureExplanation({ ...fault, figures: { ...fault.figures, failedRequests: 0 } }),
+      undefined,
+    );
+  });
+
+  it("says what the cloud mode does not reproduce", () => {
+    assert.ok(
+      markdown.includes(
+        "## What aws mode does not reproduce\n\n- the ALB fails open when every target is unhealthy\n",
+      ),
+    );
   });
 });

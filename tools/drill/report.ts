@@ -29,9 +29,11 @@ export function failureExplanation(report: DrillReport): string | undefined {
   const retry =
     mode === undefined
       ? ""
-      : mode.attempts === 1
-        ? ` The ${mode.cloud} load balancer (${mode.loadBalancer}) does not retry a request that failed on an instance, so every request it sent to the faulty instance before the health check took it out failed: inherent to the cloud, bounded by the check's interval × threshold.`
-        : ` The ${mode.cloud} load balancer retries some failures on another instance; the ones left failed on every attempt or timed out at the client first.`;
+      : mode.layer === 4
+        ? ` The ${mode.cloud} load balancer (${mode.loadBalancer}) forwards TCP and retries nothing, and a client's open connection stays on its instance: requests on connections to the faulty instance failed until the probe reconnected elsewhere, and a connection an instance closes (when it dies, or as its drain ends) can meet a request in flight. Inherent to a layer-4 balancer; clients that retry idempotent requests hide it.`
+        : mode.attempts === 1
+          ? ` The ${mode.cloud} load balancer (${mode.loadBalancer}) does not retry a request that failed on an instance, so every request it sent to the faulty instance before the health check took it out failed: inherent to the cloud, bounded by the check's interval × threshold (a hang: also by the client's timeout).`
+          : ` The ${mode.cloud} load balancer retries some failures on another instance; the ones left failed on every attempt or timed out at the client first (a hung instance answers nothing, and the client's 1 s timeout is shorter than the load balancer's request timeout, so no retry comes in time).`;
   return `${f.failedRequests} request(s) failed (${errors}).${retry}`;
 }
 
