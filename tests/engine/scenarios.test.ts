@@ -138,14 +138,14 @@ for (const cloud of clouds) {
       const deleted = ws.cloud.calls().filter((c) => c.op === "delete");
       await ws.ok(["stack", "select", "test"]);
       assert.notEqual(destroy.code, 0, "destroy of prod succeeded");
-      // Refused by the engine's `protect`, which stops before any delete; a cloud-side lock
-      // would fail only after the unlocked resources had gone.
-      assert.match(destroy.stdout + destroy.stderr, /protected/);
       assert.deepEqual(
         deleted.map((c) => c.urn),
         [],
         "destroy deleted resources before it was refused",
       );
+      // Refused by the engine's `protect`, which stops before any delete; a cloud-side lock
+      // would fail only after the unlocked resources had gone.
+      assert.match(destroy.stdout + destroy.stderr, /protected/);
     });
   });
 }
