@@ -277,7 +277,11 @@ async function childPid(parent: number, exited: () => boolean): Promise<number> 
     }
     await sleep(25);
   }
-  throw new Error("the container's PID 1 did not appear");
+  throw new Error(
+    exited()
+      ? "the container exited before it was healthy"
+      : "the container's PID 1 did not appear",
+  );
 }
 
 /** Forwards 127.0.0.1:<port> inside the container's network namespace to a unix socket. */
@@ -407,7 +411,12 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
     await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
     const address = server.address();
     const baseUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-    const pidNs = readlinkSync(`/proc/${pid}/ns/pid`);
+    let pidNs: string | undefined;
+    try {
+      pidNs = readlinkSync(`/proc/${pid}/ns/pid`);
+    } catch {
+      // Already exited (a start that fails at once): waitForHealthy reports it with the output.
+    }
 
     const container: RunningContainer = {
       arrangement,
@@ -427,7 +436,7 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
           .map(Number)
           .filter((p) => {
             try {
-              return readlinkSync(`/proc/${p}/ns/pid`) === pidNs;
+              return pidNs !== undefined && readlinkSync(`/proc/${p}/ns/pid`) === pidNs;
             } catch {
               return false;
             }
