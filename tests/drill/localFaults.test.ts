@@ -76,7 +76,14 @@ describe("fault drills against the local rehearsal, per cloud mode", function ()
       report.figures.failedRequests > 0,
       "the ALB does not retry: some requests must time out",
     );
-    assert.deepEqual(Object.keys(report.probe.errors), ["timeout"]);
+    // Client timeouts while nothing answers; a request still waiting when the hung instance is
+    // killed gets a 502 (reset), one past the ALB's request timeout (60 s / 20) a 504.
+    const errors = Object.keys(report.probe.errors);
+    assert.ok(errors.includes("timeout"), JSON.stringify(report.probe.errors));
+    assert.deepEqual(
+      errors.filter((e) => !["timeout", "http 502", "http 504"].includes(e)),
+      [],
+    );
     const detected = report.figures.detectedAfterMs;
     // Two failed checks 500 ms apart, each given 500 ms.
     assert.ok(
