@@ -90,7 +90,10 @@ describe("fault drills against the local rehearsal, per cloud mode", function ()
       detected !== undefined && detected >= 500 && detected < 3_000,
       `detected after ${detected} ms`,
     );
-    assert.ok(report.figures.mttrMs !== undefined, "replaced");
+    // Replaced within 5 s: the load balancer does not hold the replacement back while requests
+    // to the hung instance wait out their timeout (it took 6.4-7 s when it did).
+    const mttr = report.figures.mttrMs;
+    assert.ok(mttr !== undefined && mttr <= 5_000, `MTTR ${mttr} ms`);
   });
 
   it("gcp unhealthy: taken out and replaced while / kept serving: no request fails", async () => {
