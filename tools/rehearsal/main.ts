@@ -20,7 +20,7 @@ function parseCloud(text: string) {
   try {
     return parseCloudMode(text);
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^--/, ""));
+    throw new UsageError((error as Error).message);
   }
 }
 
