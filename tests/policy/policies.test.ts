@@ -31,6 +31,7 @@ import { productionServesHttps } from "../../policy/exposure";
 import { policies } from "../../policy/policies";
 import { PlannedResource } from "../../tools/plan/recorder";
 import { PolicyConfig } from "../../tools/verify/policy";
+import { bootstrapConfig, ofType as ofBootstrapType, runBootstrap } from "../bootstrap/harness";
 import { planStack } from "../helpers/plan";
 import { brokenPlan, findings, resource } from "./fixtures";
 
@@ -727,28 +728,55 @@ table(logRetentionConfigured, [
   },
 ]);
 
+/**
+ * The registry lives in the bootstrap program's shared layer now (docs/decisions.md), so the rule
+ * is checked on the bootstrap's own registry: as shipped it passes, broken it fires.
+ */
+async function bootstrapRegistry(
+  cloud: "aws" | "gcp" | "azure",
+  type: string,
+  patch?: (inputs: Record<string, unknown>) => void,
+): Promise<PlannedResource[]> {
+  const run = await runBootstrap(bootstrapConfig[cloud]);
+  const found = ofBootstrapType(run, type);
+  if (found.length !== 1) throw new Error(`expected one ${type} in the ${cloud} bootstrap`);
+  // Named "images" here so one expected line serves every cloud's bootstrap naming.
+  const registries = found.map((r) => ({ ...structuredClone(r), name: "images" }));
+  if (patch !== undefined) registries.forEach((r) => patch(r.inputs));
+  return registries;
+}
+
 table(registryImmutableAndScanned, [
   {
-    name: "fires for a mutable, unscanned ECR repository (prod plan)",
+    name: "passes the bootstrap's shared registries as shipped, on every cloud",
+    resources: async () => [
+      ...(await bootstrapRegistry("aws", R.ecr)),
+      ...(await bootstrapRegistry("gcp", R.ar)),
+      ...(await bootstrapRegistry("azure", R.acr)),
+    ],
+    expect: [],
+  },
+  {
+    name: "fires for a mutable, unscanned ECR repository",
     resources: () =>
-      brokenPlan("prod", "aws", R.ecr, (i) => {
+      bootstrapRegistry("aws", R.ecr, (i) => {
         i.imageTagMutability = "MUTABLE";
         delete i.imageScanningConfiguration;
       }),
     expect: [
-      `${R.ecr}::web-repo  imageTagMutability is MUTABLE: a pushed version can be overwritten`,
-      `${R.ecr}::web-repo  imageScanningConfiguration.scanOnPush is not true: pushed images are not scanned`,
+      `${R.ecr}::images  imageTagMutability is MUTABLE: a pushed version can be overwritten`,
+      `${R.ecr}::images  imageScanningConfiguration.scanOnPush is not true: pushed images are not scanned`,
     ],
   },
   {
-    name: "fires for mutable Artifact Registry tags (prod plan) and an ACR admin user (prod plan)",
+    name: "fires for mutable Artifact Registry tags and an ACR admin user",
     resources: async () => [
-      ...(await brokenPlan("prod", "gcp", R.ar, (i) => delete i.dockerConfig)),
-      ...(await brokenPlan("prod", "azure", R.acr, (i) => (i.adminUserEnabled = true))),
+      ...(await bootstrapRegistry("gcp", R.ar, (i) => delete i.dockerConfig)),
+      ...(await bootstrapRegistry("azure", R.acr, (i) => (i.adminUserEnabled = true))),
     ],
     expect: [
-      `${R.ar}::web-images  dockerConfig.immutableTags is not true: a pushed version can be overwritten`,
-      `${R.acr}::webacr  adminUserEnabled is true: a shared admin password can push and overwrite images; pull with a managed identity`,
+      `${R.ar}::images  dockerConfig.immutableTags is not true: a pushed version can be overwritten`,
+      `${R.acr}::images  adminUserEnabled is true: a shared admin password can push and overwrite images; pull with a managed identity`,
     ],
   },
 ]);
