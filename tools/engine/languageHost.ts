@@ -14,6 +14,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { spawn, ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as path from "node:path";
 import * as langrpc from "@pulumi/pulumi/proto/language_grpc_pb";
@@ -79,7 +80,7 @@ export class NodeLanguageHost {
   private readonly running = new Set<ChildProcess>();
 
   constructor(
-    private readonly engineAddress: string,
+    readonly engineAddress: string,
     private readonly version: string,
   ) {}
 
@@ -287,7 +288,25 @@ export async function serve(args: readonly string[], version: string): Promise<g
     ),
   );
   process.stdout.write(`${port}\n`);
+  exitWithEngine(host.engineAddress);
   return server;
+}
+
+/**
+ * Exits once the engine is gone, as Go plugins do (pulumi/pulumi sdk/go/common/util/rpcutil/
+ * health.go, Healthcheck: poll the engine, cancel when it stops answering): a CLI that exits on an
+ * error does not always stop its language host, which would otherwise outlive it.
+ */
+function exitWithEngine(engineAddress: string, everyMs = 1000): void {
+  const colon = engineAddress.lastIndexOf(":");
+  if (colon < 0) return;
+  const [hostname, port] = [engineAddress.slice(0, colon), Number(engineAddress.slice(colon + 1))];
+  const timer = setInterval(() => {
+    const socket = net.connect({ host: hostname, port });
+    socket.on("connect", () => socket.destroy());
+    socket.on("error", () => process.exit(0));
+  }, everyMs);
+  timer.unref();
 }
 
 if (require.main === module) {
