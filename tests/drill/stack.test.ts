@@ -272,7 +272,7 @@ describe("npm run drill", function () {
     ],
     [
       ["self-heal", "--target", "stack:test", "--instances", "3"],
-      "drill: --stack and --instances are for the local target only (see --help)\n",
+      "drill: --stack, --instances, --cloud and --zones are for the local target only (see --help)\n",
     ],
     [
       ["rollout", "--target", "stack:test"],
