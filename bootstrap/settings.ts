@@ -93,7 +93,10 @@ export function parseBootstrapSettings(
     );
   }
 
-  /** A JSON list of distinct strings matching `item`, as `pulumi config set --path` writes it. */
+  /**
+   * A JSON list of distinct strings matching `item`, as `pulumi config set --path` writes it.
+   * Unset and `[]` (Pulumi.yaml's declared default) both mean "use the default".
+   */
   const readList = (key: string, item: RegExp, expected: string): string[] | undefined => {
     const text = read(key);
     if (text === undefined) return undefined;
@@ -103,6 +106,7 @@ export function parseBootstrapSettings(
     } catch {
       parsed = text;
     }
+    if (Array.isArray(parsed) && parsed.length === 0) return undefined;
     if (
       !Array.isArray(parsed) ||
       parsed.length === 0 ||

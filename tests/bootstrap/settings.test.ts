@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { BootstrapConfigError, parseBootstrapSettings } from "../../bootstrap/settings";
 
 const ns = "ha-web-service-bootstrap";
@@ -25,6 +28,41 @@ describe("bootstrap settings", () => {
     assert.deepEqual(settings.environments, ["test", "prod"]);
     assert.equal(settings.region, "eu-west-1");
     assert.deepEqual(settings.workloadRegions, ["eu-west-1"]);
+  });
+
+  it("reads the empty lists Pulumi.yaml declares as defaults as the defaults", () => {
+    const settings = parse({
+      ...id,
+      [`${ns}:cloud`]: "aws",
+      [`${ns}:githubRepository`]: "acme/ha-web-service",
+      [`${ns}:environments`]: "[]",
+      [`${ns}:workloadRegions`]: "[]",
+      "aws:region": "eu-west-1",
+    });
+    assert.deepEqual(
+      [settings.environments, settings.workloadRegions],
+      [["test", "prod"], ["eu-west-1"]],
+    );
+  });
+
+  // The real engine refuses a stack that lacks a project key with no default (pulumi/pulumi
+  // sdk/go/common/workspace/config.go, mergeConfig), and without `main` the Node host would run
+  // the repository root's program (the nearest package.json).
+  it("Pulumi.yaml: only the keys an admin must set lack a default, and main is the bootstrap's", () => {
+    const project = parseYaml(
+      readFileSync(join(__dirname, "..", "..", "bootstrap", "Pulumi.yaml"), "utf8"),
+    ) as {
+      main?: string;
+      config: Record<string, { default?: unknown }>;
+    };
+    assert.equal(project.main, "index.ts");
+    assert.deepEqual(
+      Object.entries(project.config)
+        .filter(([, declared]) => declared.default === undefined)
+        .map(([key]) => key)
+        .sort(),
+      ["cloud", "githubRepository", "githubRepositoryId"],
+    );
   });
 
   it("reads lists as JSON, as `pulumi config set --path` stores them", () => {

@@ -220,10 +220,53 @@ describe("stack settings", () => {
       assert.deepEqual(Object.keys(project.config).sort(), Object.keys(configSchema).sort());
       for (const [key, spec] of Object.entries(configSchema)) {
         const declared = project.config[key];
+        const { optional } = spec as { optional?: true };
         assert.equal(declared.type ?? "object", spec.type, `${key}: type`);
-        assert.equal(declared.default, (spec as { default?: unknown }).default, `${key}: default`);
+        if (optional === true) {
+          assert.deepEqual(
+            declared.default,
+            spec.type === "object" ? {} : "",
+            `${key}: empty default`,
+          );
+        } else {
+          assert.equal(
+            declared.default,
+            (spec as { default?: unknown }).default,
+            `${key}: default`,
+          );
+        }
         assert.ok(declared.description && declared.description.length > 20, `${key}: description`);
       }
+    });
+
+    // The real engine refuses a stack that lacks a project key declared without a default
+    // (pulumi/pulumi sdk/go/common/workspace/config.go, mergeConfig): only the keys every stack
+    // must set may have none.
+    it("leaves only appVersion without a default, so a new stack with just it runs", () => {
+      const required = Object.entries(project.config)
+        .filter(([, declared]) => declared.default === undefined)
+        .map(([key]) => key);
+      assert.deepEqual(required, ["appVersion"]);
+    });
+
+    it("reads an optional key's empty default as unset", () => {
+      const cfg = loadStackConfig("test", {}, root);
+      const empty = Object.fromEntries(
+        Object.entries(configSchema)
+          .filter(([, spec]) => (spec as { optional?: true }).optional === true)
+          .map(([key, spec]) => [`${cfg.project}:${key}`, spec.type === "object" ? "{}" : ""]),
+      );
+      const settings = parseSettings({ ...cfg.config, ...empty }, cfg.project, cfg.stack);
+      assert.deepEqual(
+        [settings.domain, settings.alertEmail, settings.image, settings.tags],
+        // Tags: only the ones every resource gets anyway.
+        [
+          undefined,
+          undefined,
+          undefined,
+          { "managed-by": "pulumi", project: cfg.project, stack: "test" },
+        ],
+      );
     });
   });
 
