@@ -13,6 +13,7 @@ import {
   githubTrustPolicy,
   pipelineSubjects,
 } from "./trust";
+import { keepBucketPrivate } from "../providers/aws/bucket";
 import { BootstrapImplementation, environmentVariables } from "./types";
 
 /** Name prefix of the main program's roles and repository; see `AwsPolicyScope`. */
@@ -61,24 +62,7 @@ export const deployAws: BootstrapImplementation = (name, settings, parent) => {
     { forceDestroy: false },
     { ...opts, protect: true },
   );
-  // Ownership and the public access block first: a bucket policy or object written before them
-  // could be public for a moment.
-  const ownership = new aws.s3.BucketOwnershipControls(
-    `${name}-state`,
-    { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-    opts,
-  );
-  const publicAccess = new aws.s3.BucketPublicAccessBlock(
-    `${name}-state`,
-    {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    },
-    opts,
-  );
+  const privacy = keepBucketPrivate(`${name}-state`, bucket.id, opts);
   // Versioning is the state's undo: every checkpoint Pulumi overwrites stays recoverable.
   new aws.s3.BucketVersioning(
     `${name}-state`,
@@ -121,7 +105,7 @@ export const deployAws: BootstrapImplementation = (name, settings, parent) => {
       bucket: bucket.id,
       policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
     },
-    { ...opts, dependsOn: [ownership, publicAccess] },
+    { ...opts, dependsOn: privacy },
   );
 
   // AWS verifies GitHub's certificate against its own trust store, so no thumbprint is pinned

@@ -68,6 +68,12 @@ export const deployActions: Readonly<Record<string, readonly string[]>> = {
     "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
     "ec2:CreateTags",
     "ec2:DeleteTags",
+    // The VPC flow log to S3 (providers/aws/logs.ts); its creator also needs the log-delivery
+    // actions (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html).
+    "ec2:CreateFlowLogs",
+    "ec2:DeleteFlowLogs",
+    "logs:CreateLogDelivery",
+    "logs:DeleteLogDelivery",
   ],
   elasticloadbalancing: [
     "elasticloadbalancing:Describe*",
@@ -248,6 +254,21 @@ export function deployPolicies(scope: AwsPolicyScope, environment: string): Poli
         ...stateStatements(scope, { environment }),
         ...imagePushStatements(scope),
         ...iamStatements(scope),
+        logBucketStatement(scope, [
+          ...logBucketReadActions,
+          "s3:CreateBucket",
+          "s3:DeleteBucket",
+          "s3:PutBucketTagging",
+          "s3:PutBucketOwnershipControls",
+          "s3:PutBucketPublicAccessBlock",
+          "s3:PutEncryptionConfiguration",
+          "s3:PutLifecycleConfiguration",
+          "s3:PutBucketPolicy",
+          "s3:DeleteBucketPolicy",
+          // forceDestroy empties a test stack's log bucket before deleting it.
+          "s3:DeleteObject",
+          "s3:DeleteObjectVersion",
+        ]),
         {
           Sid: "DnsRecordsForCertificatesAndDomain",
           Effect: "Allow",
@@ -289,6 +310,28 @@ export function deployPolicies(scope: AwsPolicyScope, environment: string): Poli
   ];
 }
 
+/**
+ * What the AWS provider reads of a bucket on every refresh (hashicorp/terraform-provider-aws
+ * internal/service/s3/bucket.go reads ACL, CORS, website, versioning, logging, lifecycle,
+ * replication, encryption, object lock, tagging and policy), and listing for forceDestroy.
+ */
+const logBucketReadActions = ["s3:Get*", "s3:ListBucket", "s3:ListBucketVersions"];
+
+/**
+ * S3 actions on the workload's log buckets only: bucket ARNs carry no Region or account, so the
+ * name prefix is the scope (Pulumi auto-names the bucket `web-logs-<suffix>`), and objects are
+ * reached through `<bucket>/*`.
+ */
+function logBucketStatement(scope: AwsPolicyScope, actions: string[]): PolicyStatement {
+  const bucket = `arn:${scope.partition}:s3:::${scope.workloadNamePrefix}*`;
+  return {
+    Sid: "WorkloadLogBuckets",
+    Effect: "Allow",
+    Action: actions,
+    Resource: [bucket, `${bucket}/*`],
+  };
+}
+
 /** What the provider calls to create, read, update and delete a key after CreateKey. */
 const kmsKeyActions = [
   "kms:DescribeKey",
@@ -324,6 +367,7 @@ export function previewPolicy(scope: AwsPolicyScope): PolicyDocument {
         Resource: workloadRoleArn(scope),
       },
       { Sid: "ReadDns", Effect: "Allow", Action: route53ReadActions, Resource: "*" },
+      logBucketStatement(scope, logBucketReadActions),
     ],
   };
 }
@@ -607,6 +651,15 @@ export const awsResourceActions: Readonly<Record<string, string>> = {
   "aws:wafv2/webAcl:WebAcl": "wafv2:CreateWebACL",
   "aws:wafv2/webAclAssociation:WebAclAssociation": "wafv2:AssociateWebACL",
   "aws:iam/rolePolicy:RolePolicy": "iam:PutRolePolicy",
+  "aws:s3/bucket:Bucket": "s3:CreateBucket",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "s3:PutBucketOwnershipControls",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "s3:PutBucketPublicAccessBlock",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+    "s3:PutEncryptionConfiguration",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
+    "s3:PutLifecycleConfiguration",
+  "aws:s3/bucketPolicy:BucketPolicy": "s3:PutBucketPolicy",
+  "aws:ec2/flowLog:FlowLog": "ec2:CreateFlowLogs",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "iam:AttachRolePolicy",
   "aws:sns/topic:Topic": "sns:CreateTopic",
   "aws:sns/topicSubscription:TopicSubscription": "sns:Subscribe",

@@ -13,6 +13,7 @@ import {
 } from "./loadBalancer";
 import { createAlerting, createServiceAlarms } from "./monitoring";
 import { createNetwork } from "./network";
+import { createFlowLog, createLogBucket } from "./logs";
 import { createWaf } from "./waf";
 import { imageReference, sharedRepository } from "./registry";
 import { createScaling } from "./scaling";
@@ -38,7 +39,9 @@ export function validate(args: ResolvedServiceArgs): string[] {
 export const deploy: CloudImplementation = (name, args, parent) => {
   const ctx = awsContext(name, args, parent);
   const network = createNetwork(ctx, { listenerPorts: listenerPorts(args.domain) });
-  const lb = createLoadBalancer(ctx, network);
+  const logs = createLogBucket(ctx);
+  createFlowLog(ctx, network.vpcId, logs);
+  const lb = createLoadBalancer(ctx, network, logs);
   createWaf(ctx, lb);
   const repository = sharedRepository(ctx);
   const logGroup = new aws.cloudwatch.LogGroup(

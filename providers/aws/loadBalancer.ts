@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsLoadBalancerNameLimit, childName } from "../../components/naming";
 import { AwsContext } from "./context";
+import { AwsLogBucket, logPrefixes } from "./logs";
 import { AwsNetwork } from "./network";
 
 export interface AwsLoadBalancer {
@@ -74,7 +75,11 @@ export function hostedZoneProblem(domain: string, zone: string | undefined): str
   return undefined;
 }
 
-export function createLoadBalancer(ctx: AwsContext, network: AwsNetwork): AwsLoadBalancer {
+export function createLoadBalancer(
+  ctx: AwsContext,
+  network: AwsNetwork,
+  logs: AwsLogBucket,
+): AwsLoadBalancer {
   const { name, args, opts } = ctx;
   const loadBalancer = new aws.lb.LoadBalancer(
     childName(name, "alb", awsLoadBalancerNameLimit),
@@ -88,8 +93,11 @@ export function createLoadBalancer(ctx: AwsContext, network: AwsNetwork): AwsLoa
       desyncMitigationMode: "strictest",
       enableDeletionProtection: args.deletionProtection,
       idleTimeout: albIdleTimeoutSeconds,
+      accessLogs: { bucket: logs.bucket.bucket, prefix: logPrefixes.alb, enabled: true },
     },
-    opts,
+    // ELB writes a test object when logging is enabled and fails without the bucket policy.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+    { ...opts, dependsOn: logs.ready },
   );
 
   const targetGroup = new aws.lb.TargetGroup(

@@ -191,6 +191,8 @@ for (const stack of ["test", "prod"] as const) {
         enableDeletionProtection: want.deletionProtection,
         // Stated, not defaulted: nginx's keepalive must outlast it (components/keepalive.ts).
         idleTimeout: 60,
+        // Access logs into the stack's log bucket (tests/aws/logs.test.ts).
+        accessLogs: { bucket: "web-logs-a1b2c3d", prefix: "alb", enabled: true },
       });
       assert.equal(albIdleTimeoutSeconds, 60);
     });

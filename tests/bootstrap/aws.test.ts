@@ -281,6 +281,46 @@ describe("AWS pipeline policies", () => {
     Decision,
   ][] = [
     [
+      "deploy sets the policy of the workload's log bucket",
+      deployTest,
+      "s3:PutBucketPolicy",
+      "arn:aws:s3:::web-logs-1a2b3c4",
+      undefined,
+      "Allowed",
+    ],
+    [
+      "deploy cannot set the state bucket's policy",
+      deployTest,
+      "s3:PutBucketPolicy",
+      scope.stateBucketArn,
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy cannot delete a bucket outside the workload's names",
+      deployTest,
+      "s3:DeleteBucket",
+      "arn:aws:s3:::acme-data",
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "preview reads the log bucket's configuration but cannot change it",
+      previewPolicy(scope),
+      "s3:PutLifecycleConfiguration",
+      "arn:aws:s3:::web-logs-1a2b3c4",
+      undefined,
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy creates the VPC flow log in its region",
+      deployTest,
+      "ec2:CreateFlowLogs",
+      `arn:aws:ec2:us-east-1:${account}:vpc-flow-log/*`,
+      undefined,
+      "Allowed",
+    ],
+    [
       "deploy creates the ECS service in its region",
       deployTest,
       "ecs:CreateService",
@@ -539,7 +579,12 @@ async function assertDeployCovers(resources: readonly PlannedResource[]): Promis
       action,
       `add the action that creates ${resource.type} to awsResourceActions and deployPolicy in bootstrap/awsPolicies.ts`,
     );
-    const target = action.startsWith("iam:") ? `arn:aws:iam::${account}:role/web-1a2b3c4` : "*";
+    // Roles and buckets are scoped by name; Pulumi auto-names both `web-...-<suffix>`.
+    const target = action.startsWith("iam:")
+      ? `arn:aws:iam::${account}:role/web-1a2b3c4`
+      : action.startsWith("s3:")
+        ? `arn:aws:s3:::${String(resource.inputs.bucket ?? "web-logs-1a2b3c4")}`
+        : "*";
     const context: Record<string, string> = {
       "aws:RequestedRegion": "us-east-1",
       // Every resource carries the stack's tag (the provider's defaultTags).

@@ -65,7 +65,10 @@ describe("cost · AWS", () => {
     // No ECR repository: the images live in the bootstrap's shared registry, priced with it.
     assert.deepEqual(plain.notEstimated.map((u) => u.resource).sort(), [
       "aws:cloudwatch/logGroup:LogGroup::web-logs",
+      // Access and flow logs in S3 (providers/aws/logs.ts): priced per GB kept and delivered.
+      "aws:ec2/flowLog:FlowLog::web-flows",
       "aws:ecs/cluster:Cluster::web-cluster",
+      "aws:s3/bucket:Bucket::web-logs",
       "aws:sns/topic:Topic::web-alerts",
       "aws:wafv2/webAcl:WebAcl::web-waf",
       "awsx:ec2:Vpc::web-vpc",

@@ -218,7 +218,20 @@ function awsRules(p: PriceBook["aws"], assumptions: Assumptions): Record<string,
     "aws:wafv2/webAcl:WebAcl": usage(
       "web ACL: $5 a month, $1 a rule a month and $0.60 per million requests inspected",
     ),
+    // ALB access logs and VPC flow logs (providers/aws/logs.ts): S3 storage per GB-month kept
+    // for logRetentionDays (https://aws.amazon.com/s3/pricing/), and flow logs delivered to S3
+    // per GB as vended logs (https://aws.amazon.com/cloudwatch/pricing/); ELB's delivery is free
+    // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html).
+    "aws:s3/bucket:Bucket": usage("access and flow log storage: per GB-month kept (S3 Standard)"),
+    "aws:ec2/flowLog:FlowLog": usage("VPC flow log delivery to S3: per GB of logs (vended logs)"),
     ...freeTypes({
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "no charge",
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "no charge",
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        "SSE-S3 has no charge",
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
+        "expiry actions have no charge",
+      "aws:s3/bucketPolicy:BucketPolicy": "no charge",
       "aws:ecs/taskDefinition:TaskDefinition": "a definition; the service's tasks are priced",
       "aws:lb/targetGroup:TargetGroup": "included in the load balancer",
       "aws:lb/listener:Listener": "included in the load balancer",

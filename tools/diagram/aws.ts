@@ -31,6 +31,9 @@ const T = {
   scalingPolicy: "aws:appautoscaling/policy:Policy",
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  logBucket: "aws:s3/bucket:Bucket",
+  logExpiry: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  flowLog: "aws:ec2/flowLog:FlowLog",
 } as const;
 
 /** Verbs for the actions the program grants; anything else is shown by its action name. */
@@ -176,7 +179,16 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
       ),
     ),
   );
-  const ids = { ecr: "registry", logs: "logs", alarms: "alarms", scaling: "autoscaling" };
+  const ids = {
+    ecr: "registry",
+    logs: "logs",
+    alarms: "alarms",
+    scaling: "autoscaling",
+    logBucket: "log_bucket",
+  };
+  const logBucket = first(r, T.logBucket);
+  const logExpiryDays = at(first(r, T.logExpiry)?.inputs, "rules", 0, "expiration", "days");
+  const flowLog = first(r, T.flowLog);
   const services = group("regional_services", "regional services", [
     repo
       ? node(
@@ -205,6 +217,17 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
       `CloudWatch Logs ${logGroup?.name ?? ""}`,
       `kept ${String(logGroup?.inputs.retentionInDays)} days`,
     ),
+    ...(logBucket
+      ? [
+          node(
+            ids.logBucket,
+            "cylinder",
+            `S3 ${logBucket.name}`,
+            `ALB access logs${flowLog ? ", VPC flow logs" : ""}`,
+            `kept ${String(logExpiryDays)} days`,
+          ),
+        ]
+      : []),
     node(
       ids.alarms,
       "subroutine",
@@ -278,6 +301,9 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
       kind: "traffic",
     })),
     ...roles.flatMap((role) => grantsOf(r, role, targets)),
+    ...(logBucket && alb?.inputs.accessLogs
+      ? [{ from: albId, to: ids.logBucket, label: "access logs", kind: "control" } as Edge]
+      : []),
   ];
 
   return {

@@ -67,6 +67,11 @@ export const awsMocks: CloudMocks = {
         },
       ],
     }),
+    // Bucket names are global; the provider auto-names `<name>-<7 random chars>`.
+    "aws:s3/bucket:Bucket": ({ name, inputs }) => {
+      const bucket = inputs.bucket ?? `${name}-a1b2c3d`;
+      return { bucket, arn: `arn:aws:s3:::${bucket}` };
+    },
     "aws:appautoscaling/target:Target": ({ inputs }) => ({ resourceId: inputs.resourceId }),
   },
   invokes: {
