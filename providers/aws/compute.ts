@@ -155,7 +155,9 @@ export function createCompute(
           ),
         ),
     },
-    opts,
+    // Never protected: every rollout replaces the task definition with a new revision, which a
+    // protected resource refuses. A destroy never reaches it before the protected service.
+    { ...opts, protect: false },
   );
 
   const rollout = toEcsDeployment(args.rollingUpdate);

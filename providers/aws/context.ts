@@ -6,7 +6,10 @@ import { ResolvedServiceArgs } from "../../components/args";
 export interface AwsContext {
   readonly name: string;
   readonly args: ResolvedServiceArgs;
-  /** `{ parent, provider }`: every child is parented to the component and uses its provider. */
+  /**
+   * `{ parent, provider, protect }`: every child is parented to the component, uses its provider,
+   * and is protected when deletionProtection is on.
+   */
   readonly opts: pulumi.CustomResourceOptions;
   readonly accountId: pulumi.Output<string>;
 }
@@ -25,7 +28,12 @@ export function awsContext(
     { region: args.region as aws.Region, defaultTags: { tags: { ...args.tags } } },
     { parent },
   );
-  const opts = { parent, provider };
+  // With deletionProtection every child is protected, not only the load balancer: the engine
+  // refuses a protected delete only when it reaches that step and deletes dependents first
+  // (pulumi/pulumi pkg/resource/deploy/step.go DeleteStep.Apply; pulumi/pulumi#782), so a
+  // `pulumi destroy` would otherwise delete the service, alarms and listeners before failing on
+  // the ALB. https://www.pulumi.com/docs/iac/concepts/options/protect/
+  const opts = { parent, provider, protect: args.deletionProtection };
   const accountId = aws.getCallerIdentityOutput({}, opts).accountId;
   return { name, args, opts, accountId };
 }

@@ -64,7 +64,13 @@ export function createNetwork(ctx: AwsContext, ports: { listenerPorts: number[] 
       vpcEndpointStrategy: awsx.ec2.VpcEndpointStrategy.Auto,
       vpcEndpointSpecs: [s3GatewayEndpoint(args.region)],
     },
-    { parent: opts.parent, providers: { aws: opts.provider as aws.Provider } },
+    // protect reaches awsx's children: a child inherits it from its parent (resource.ts in
+    // @pulumi/pulumi), so destroy stops before any subnet or NAT gateway.
+    {
+      parent: opts.parent,
+      providers: { aws: opts.provider as aws.Provider },
+      protect: opts.protect,
+    },
   );
 
   const albSecurityGroup = new aws.ec2.SecurityGroup(

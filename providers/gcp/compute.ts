@@ -186,7 +186,9 @@ export function createCompute(
       },
       metadata,
     },
-    opts,
+    // Never protected: every rollout replaces the template (create before delete), which a
+    // protected resource refuses. A destroy never reaches it before the protected group.
+    { ...opts, protect: false },
   );
 
   const updateNumbers = toMigUpdatePolicy(

@@ -45,7 +45,12 @@ export function gcpContext(
     { project, region: args.region, defaultLabels: { ...args.tags } },
     { parent },
   );
-  const base = { parent, provider };
+  // With deletionProtection every child is protected, as on AWS and Azure: the engine deletes
+  // dependents first and refuses a protected delete only when it reaches it (pulumi/pulumi
+  // pkg/resource/deploy/step.go DeleteStep.Apply; pulumi/pulumi#782), so protecting only the
+  // forwarding rule would let a destroy remove the group and its backends first.
+  // https://www.pulumi.com/docs/iac/concepts/options/protect/
+  const base = { parent, provider, protect: args.deletionProtection };
   const apis = enableApis(name, args, project, base);
   return {
     name,
