@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { AddressInfo } from "node:net";
 import { AppConfig, appConfigFromEnv } from "./config";
@@ -5,8 +6,6 @@ import { log } from "./log";
 
 export interface AppOptions {
   readonly version: string;
-  readonly instanceId: string;
-  readonly zone: string | null;
   /** Enables `/sleep?ms=N`, a slow request for drain tests. Never on in production. */
   readonly testRoutes?: boolean;
 }
@@ -56,6 +55,7 @@ export function parseTarget(target: string | undefined): RequestTarget | null {
 }
 
 export function createApp(options: AppOptions): App {
+  const answeredBy = randomBytes(6).toString("hex");
   let draining = false;
   let closing = false;
 
@@ -85,12 +85,10 @@ export function createApp(options: AppOptions): App {
     }
     switch (target.path) {
       case "/":
-        send(res, 200, {
-          service: "ha-web-service",
-          version: options.version,
-          instanceId: options.instanceId,
-          zone: options.zone,
-        });
+        // No instance id, host name or zone: they help an attacker map the fleet and pick
+        // targets. `answeredBy` tells instances apart (drills, debugging) and means nothing
+        // outside this process; the logs carry the real instance id.
+        send(res, 200, { service: "ha-web-service", version: options.version, answeredBy });
         return;
       case "/readyz":
         send(res, draining ? 503 : 200, { status: draining ? "draining" : "ready" });
@@ -166,7 +164,14 @@ export function createApp(options: AppOptions): App {
 export async function runApp(config: AppConfig): Promise<void> {
   const app = createApp(config);
   const port = await app.listen(config.port, config.host);
-  log("app", "info", "listening", { host: config.host, port, version: config.version });
+  // The instance's identity goes to the logs, never to clients.
+  log("app", "info", "listening", {
+    host: config.host,
+    port,
+    version: config.version,
+    instanceId: config.instanceId,
+    zone: config.zone,
+  });
 
   let stopping = false;
   const stop = async (code: number) => {

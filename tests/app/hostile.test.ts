@@ -44,7 +44,7 @@ describe("hostile requests", function () {
     let app: App;
     let port: number;
     before(async () => {
-      app = createApp({ version: "1.0.6", instanceId: "i-1", zone: null, testRoutes: true });
+      app = createApp({ version: "1.0.6", testRoutes: true });
       port = await app.listen(0, "127.0.0.1");
     });
     after(() => app.close(0));

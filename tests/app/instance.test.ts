@@ -58,9 +58,12 @@ describe("the image's processes: supervisor, nginx and app on 127.0.0.1", functi
       assert.deepEqual(body, {
         service: "ha-web-service",
         version: "1.0.6",
-        instanceId: "i-serve",
-        zone: "zone-b",
+        answeredBy: body.answeredBy,
       });
+      // The instance id and zone reach the logs, not clients.
+      assert.ok(
+        !JSON.stringify(body).includes("i-serve") && !JSON.stringify(body).includes("zone-b"),
+      );
       // Same answer straight from the app's port: it is the app, not nginx, that produced it.
       const direct = await fetch(`http://127.0.0.1:${instance.appPort}/`);
       assert.deepEqual(await direct.json(), body);

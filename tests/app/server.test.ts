@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { hostname } from "node:os";
 import { App, createApp } from "../../app/src/server";
 
 async function get(
@@ -15,22 +16,30 @@ describe("app (node:http, in process)", () => {
   let port: number;
 
   beforeEach(async () => {
-    app = createApp({ version: "1.0.6", instanceId: "i-1", zone: "zone-a", testRoutes: true });
+    app = createApp({ version: "1.0.6", testRoutes: true });
     port = await app.listen(0, "127.0.0.1");
   });
   afterEach(async () => {
     await app.close(0);
   });
 
-  it("answers / with its version, instance id and zone, never cached", async () => {
+  it("answers / with its version and an opaque id, never the host, instance id or zone, never cached", async () => {
     const response = await get(port, "/");
     assert.equal(response.status, 200);
-    assert.deepEqual(JSON.parse(response.body), {
-      service: "ha-web-service",
-      version: "1.0.6",
-      instanceId: "i-1",
-      zone: "zone-a",
-    });
+    const body = JSON.parse(response.body) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body), ["service", "version", "answeredBy"]);
+    assert.deepEqual([body.service, body.version], ["ha-web-service", "1.0.6"]);
+    // 12 random hex digits: tells instances apart, says nothing about where they run.
+    assert.match(String(body.answeredBy), /^[0-9a-f]{12}$/);
+    assert.ok(!response.body.includes(hostname()));
+    const other = createApp({ version: "1.0.6" });
+    const otherPort = await other.listen(0, "127.0.0.1");
+    try {
+      const again = JSON.parse((await get(otherPort, "/")).body) as Record<string, unknown>;
+      assert.notEqual(again.answeredBy, body.answeredBy);
+    } finally {
+      await other.close(0);
+    }
     assert.equal(response.headers.get("content-type"), "application/json");
     assert.equal(response.headers.get("cache-control"), "no-store");
   });
@@ -60,7 +69,7 @@ describe("app (node:http, in process)", () => {
     const slow = await get(port, "/sleep?ms=200");
     assert.equal(slow.status, 200);
     assert.ok(Date.now() - started >= 190);
-    const production = createApp({ version: "1.0.6", instanceId: "i-2", zone: null });
+    const production = createApp({ version: "1.0.6" });
     const productionPort = await production.listen(0, "127.0.0.1");
     try {
       assert.equal((await get(productionPort, "/sleep?ms=1")).status, 404);
