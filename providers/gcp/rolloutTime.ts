@@ -21,6 +21,12 @@ export const templateSwitchSeconds = 30;
  * - they stay healthy for `minReadySec` before the MIG counts them as updated;
  * - the old ones are drained by the load balancer (`connectionDrainingTimeoutSec`), then deleted:
  *   the shutdown script's `docker stop` takes up to the drain plus its grace.
+ * The two drains add up: the updater's removal starts connection draining and the deletion waits
+ * at least the whole timeout (https://cloud.google.com/load-balancing/docs/enabling-connection-draining);
+ * only the deletion runs the shutdown script (https://cloud.google.com/compute/docs/shutdownscript),
+ * whose SIGTERM starts the image's own drain of DRAIN_SECONDS (the same setting, compute.ts). The
+ * rehearsal's GCP mode does the same (tools/rehearsal/cloudModes.ts `lbDrainsBeforeStop`), and
+ * tests/rehearsal/rolloutTime.test.ts holds the two within 30 %.
  * The surge and unavailability are fixed counts computed at `desiredInstances`, so a fleet that
  * autoscaling has grown takes more batches: that is what deploy timeouts are sized for.
  * https://cloud.google.com/compute/docs/instance-groups/rolling-out-updates-to-managed-instance-groups

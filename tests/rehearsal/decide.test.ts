@@ -267,6 +267,58 @@ describe("rehearsal supervisor: decisions", () => {
     });
   }
 
+  // Azure's rolling upgrade (cloudModes.ts `rolling: batches`): one batch at a time, the next
+  // after the old ones have stopped and the pause has passed. Each row: the last stop, if any.
+  const batched: GroupSpec = { ...spec, surge: 1, minReadyMs: 0, batch: { size: 1, pauseMs: 500 } };
+  const batchRows: Array<[string, MemberView[], number | undefined, Partial<Decision>]> = [
+    [
+      "rollout starts: one batch of one, not the whole surge",
+      [m("a1:A:healthy:lb"), m("a2:A:healthy:lb"), m("a3:A:healthy:lb")],
+      undefined,
+      { launch: 1 },
+    ],
+    [
+      "a batch still booting: nothing more",
+      [
+        m("a1:A:healthy:lb"),
+        m("a2:A:healthy:lb"),
+        m("a3:A:healthy:lb"),
+        m("b1:B:booting", { launchedAtMs: now - 100 }),
+      ],
+      undefined,
+      {},
+    ],
+    [
+      "the batch's old instance still drains: the next batch waits (unlike surge mode)",
+      [m("a1:A:draining"), m("a2:A:healthy:lb"), m("a3:A:healthy:lb"), m("b1:B:healthy:lb")],
+      undefined,
+      {},
+    ],
+    [
+      "stopped 499 ms ago: still pausing",
+      [m("a2:A:healthy:lb"), m("a3:A:healthy:lb"), m("b1:B:healthy:lb")],
+      now - 499,
+      {},
+    ],
+    [
+      "stopped 500 ms ago: the next batch",
+      [m("a2:A:healthy:lb"), m("a3:A:healthy:lb"), m("b1:B:healthy:lb")],
+      now - 500,
+      { launch: 1 },
+    ],
+    [
+      "no rollout (healing after a death): no batches, no pause",
+      [m("b1:B:exited:lb"), m("b2:B:healthy:lb"), m("b3:B:healthy:lb")],
+      now,
+      { forget: ["b1"], launch: 1 },
+    ],
+  ];
+  for (const [name, members, lastStoppedAtMs, expected] of batchRows) {
+    it(`batches: ${name}`, () => {
+      assert.deepEqual(decide(members, batched, now, lastStoppedAtMs), { ...none, ...expected });
+    });
+  }
+
   it("never leaves fewer than desired - maxUnavailable serving, whatever the mix (property)", () => {
     const states = ["booting", "healthy", "unhealthy", "draining", "exited"] as const;
     let seed = 7;

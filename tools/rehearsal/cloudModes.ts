@@ -59,6 +59,20 @@ export interface CloudMode {
   readonly connectionReuse: Cited<boolean>;
   /** The check that takes an instance out of (and puts it into) the load balancer. */
   readonly healthCheck: Cited<HealthCheckNumbers>;
+  /**
+   * Whether a replaced instance is first drained by the load balancer for the stack's
+   * `drainingTimeoutSeconds` in full, and only then told to stop (SIGTERM, after which the image
+   * drains again for its own DRAIN_SECONDS). False: SIGTERM as soon as it is out of the load
+   * balancer, one drain.
+   */
+  readonly lbDrainsBeforeStop: Cited<boolean>;
+  /**
+   * How a rolling update proceeds: `surge`, as many new instances as the surge allows at once
+   * (the rehearsal's default), or `batches`, Azure's rolling upgrade: `maxBatchInstancePercent`
+   * of the group at a time, the next batch after the old ones are gone and
+   * `pauseTimeBetweenBatches`, with no ready time before the new ones take traffic.
+   */
+  readonly rolling: Cited<"surge" | "batches">;
   /** What the rehearsal does not reproduce, said in every report of this mode. */
   readonly notMimicked: readonly string[];
 }
@@ -93,7 +107,18 @@ export const cloudModes: Readonly<Record<Cloud, CloudMode>> = {
       { intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
       "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
     ),
+    // ECS deregisters a task (the ALB drains the deregistration delay) and only then sends
+    // SIGTERM; here the two drains are one, of the deregistration delay (see notMimicked).
+    lbDrainsBeforeStop: cite(
+      false,
+      "https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/load-balancer-connection-draining.html",
+    ),
+    rolling: cite(
+      "surge",
+      "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html",
+    ),
     notMimicked: [
+      "ECS stops a replaced task after the ALB's deregistration delay, and the task then drains its own 5 s (ecsDrainSeconds); here the task drains the deregistration delay once, after leaving the load balancer",
       "ECS replaces a task the ALB marks unhealthy; here the same check both takes it out of the load balancer and replaces it",
       "the ALB fails open (routes to every target) when all are unhealthy; nginx answers 502",
       "health-check timeouts are not scaled below 500 ms, so a check fails later than the scaled cloud's would",
@@ -122,7 +147,20 @@ export const cloudModes: Readonly<Record<Cloud, CloudMode>> = {
       { intervalSeconds: 5, timeoutSeconds: 3, healthyThreshold: 2, unhealthyThreshold: 2 },
       "https://cloud.google.com/load-balancing/docs/health-check-concepts",
     ),
+    // The MIG's updater removes the instance from the group: the backend service drains it for
+    // connectionDrainingTimeoutSec, and deleting the instance waits at least that long. Only the
+    // deletion runs the shutdown script (providers/gcp/startup.ts), whose `docker stop` sends
+    // SIGTERM: the image drains a second time, for DRAIN_SECONDS (the same setting).
+    lbDrainsBeforeStop: cite(
+      true,
+      "https://cloud.google.com/load-balancing/docs/enabling-connection-draining",
+    ),
+    rolling: cite(
+      "surge",
+      "https://cloud.google.com/compute/docs/instance-groups/rolling-out-updates-to-managed-instance-groups",
+    ),
     notMimicked: [
+      "the MIG patch to a new instance template (an API call) has no counterpart here",
       "autohealing has its own, slower check (3 failures 10 s apart) and a 180 s initial delay; here the load balancer's check also replaces the instance",
       "many Google Front Ends each probe and connect on their own; here there is one load balancer",
       "health-check timeouts are not scaled below 500 ms, so a check fails later than the scaled cloud's would",
@@ -158,7 +196,18 @@ export const cloudModes: Readonly<Record<Cloud, CloudMode>> = {
       { intervalSeconds: 5, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
       azureProbes,
     ),
+    // Deleting a VM sends the Terminate scheduled event, on which web-drain drains the image; the
+    // probe going down is the load balancer's only part (layer 4): one drain.
+    lbDrainsBeforeStop: cite(
+      false,
+      "https://learn.microsoft.com/azure/virtual-machines/linux/scheduled-events",
+    ),
+    rolling: cite(
+      "batches",
+      "https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-configure-rolling-upgrades",
+    ),
     notMimicked: [
+      "web-drain polls Scheduled Events every 5 s before it drains; here the drain starts at once",
       "automatic repairs replace an unhealthy VM only after a 10 min grace period; here the probe's verdict replaces it at once",
       "a flow idle past the timeout is dropped silently in Azure (no TCP reset unless enabled); nginx's stream proxy closes it",
       "health-check timeouts are not scaled below 500 ms, so a check fails later than the scaled cloud's would",

@@ -82,6 +82,17 @@ export interface GroupSpec {
   readonly maxUnavailable: number;
   readonly minReadyMs: number;
   readonly bootDeadlineMs: number;
+  /**
+   * Roll in batches, as an Azure scale set does: at most `size` new instances at a time, the next
+   * batch only once the previous one's old instances have stopped and `pauseMs` has passed.
+   * Unset: launch as far as the surge allows (ECS, MIG).
+   */
+  readonly batch?: RolloutBatch;
+}
+
+export interface RolloutBatch {
+  readonly size: number;
+  readonly pauseMs: number;
 }
 
 export type RetireReason =
@@ -139,8 +150,16 @@ const byLaunch = (a: MemberView, b: MemberView) =>
  * - Serving instances beyond `desired`, all of the target version, are retired (newest first).
  * - New instances are launched until the target version has `desired`, within the surge:
  *   never more than `desired + surge` instances alive (draining ones excepted, as on the clouds).
+ * - With `spec.batch`, while instances of another version are still live: no launch while a batch
+ *   is booting, while an old instance drains or within `pauseMs` of the last stop
+ *   (`lastStoppedAtMs`); then at most `batch.size`.
  */
-export function decide(members: readonly MemberView[], spec: GroupSpec, nowMs: number): Decision {
+export function decide(
+  members: readonly MemberView[],
+  spec: GroupSpec,
+  nowMs: number,
+  lastStoppedAtMs?: number,
+): Decision {
   const forget = members.filter((m) => m.state === "exited").map((m) => m.id);
   const live = members.filter((m) => m.state !== "exited" && m.state !== "draining");
   const retire: Retirement[] = [];
@@ -186,11 +205,32 @@ export function decide(members: readonly MemberView[], spec: GroupSpec, nowMs: n
   );
 
   return {
-    launch,
+    launch:
+      spec.batch === undefined
+        ? launch
+        : batchLaunch(members, spec, spec.batch, launch, nowMs, lastStoppedAtMs),
     admit: admit.filter((m) => admitted.has(m.id)).map((m) => m.id),
     retire,
     forget,
   };
+}
+
+/** `decide`'s launch count under a batch rule (see there). */
+function batchLaunch(
+  members: readonly MemberView[],
+  spec: GroupSpec,
+  batch: RolloutBatch,
+  launch: number,
+  nowMs: number,
+  lastStoppedAtMs: number | undefined,
+): number {
+  const live = members.filter((m) => m.state !== "exited" && m.state !== "draining");
+  // Steady-state healing (every live instance current) is not a rolling upgrade: no batches.
+  if (live.every((m) => m.version === spec.version)) return launch;
+  const batchInFlight = live.some((m) => m.version === spec.version && !m.inLb);
+  const draining = members.some((m) => m.state === "draining" && m.version !== spec.version);
+  const pausing = lastStoppedAtMs !== undefined && nowMs - lastStoppedAtMs < batch.pauseMs;
+  return batchInFlight || draining || pausing ? 0 : Math.min(launch, batch.size);
 }
 
 /** The load balancer's servers after a decision: what the executor renders and reloads. */

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Cloud } from "../../components/cloud";
-import { RollingUpdatePolicy, toRehearsalRollout } from "../../components/rolling";
+import { RollingUpdatePolicy } from "../../components/rolling";
 import { parseSettings } from "../../stacks/settings";
 import { loadStackConfig } from "../plan/stackConfig";
 import { writeBadReleaseWrapper } from "./badRelease";
@@ -43,6 +43,7 @@ import { InstanceProcess, launchInstance } from "./instance";
 import { groupAlive } from "./procs";
 import { defaultNginxBin, LoadBalancer } from "./lb";
 import {
+  cloudRollout,
   lbBehaviour,
   rehearsalTiming,
   RehearsalTiming,
@@ -286,9 +287,9 @@ export async function startRehearsal(options: RehearsalOptions = {}): Promise<Re
     throw new Error(`instances: expected an integer from 1 to 20; got ${desired}`);
   }
   const policy = options.policy ?? settings.rollingUpdate;
-  const rollout = toRehearsalRollout(policy, desired);
   const cloud = options.cloud ?? settings.cloud;
   const mode = cloudModes[cloud];
+  const rollout = cloudRollout(mode, policy, desired);
   const timing = {
     ...rehearsalTiming(settings.drainingTimeoutSeconds, rollout, mode),
     ...options.timing,
@@ -306,6 +307,7 @@ export async function startRehearsal(options: RehearsalOptions = {}): Promise<Re
       maxUnavailable: rollout.maxUnavailable,
       minReadyMs: timing.minReadyMs,
       bootDeadlineMs: timing.bootDeadlineMs,
+      ...(rollout.batch === undefined ? {} : { batch: rollout.batch }),
     },
     onEvent: options.onEvent,
   });
@@ -351,6 +353,8 @@ class Group implements Rehearsal {
   private lb?: LoadBalancer;
   private badNginx?: string;
   private counter = 0;
+  /** When a retired instance last stopped: batch mode's pause counts from there. */
+  private lastStoppedAtMs?: number;
   private stopping = false;
   private stopped?: Promise<void>;
   private loopDone: Promise<void> = Promise.resolve();
@@ -468,7 +472,7 @@ class Group implements Rehearsal {
     this.judgeRollout();
     const now = this.now();
     const views = this.views();
-    const decision = decide(views, this.spec, now);
+    const decision = decide(views, this.spec, now, this.lastStoppedAtMs);
     const acted = await this.act(views, decision);
     this.judgeRollout();
     return acted;
@@ -671,6 +675,11 @@ class Group implements Rehearsal {
     // balancer. Layer 4 stops new flows only; the open ones are the drain's to finish.
     else if (!this.stopping && cloudModes[this.options.cloud].layer.value === 7) {
       await this.lb?.oldWorkersGone();
+      // GCP: the backend service's connection draining runs in full before the MIG deletes the
+      // instance, whose shutdown script then stops the container (cloudModes.ts).
+      if (this.options.timing.lbDrainMs > 0) {
+        await sleep(this.options.timing.lbDrainMs, undefined, { ref: false });
+      }
     }
     instance.signal(this.stopping ? "SIGINT" : "SIGTERM");
     const limitMs = this.options.timing.drainSeconds * 1000 + 15_000;
@@ -682,6 +691,7 @@ class Group implements Rehearsal {
     for (let i = 0; i < 100 && groupAlive(instance.pid); i += 1) await sleep(20);
     instance.removeFiles();
     this.members.delete(member.id);
+    this.lastStoppedAtMs = this.now();
     this.emit("stopped", {
       id: member.id,
       version: member.version,
@@ -788,7 +798,7 @@ class Group implements Rehearsal {
     const numbers =
       options.policy === undefined
         ? undefined
-        : toRehearsalRollout(options.policy, previousSpec.desired);
+        : cloudRollout(cloudModes[this.options.cloud], options.policy, previousSpec.desired);
     const startedAtMs = this.now();
     const spec: GroupSpec = {
       ...previousSpec,
@@ -799,6 +809,7 @@ class Group implements Rehearsal {
             surge: numbers.surge,
             maxUnavailable: numbers.maxUnavailable,
             minReadyMs: numbers.minReadyMs / timeScale,
+            batch: numbers.batch,
           }),
     };
     return new Promise<RolloutResult>((resolve, reject) => {

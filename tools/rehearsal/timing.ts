@@ -4,9 +4,15 @@
  * decisions as the cloud, only faster. tests/rehearsal/timing.test.ts checks these numbers
  * against the GCP and Azure modules so the two cannot drift apart.
  */
-import { RehearsalRollout } from "../../components/rolling";
+import {
+  RehearsalRollout,
+  RollingUpdatePolicy,
+  toRehearsalRollout,
+  toVmssRollingPolicy,
+} from "../../components/rolling";
 import { keepaliveAbove } from "../../components/keepalive";
 import { CloudMode } from "./cloudModes";
+import { RolloutBatch } from "./decide";
 import { LbBehaviour } from "./lbConfig";
 
 /** Every cloud duration is divided by this: 5 s health checks become 250 ms, a 30 s drain 1.5 s. */
@@ -26,6 +32,11 @@ export interface RehearsalTiming {
   readonly unhealthyThreshold: number;
   /** How long a new instance must stay healthy before it takes traffic (`minReadySeconds`). */
   readonly minReadyMs: number;
+  /**
+   * How long the load balancer drains a replaced instance before it is told to stop (the
+   * mode's `lbDrainsBeforeStop`: the stack's drain, scaled), or 0.
+   */
+  readonly lbDrainMs: number;
   /** DRAIN_SECONDS of every instance: it keeps serving this long after SIGTERM. */
   readonly drainSeconds: number;
   /** A new instance not healthy this long after launch failed: a rollout halts and rolls back. */
@@ -55,9 +66,49 @@ export function rehearsalTiming(
     healthyThreshold: check.healthyThreshold,
     unhealthyThreshold: check.unhealthyThreshold,
     minReadyMs: rollout.minReadyMs / timeScale,
+    lbDrainMs: mode.lbDrainsBeforeStop.value ? (drainingTimeoutSeconds * 1000) / timeScale : 0,
     drainSeconds: drainingTimeoutSeconds / timeScale,
     bootDeadlineMs: (cloudBootToHealthySeconds * 1000) / timeScale,
   };
+}
+
+/** The rehearsal's rollout in a cloud mode: counts, unscaled ready time, and (scaled) batches. */
+export interface CloudRollout extends RehearsalRollout {
+  readonly batch?: RolloutBatch;
+}
+
+/**
+ * The rollout a cloud mode performs for a policy at `desired` instances. Surge modes take the
+ * policy's counts. Batch mode (Azure) takes the scale set's own numbers from
+ * `toVmssRollingPolicy`, what the program configures: a batch of `maxBatchInstancePercent` of the
+ * group (rounded up, at least one, as providers/azure/rolloutTime.ts vmssBatchSize assumes), the
+ * pause `pauseTimeBetweenBatches`, and no ready time before the new instances take traffic.
+ */
+export function cloudRollout(
+  mode: CloudMode,
+  policy: RollingUpdatePolicy,
+  desired: number,
+): CloudRollout {
+  const counts = toRehearsalRollout(policy, desired);
+  if (mode.rolling.value === "surge") return counts;
+  const vmss = toVmssRollingPolicy(policy, desired);
+  const size = Math.max(
+    1,
+    Math.min(desired, Math.ceil((desired * vmss.maxBatchInstancePercent) / 100)),
+  );
+  return {
+    surge: size,
+    maxUnavailable: counts.maxUnavailable,
+    minReadyMs: 0,
+    batch: { size, pauseMs: (isoDurationSeconds(vmss.pauseTimeBetweenBatches) * 1000) / timeScale },
+  };
+}
+
+/** Seconds of an ISO 8601 duration as `isoSeconds` (components/rolling.ts) writes it: `PT10S`. */
+export function isoDurationSeconds(iso: string): number {
+  const match = /^PT(\d+)S$/.exec(iso);
+  if (match === null) throw new Error(`expected a duration like PT10S; got ${JSON.stringify(iso)}`);
+  return Number(match[1]);
 }
 
 /** The load balancer's behaviour in a cloud mode, its idle timeout scaled like every duration. */
