@@ -23,8 +23,9 @@ export const workloadProject = "ha-web-service";
 
 /**
  * AWS: an S3 state bucket encrypted with a KMS key that also encrypts stack secrets, GitHub's OIDC
- * provider, and a read-only and a deploy role. The image registry is not here: each stack of the
- * main program creates its own, and the pipeline pushes to it.
+ * provider, and a read-only and a deploy role per environment. The account's one image registry
+ * is created beside them by registry.ts (the shared layer, docs/decisions.md): the pipeline pushes
+ * each image once, and both stacks pull it by digest.
  *
  * No DynamoDB table: that is Terraform's S3 locking. Pulumi's S3 backend locks a stack by writing
  * a lock object into the bucket itself (`.pulumi/locks/...`) and refuses to update while one
