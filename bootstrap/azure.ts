@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azure from "@pulumi/azure-native";
 import { azureAudience, deploySubject, githubIssuer, pipelineSubjects } from "./trust";
 import { BootstrapImplementation, environmentVariables, subjectTag } from "./types";
+import { workloadResourceGroup } from "../providers/azure/naming";
 
 /** Built-in Azure role definition ids (the same in every tenant). */
 export const azureBuiltInRoles = {
@@ -24,17 +25,17 @@ export const azureBuiltInRoles = {
  * https://learn.microsoft.com/en-us/azure/role-based-access-control/permissions/identity#microsoftmanagedidentity
  */
 export const azureDeployActions: readonly string[] = [
+  // Reads the pipeline and the program make; nothing registers a group (the bootstrap owns it).
   "Microsoft.Resources/subscriptions/resourceGroups/read",
-  "Microsoft.Resources/deployments/*",
+  "Microsoft.Compute/virtualMachines/read",
+  "Microsoft.Compute/disks/read",
+  // One line per resource type the program registers (azureResourceOperations); `*` on a type
+  // covers its sub-resources and the `join/action` a reference to it needs.
   "Microsoft.Network/virtualNetworks/*",
   "Microsoft.Network/networkSecurityGroups/*",
   "Microsoft.Network/publicIPAddresses/*",
   "Microsoft.Network/loadBalancers/*",
-  "Microsoft.Network/natGateways/*",
-  "Microsoft.Network/dnsZones/*",
   "Microsoft.Compute/virtualMachineScaleSets/*",
-  "Microsoft.Compute/virtualMachines/read",
-  "Microsoft.Compute/disks/read",
   "Microsoft.ManagedIdentity/userAssignedIdentities/read",
   "Microsoft.ManagedIdentity/userAssignedIdentities/write",
   "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
@@ -42,15 +43,15 @@ export const azureDeployActions: readonly string[] = [
   // group, it reaches only identities in that group, never the pipeline's own identities, which
   // live in the bootstrap's group.
   "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
-  // The stack's own registry; `*` includes push/write, which is how the pipeline pushes images.
-  "Microsoft.ContainerRegistry/registries/*",
-  // Delete locks on prod's resources (deletionProtection). They guard against accidents, not
-  // against this identity, which has to be able to remove them for a planned replacement.
+  // Delete locks on prod's load balancer and address (deletionProtection). They guard against
+  // accidents, not against this identity, which has to remove them for a planned replacement.
   "Microsoft.Authorization/locks/*",
   "Microsoft.Insights/autoscalesettings/*",
   "Microsoft.Insights/metricAlerts/*",
+  "Microsoft.Insights/activityLogAlerts/*",
   "Microsoft.Insights/actionGroups/*",
-  "Microsoft.Insights/diagnosticSettings/*",
+  "Microsoft.Insights/dataCollectionRules/*",
+  "Microsoft.Insights/dataCollectionRuleAssociations/*",
   "Microsoft.OperationalInsights/workspaces/*",
 ];
 
@@ -89,14 +90,13 @@ export const previewKeyDataActions: readonly string[] = [
 ];
 
 /**
- * Roles the deploy identity may assign (its scale set's identity pulls images and publishes
- * metrics). Azure's "delegation conditions" on Role Based Access Control Administrator express
- * this; without them, role assignment rights are rights to grant Owner.
+ * Roles the deploy identity may assign: its scale set's identity pulls images, and that is the
+ * program's only role assignment. It is made on the shared registry, outside the environment's
+ * resource group, so the grant is there too (bootstrap/registry.ts), and the deploy identity may
+ * assign no role in its group. Azure's "delegation conditions" on Role Based Access Control
+ * Administrator express this; without them, role assignment rights are rights to grant Owner.
  */
-export const azureGrantableRoles = [
-  azureBuiltInRoles.acrPull,
-  azureBuiltInRoles.monitoringMetricsPublisher,
-] as const;
+export const azureGrantableRoles = [azureBuiltInRoles.acrPull] as const;
 
 export function grantableRolesCondition(roleIds: readonly string[]): string {
   const ids = roleIds.join(", ");
@@ -109,14 +109,7 @@ export function grantableRolesCondition(roleIds: readonly string[]): string {
   ].join("");
 }
 
-/**
- * Blob writes and deletes only under Pulumi's lock prefix: a preview takes the stack lock, and
- * nothing else a preview does writes state. Reads stay unconditional.
- */
-/** The resource group the bootstrap creates for an environment's workload. */
-export function workloadResourceGroup(environment: string): string {
-  return `ha-web-service-${environment}`;
-}
+export { workloadResourceGroup };
 
 /**
  * Blob reads and writes of a deploy identity only under its own stack's paths (see
@@ -144,6 +137,10 @@ export function stackStateCondition(environment: string, project = "ha-web-servi
   ].join("");
 }
 
+/**
+ * Blob writes and deletes only under Pulumi's lock prefix: a preview takes the stack lock, and
+ * nothing else a preview does writes state. Reads stay unconditional.
+ */
 export const lockOnlyCondition = [
   "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'})",
   " AND !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'})",
@@ -370,13 +367,6 @@ export const deployAzure: BootstrapImplementation = (name, settings, parent) => 
       const groupId = workloadGroups[index].id;
       assign(`deploy-${environment}-workload`, identity, deployer.id, groupId);
       assign(
-        `deploy-${environment}-grant-workload-roles`,
-        identity,
-        roleId(azureBuiltInRoles.roleBasedAccessControlAdministrator),
-        groupId,
-        grantableRolesCondition(azureGrantableRoles),
-      );
-      assign(
         `deploy-${environment}-state`,
         identity,
         roleId(azureBuiltInRoles.storageBlobDataContributor),
@@ -413,23 +403,37 @@ export const deployAzure: BootstrapImplementation = (name, settings, parent) => 
       })),
     ),
     stackConfig: pulumi.output<Record<string, string>>({}),
+    registryPrincipals: Object.fromEntries(
+      settings.environments.map((environment) => [
+        environment,
+        deployIdentities[environment].principalId,
+      ]),
+    ),
   };
 };
 
 /**
- * The resource provider namespace each module of `providers/azure` writes to, so a test can hold
- * `azureDeployActions` to what the program really registers. A module missing here fails the test.
+ * The ARM write operation behind each resource type of `providers/azure`, so a test can hold
+ * `azureDeployActions` to what the program really registers, both ways: every planned type must be
+ * granted, and every granted type must be planned. A type missing here fails the test. Operation
+ * names: https://learn.microsoft.com/azure/role-based-access-control/resource-provider-operations
  */
-export const azureModuleNamespaces: Readonly<Record<string, string>> = {
-  resources: "Microsoft.Resources/subscriptions/resourceGroups",
-  network: "Microsoft.Network",
-  compute: "Microsoft.Compute/virtualMachineScaleSets",
-  managedidentity: "Microsoft.ManagedIdentity/userAssignedIdentities",
-  insights: "Microsoft.Insights",
-  monitor: "Microsoft.Insights",
-  containerregistry: "Microsoft.ContainerRegistry/registries",
-  operationalinsights: "Microsoft.OperationalInsights/workspaces",
-  dns: "Microsoft.Network/dnsZones",
-  // Role assignments are checked one by one against azureGrantableRoles; locks by action.
-  authorization: "Microsoft.Authorization/locks",
+export const azureResourceOperations: Readonly<Record<string, string>> = {
+  "azure-native:network:VirtualNetwork": "Microsoft.Network/virtualNetworks/write",
+  "azure-native:network:Subnet": "Microsoft.Network/virtualNetworks/subnets/write",
+  "azure-native:network:NetworkSecurityGroup": "Microsoft.Network/networkSecurityGroups/write",
+  "azure-native:network:PublicIPAddress": "Microsoft.Network/publicIPAddresses/write",
+  "azure-native:network:LoadBalancer": "Microsoft.Network/loadBalancers/write",
+  "azure-native:compute:VirtualMachineScaleSet": "Microsoft.Compute/virtualMachineScaleSets/write",
+  "azure-native:managedidentity:UserAssignedIdentity":
+    "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+  "azure-native:authorization:ManagementLockByScope": "Microsoft.Authorization/locks/write",
+  "azure-native:monitor:AutoscaleSetting": "Microsoft.Insights/autoscalesettings/write",
+  "azure-native:monitor:MetricAlert": "Microsoft.Insights/metricAlerts/write",
+  "azure-native:monitor:ActivityLogAlert": "Microsoft.Insights/activityLogAlerts/write",
+  "azure-native:monitor:ActionGroup": "Microsoft.Insights/actionGroups/write",
+  "azure-native:monitor:DataCollectionRule": "Microsoft.Insights/dataCollectionRules/write",
+  "azure-native:monitor:DataCollectionRuleAssociation":
+    "Microsoft.Insights/dataCollectionRuleAssociations/write",
+  "azure-native:operationalinsights:Workspace": "Microsoft.OperationalInsights/workspaces/write",
 };

@@ -16,6 +16,8 @@ export class PipelineBootstrap extends pulumi.ComponentResource {
   public readonly githubVariables: pulumi.Output<Record<string, string>>;
   public readonly githubEnvironmentVariables: pulumi.Output<Record<string, Record<string, string>>>;
   public readonly stackConfig: pulumi.Output<Record<string, string>>;
+  /** See `BootstrapOutputs.registryPrincipals`; handed to the shared registry, not exported. */
+  public readonly registryPrincipals: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(
     name: string,
@@ -29,6 +31,7 @@ export class PipelineBootstrap extends pulumi.ComponentResource {
     this.githubVariables = outputs.githubVariables;
     this.githubEnvironmentVariables = outputs.githubEnvironmentVariables;
     this.stackConfig = outputs.stackConfig;
+    this.registryPrincipals = outputs.registryPrincipals ?? {};
     this.registerOutputs({
       backendUrl: this.backendUrl,
       secretsProvider: this.secretsProvider,

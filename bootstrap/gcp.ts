@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { deploySubject, gcpAttributeCondition, githubIssuer, pipelineSubjects } from "./trust";
 import { BootstrapImplementation, environmentVariables, subjectTag } from "./types";
+import { instanceAccountId } from "../providers/gcp/names";
 
 /**
  * Predefined roles the deploy service accounts hold on the project, each with the resources of
@@ -47,10 +48,7 @@ export function grantableRolesCondition(roles: readonly string[]): string {
 /** Roles each deploy account holds on its environment's instance service account only. */
 export const instanceAccountRoles = ["roles/iam.serviceAccountUser"] as const;
 
-/** Id of the instance service account the bootstrap creates for an environment. */
-export function instanceAccountId(environment: string): string {
-  return `ha-web-${environment}-vm`;
-}
+export { instanceAccountId };
 
 /** Read-only roles for `pulumi preview`. */
 export const gcpPreviewProjectRoles = [

@@ -31,6 +31,9 @@ export function buildBootstrap(): BootstrapProgramOutputs {
     githubVariables: bootstrap.githubVariables,
     githubEnvironmentVariables: bootstrap.githubEnvironmentVariables,
     stackConfig: bootstrap.stackConfig,
-    imageRepository: new SharedImageRegistry("images", settings).repository,
+    imageRepository: new SharedImageRegistry("images", {
+      ...settings,
+      registryPrincipals: bootstrap.registryPrincipals,
+    }).repository,
   };
 }

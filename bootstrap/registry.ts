@@ -14,7 +14,14 @@ import {
   sharedRepositoryId,
   untaggedMaxAgeSeconds,
 } from "../providers/gcp/registry";
+import { azureBuiltInRoles, azureGrantableRoles, grantableRolesCondition } from "./azure";
 import { BootstrapSettings } from "./settings";
+
+/** The bootstrap's settings, plus each environment's deploy principal where the registry needs it. */
+export type SharedImageRegistrySettings = BootstrapSettings & {
+  /** See `BootstrapOutputs.registryPrincipals` (bootstrap/types.ts). */
+  readonly registryPrincipals?: Readonly<Record<string, pulumi.Input<string>>>;
+};
 
 /**
  * The one image registry of a cloud account, shared by the test and prod stacks. It lives here,
@@ -31,7 +38,7 @@ export class SharedImageRegistry extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    settings: BootstrapSettings,
+    settings: SharedImageRegistrySettings,
     opts: pulumi.ComponentResourceOptions = {},
   ) {
     super(SharedImageRegistry.token, name, {}, opts);
@@ -42,7 +49,7 @@ export class SharedImageRegistry extends pulumi.ComponentResource {
 
 function registryFor(
   name: string,
-  settings: BootstrapSettings,
+  settings: SharedImageRegistrySettings,
   parent: pulumi.ComponentResource,
 ): pulumi.Output<string> {
   switch (settings.cloud) {
@@ -120,7 +127,7 @@ function gcpRegistry(
 
 function azureRegistry(
   name: string,
-  settings: BootstrapSettings,
+  settings: SharedImageRegistrySettings,
   parent: pulumi.ComponentResource,
 ): pulumi.Output<string> {
   const client = azure.authorization.getClientConfigOutput({ parent });
@@ -146,8 +153,31 @@ function azureRegistry(
       adminUserEnabled: false,
       anonymousPullEnabled: false,
       publicNetworkAccess: "Enabled",
+      // Accept only Entra tokens issued for ACR (audience https://containerregistry.azure.net),
+      // not ARM-audience ones: a token a workflow or VM gets for managing Azure cannot also pull
+      // or push. Instances request the ACR audience (providers/azure/scripts/web-start.sh), and
+      // `az acr login` does so from Azure CLI 2.40.
+      // https://learn.microsoft.com/azure/container-registry/container-registry-disable-authentication-as-arm
+      policies: { azureADAuthenticationAsArmPolicy: { status: "disabled" } },
     },
     { parent, protect: true },
   );
+  // Each stack gives its instances AcrPull on this registry (providers/azure/identity.ts). Its
+  // deploy identity's rights stop at its own resource group (bootstrap/azure.ts), so the registry
+  // lets it assign AcrPull (azureGrantableRoles) here and no other role.
+  for (const [environment, principalId] of Object.entries(settings.registryPrincipals ?? {})) {
+    new azure.authorization.RoleAssignment(
+      `${name}-deploy-${environment}-grant-acr-pull`,
+      {
+        principalId,
+        principalType: "ServicePrincipal",
+        roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${azureBuiltInRoles.roleBasedAccessControlAdministrator}`,
+        scope: registry.id,
+        condition: grantableRolesCondition(azureGrantableRoles),
+        conditionVersion: "2.0",
+      },
+      { parent },
+    );
+  }
   return pulumi.interpolate`${registry.loginServer}/${imageRepository}`;
 }

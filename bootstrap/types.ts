@@ -22,6 +22,12 @@ export interface BootstrapOutputs {
   readonly githubEnvironmentVariables: pulumi.Output<Record<string, Record<string, string>>>;
   /** Keys to set in every main stack (`pulumi config set <key> <value>`), if the cloud has any. */
   readonly stackConfig: pulumi.Output<Record<string, string>>;
+  /**
+   * Per environment, the principal (object) id of its deploy identity, where the shared registry
+   * has to grant it rights of its own because the deploy role does not reach the registry (Azure:
+   * the role is scoped to the environment's resource group; bootstrap/registry.ts).
+   */
+  readonly registryPrincipals?: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 /** Collects one set of variables per environment into `githubEnvironmentVariables`' shape. */

@@ -1,16 +1,16 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import { Provider } from "@pulumi/azure-native/provider";
-import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedServiceArgs } from "../../components/args";
 import { azureVmSize } from "../../components/sizing";
 import { CloudImplementation, InstanceGroupDescriptor } from "../types";
 import { createScaleSet } from "./compute";
-import { AzureContext, tagsOf } from "./context";
+import { AzureContext } from "./context";
 import { createIdentity } from "./identity";
 import { createLoadBalancer, regionZones } from "./loadBalancer";
 import { associateLogging, createLogging } from "./logging";
 import { createAlerts } from "./monitoring";
+import { workloadResourceGroup } from "./naming";
 import { createNetwork } from "./network";
 import { sharedRegistry } from "./registry";
 import { createAutoscale } from "./scaling";
@@ -63,18 +63,17 @@ export function validate(args: ResolvedServiceArgs): string[] {
 export const deploy: CloudImplementation = (name, args, parent) => {
   const provider = new Provider(`${name}-azure`, { location: args.region }, { parent });
   const client = authorization.getClientConfigOutput({ parent, provider });
-  const resourceGroup = new resources.ResourceGroup(
-    `${name}-rg`,
-    { location: args.region, tags: tagsOf(args) },
-    // Protected with the rest (context.ts childOptions).
-    { parent, provider, protect: args.deletionProtection },
-  );
+  // The bootstrap's group for this environment (bootstrap/azure.ts), used by name: the deploy
+  // identity's rights are scoped to it and do not include creating or deleting groups, and its
+  // lifetime (and `protect`) belong to the bootstrap, not to this stack.
+  // The stack name is the engine's, as for the DNS label (loadBalancer.ts), not configuration.
+  const resourceGroupName = pulumi.output(workloadResourceGroup(pulumi.getStack()));
   const ctx: AzureContext = {
     name,
     args,
     parent,
     provider,
-    resourceGroupName: resourceGroup.name,
+    resourceGroupName,
     subscriptionId: client.subscriptionId,
   };
 
@@ -95,7 +94,7 @@ export const deploy: CloudImplementation = (name, args, parent) => {
   createAlerts(ctx, loadBalancing.loadBalancer, scaleSet);
 
   const instanceGroup: pulumi.Output<InstanceGroupDescriptor> = pulumi
-    .all([client.subscriptionId, resourceGroup.name, scaleSet.name])
+    .all([client.subscriptionId, resourceGroupName, scaleSet.name])
     .apply(([subscriptionId, group, scaleSetName]) => ({
       kind: "azure-vmss" as const,
       subscriptionId,

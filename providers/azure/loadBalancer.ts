@@ -149,7 +149,8 @@ export function createLoadBalancer(ctx: AzureContext): LoadBalancing {
 
   // Pulumi's `protect` (childOptions) makes `pulumi destroy`, or a replacement, fail as
   // deletionProtection does on AWS. The locks guard against deletion outside Pulumi (portal, CLI,
-  // a deleted resource group), which `protect` cannot see. They are the one child left unprotected,
+  // a deletion of the bootstrap's resource group, which the bootstrap itself protects), which
+  // `protect` cannot see. They are the one child left unprotected,
   // so that turning deletionProtection off removes them in the same deploy (the engine refuses to
   // delete a resource still marked protected); the scale set depends on them, and so a destroy
   // stops at the protected scale set before it reaches them.

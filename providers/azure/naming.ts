@@ -76,3 +76,12 @@ export function actionGroupShortName(name: string): string {
 function shortHash(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 6);
 }
+
+/**
+ * The resource group an environment's service lives in. The pipeline bootstrap creates it and
+ * scopes the environment's deploy identity to it (bootstrap/azure.ts); the service program only
+ * deploys into it, since that identity cannot create resource groups.
+ */
+export function workloadResourceGroup(environment: string): string {
+  return `ha-web-service-${environment}`;
+}

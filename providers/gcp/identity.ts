@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { instanceAccountEmail } from "./names";
 import { GcpContext } from "./context";
-import { serviceAccountIdLimit } from "./names";
-import { childName } from "../../components/naming";
 import { GcpRegistry } from "./registry";
 
 /** Project-level roles of the instances: write their logs and metrics, nothing else. */
@@ -20,27 +20,30 @@ export const repositoryRole = "roles/artifactregistry.reader";
 export const instanceScopes = ["https://www.googleapis.com/auth/cloud-platform"];
 
 export interface GcpIdentity {
-  readonly serviceAccount: gcp.serviceaccount.Account;
+  /** The bootstrap's instance service account of this stack (`instanceAccountEmail`). */
+  readonly serviceAccount: { readonly email: string; readonly member: string };
   /** Every grant; instances must not boot before they exist. */
   readonly grants: (gcp.projects.IAMMember | gcp.artifactregistry.RepositoryIamMember)[];
 }
 
 /**
- * A dedicated service account, never the Compute Engine default one (which has Editor on the
- * project in most organisations). Grants are `IAMMember`s, each adding one member to one role:
- * authoritative bindings or policies would remove whatever else the project has granted.
+ * The instances run as the environment's service account that the pipeline bootstrap creates
+ * (bootstrap/gcp.ts), never the Compute Engine default one (which has Editor on the project in
+ * most organisations). The program creates no account: its deploy identity may act as that one
+ * account only, and creating accounts would need `iam.serviceAccounts.create` on the project.
+ * Using the account by email needs no lookup, so no further permission.
+ *
+ * The grants stay here, because the deploy identity may make them: the project roles through its
+ * `projectIamAdmin` limited to `gcpGrantableRoles`, the repository read through
+ * `artifactregistry.admin` (tests/bootstrap/gcp.test.ts holds the two lists together). Grants are
+ * `IAMMember`s, each adding one member to one role: authoritative bindings or policies would
+ * remove whatever else the project has granted.
  */
 export function createIdentity(ctx: GcpContext, registry: GcpRegistry): GcpIdentity {
   const { name, project, opts } = ctx;
-  const serviceAccount = new gcp.serviceaccount.Account(
-    childName(name, "vm", serviceAccountIdLimit),
-    {
-      project,
-      displayName: `${name} web service instances`,
-      description: "Runs the web service VMs: pulls its image, writes logs and metrics",
-    },
-    opts,
-  );
+  // The stack name is the engine's, as for the Azure DNS label (providers/azure/loadBalancer.ts).
+  const email = instanceAccountEmail(pulumi.getStack(), project);
+  const serviceAccount = { email, member: `serviceAccount:${email}` };
   const grants: GcpIdentity["grants"] = projectRoles.map(
     (role) =>
       new gcp.projects.IAMMember(

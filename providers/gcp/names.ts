@@ -31,3 +31,17 @@ export function templateNamePrefix(name: string): string {
 export function baseInstanceName(name: string): string {
   return childName(name, "vm", baseInstanceNameLimit + autoNameSuffixLength);
 }
+
+/**
+ * Id of the service account an environment's instances run as. The pipeline bootstrap creates it
+ * (bootstrap/gcp.ts) so that the environment's deploy identity can act as this one account only;
+ * the service program uses it by email and creates no account.
+ */
+export function instanceAccountId(environment: string): string {
+  return `ha-web-${environment}-vm`;
+}
+
+/** The email of `instanceAccountId(environment)` in `project`. */
+export function instanceAccountEmail(environment: string, project: string): string {
+  return `${instanceAccountId(environment)}@${project}.iam.gserviceaccount.com`;
+}

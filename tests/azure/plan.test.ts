@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { toVmssRollingPolicy } from "../../components/rolling";
 import { unusableSshPublicKey } from "../../providers/azure/sshKey";
+import { workloadResourceGroup } from "../../providers/azure/naming";
 import { sharedRegistryName } from "../../providers/azure/registry";
 import { mockAccount } from "../../tools/plan/mocks/types";
 import { PlannedResource } from "../../tools/plan/recorder";
@@ -36,7 +37,7 @@ const stacks = {
     alertEmails: [] as string[],
     workspaceDays: 30,
     locks: [] as string[],
-    resourceCount: 19,
+    resourceCount: 18, // no resource group: it is the bootstrap's (bootstrap/azure.ts)
     untaggable: ["DataCollectionRuleAssociation", "RoleAssignment", "Subnet"],
   },
   prod: {
@@ -49,7 +50,7 @@ const stacks = {
     alertEmails: ["oncall@example.com"],
     workspaceDays: 90,
     locks: ["web-ip-id", "web-lb-id"],
-    resourceCount: 21,
+    resourceCount: 20,
     untaggable: [
       "DataCollectionRuleAssociation",
       "ManagementLockByScope",
@@ -231,7 +232,7 @@ for (const stack of ["test", "prod"] as const) {
         name: "the load balancer probes the health path and forwards 80 to 8080 with TCP reset",
         check: (plan) => {
           const lb = inputsOf(plan, types.loadBalancer);
-          const self = `/subscriptions/${mockAccount.azureSubscriptionId}/resourceGroups/${mockOutputs(one(plan, types.resourceGroup)).name}/providers/Microsoft.Network/loadBalancers/web-lb`;
+          const self = `/subscriptions/${mockAccount.azureSubscriptionId}/resourceGroups/${workloadResourceGroup(stack)}/providers/Microsoft.Network/loadBalancers/web-lb`;
           assert.deepEqual(lb.sku, { name: "Standard", tier: "Regional" });
           assert.deepEqual(lb.frontendIPConfigurations, [
             { name: "public", publicIPAddress: { id: mockId(one(plan, types.publicIp)) } },
@@ -619,7 +620,7 @@ for (const stack of ["test", "prod"] as const) {
           // Activity-log alerts: repairs suspended (state set), and any failed operation on the
           // scale set, a rolling upgrade stopped by its health policy included.
           const scaleSetId = mockId(one(plan, types.scaleSet));
-          const group$ = `/subscriptions/${mockAccount.azureSubscriptionId}/resourceGroups/${mockOutputs(one(plan, types.resourceGroup)).name}`;
+          const group$ = `/subscriptions/${mockAccount.azureSubscriptionId}/resourceGroups/${workloadResourceGroup(stack)}`;
           assert.deepEqual(
             ofType(plan, types.activityAlert).map((a): Json => [
               a.name,
@@ -678,7 +679,7 @@ for (const stack of ["test", "prod"] as const) {
               stack === "test"
                 ? [
                     {
-                      ...one(plan, types.resourceGroup),
+                      ...one(plan, types.loadBalancer),
                       type: types.lock,
                       name: "web-rg-lock",
                       inputs: { scope: "web-rg-id", level: "CanNotDelete" },
@@ -701,7 +702,7 @@ for (const stack of ["test", "prod"] as const) {
       assert.deepEqual(plan.outputs.instanceGroup, {
         kind: "azure-vmss",
         subscriptionId: mockAccount.azureSubscriptionId,
-        resourceGroup: mockOutputs(one(plan, types.resourceGroup)).name,
+        resourceGroup: workloadResourceGroup(stack),
         scaleSet: mockOutputs(one(plan, types.scaleSet)).name,
       });
     });

@@ -8,11 +8,12 @@ import {
   stackStateCondition,
   workloadResourceGroup,
   azureGrantableRoles,
-  azureModuleNamespaces,
+  azureResourceOperations,
   grantableRolesCondition,
   lockOnlyCondition,
 } from "../../bootstrap/azure";
 import { checkAzureTrust, FederatedCredential, pipelineSubjects } from "../../bootstrap/trust";
+import { sharedRegistryName } from "../../providers/azure/registry";
 import { planStack } from "../helpers/plan";
 import { bootstrapConfig, named, ofType, PlannedResource, runBootstrap } from "./harness";
 
@@ -22,6 +23,9 @@ const subscription = "/subscriptions/00000000-0000-0000-0000-000000000000";
 const role = (id: string) =>
   `${subscription}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
 const load = () => runBootstrap(bootstrapConfig.azure);
+/** The shared registry, as the program names it for its AcrPull (providers/azure/registry.ts). */
+const registryPath = `/providers/Microsoft.ContainerRegistry/registries/${sharedRegistryName(subscription.split("/")[2])}`;
+const registryId = `${subscription}/resourceGroups/ha-web-service-images${registryPath}`;
 
 describe("bootstrap on Azure", () => {
   it("keeps state in a TLS 1.2, Entra-only storage account with versioning and a private container", async () => {
@@ -120,10 +124,11 @@ describe("bootstrap on Azure", () => {
             key,
             null,
           ],
+          // Where the program assigns its instances AcrPull (bootstrap/registry.ts).
           [
-            `pipeline-deploy-${environment}-grant-workload-roles`,
+            `images-deploy-${environment}-grant-acr-pull`,
             role(azureBuiltInRoles.roleBasedAccessControlAdministrator),
-            group(environment),
+            `${subscription}/resourceGroups/…${registryPath}`,
             grantableRolesCondition(azureGrantableRoles),
           ],
         ]),
@@ -223,12 +228,19 @@ describe("bootstrap on Azure", () => {
     );
   });
 
-  it("lets the deploy identity assign only AcrPull and Monitoring Metrics Publisher", () => {
+  it("lets the deploy identity assign only AcrPull", () => {
     const condition = grantableRolesCondition(azureGrantableRoles);
     assert.equal(
       condition,
-      "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {7f951dda-4ed3-4680-a7ca-43fe172d538d, 3913510d-42f4-4e42-8a64-420c390055eb})) AND ((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {7f951dda-4ed3-4680-a7ca-43fe172d538d, 3913510d-42f4-4e42-8a64-420c390055eb}))",
+      "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {7f951dda-4ed3-4680-a7ca-43fe172d538d})) AND ((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {7f951dda-4ed3-4680-a7ca-43fe172d538d}))",
     );
+  });
+
+  it("the shared registry accepts only ACR-audience Entra tokens, not ARM-audience ones", async () => {
+    const [acr] = ofType(await load(), "azure-native:containerregistry:Registry");
+    assert.deepEqual(acr.inputs.policies, {
+      azureADAuthenticationAsArmPolicy: { status: "disabled" },
+    });
   });
 
   it("gives the custom deploy role no authorization or wildcard-provider rights except locks", () => {
@@ -240,7 +252,8 @@ describe("bootstrap on Azure", () => {
 
 /**
  * Fails unless every Azure resource in `resources` is covered by an action of the deploy role, and
- * every role the program assigns is one the deploy identity may assign.
+ * every role the program assigns is one the deploy identity may assign, on the shared registry
+ * where the bootstrap lets it (bootstrap/registry.ts).
  */
 function assertDeployCovers(resources: readonly PlannedResource[]): void {
   for (const resource of resources.filter((r) => r.custom && r.type.startsWith("azure-native:"))) {
@@ -250,17 +263,21 @@ function assertDeployCovers(resources: readonly PlannedResource[]): void {
         (azureGrantableRoles as readonly string[]).includes(id),
         `the program assigns role ${id}; add it to azureGrantableRoles in bootstrap/azure.ts`,
       );
+      assert.equal(
+        resource.inputs.scope,
+        registryId,
+        `the program assigns a role at ${String(resource.inputs.scope)}, where the deploy identity may not assign roles`,
+      );
       continue;
     }
-    const module = resource.type.split(":")[1];
-    const namespace = azureModuleNamespaces[module];
+    const operation = azureResourceOperations[resource.type];
     assert.ok(
-      namespace,
-      `add the namespace ${resource.type} writes to azureModuleNamespaces and azureDeployActions in bootstrap/azure.ts`,
+      operation,
+      `add the namespace ${resource.type} writes to azureResourceOperations and azureDeployActions in bootstrap/azure.ts`,
     );
     assert.ok(
-      azureDeployActions.some((action) => action.startsWith(namespace)),
-      `${resource.type} needs ${namespace}/*, which the deploy role lacks`,
+      azureDeployActions.some((action) => azureActionMatches(action, operation)),
+      `${resource.type} needs ${operation}, which the deploy role lacks`,
     );
   }
 }
@@ -272,17 +289,46 @@ describe("the deploy role covers what the main program registers on Azure", () =
     });
 
     // The deploy identity holds rights only in the resource group the bootstrap made for its
-    // environment, and may not create groups. Until providers/azure deploys into
-    // `workloadResourceGroup(stack)` instead of creating its own group, an Azure deploy fails
-    // there; this states the gap and fails once it is closed.
-    it(`${stack}: KNOWN GAP, the program still creates its own resource group`, async () => {
-      const groups = (await planStack(stack, "azure")).resources.filter(
-        (r) => r.type === "azure-native:resources:ResourceGroup",
+    // environment, and may not create groups: the program must deploy into that group.
+    it(`${stack}: creates no resource group and puts every resource in ${workloadResourceGroup(stack)}`, async () => {
+      const resources = (await planStack(stack, "azure")).resources;
+      assert.deepEqual(
+        resources.filter((r) => r.type === "azure-native:resources:ResourceGroup"),
+        [],
       );
-      assert.equal(groups.length, 1);
-      assert.notEqual(groups[0].inputs.resourceGroupName, workloadResourceGroup(stack));
+      const groups = new Set(
+        resources
+          .filter((r) => r.inputs.resourceGroupName !== undefined)
+          .map((r) => r.inputs.resourceGroupName),
+      );
+      assert.deepEqual([...groups], [workloadResourceGroup(stack)]);
     });
   }
+
+  it("grants no resource type the program never registers (the list is exact)", async () => {
+    const planned = new Set(
+      (await Promise.all(["test", "prod"].map((stack) => planStack(stack, "azure"))))
+        .flatMap((plan) => plan.resources)
+        .map((r) => r.type),
+    );
+    // Reads of the pipeline and the provider, and attaching the identity to the scale set.
+    const supporting = [
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.Compute/virtualMachines/read",
+      "Microsoft.Compute/disks/read",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/read",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
+    ];
+    const unused = azureDeployActions.filter(
+      (action) =>
+        !supporting.includes(action) &&
+        !Object.entries(azureResourceOperations).some(
+          ([type, operation]) => planned.has(type) && azureActionMatches(action, operation),
+        ),
+    );
+    assert.deepEqual(unused, []);
+  });
 
   it("fails for a role assignment of Owner (the check can fail)", () => {
     const owner: PlannedResource = {
@@ -306,5 +352,20 @@ describe("the deploy role covers what the main program registers on Azure", () =
       provider: null,
     };
     assert.throws(() => assertDeployCovers([sql]), /add the namespace azure-native:sql:Server/);
+  });
+
+  it("fails for AcrPull assigned outside the shared registry (the check can fail)", () => {
+    const inGroup: PlannedResource = {
+      type: "azure-native:authorization:RoleAssignment",
+      name: "acr-pull",
+      parent: null,
+      inputs: {
+        roleDefinitionId: role(azureBuiltInRoles.acrPull),
+        scope: `${subscription}/resourceGroups/ha-web-service-test`,
+      },
+      custom: true,
+      provider: null,
+    };
+    assert.throws(() => assertDeployCovers([inGroup]), /where the deploy identity may not assign/);
   });
 });

@@ -217,9 +217,7 @@ describe("bootstrap on GCP", () => {
  * every project role the program grants is one the deploy account may grant.
  */
 function assertDeployCovers(resources: readonly PlannedResource[]): void {
-  for (const resource of resources.filter(
-    (r) => r.custom && r.type.startsWith("gcp:") && r.type !== instanceAccountType,
-  )) {
+  for (const resource of resources.filter((r) => r.custom && r.type.startsWith("gcp:"))) {
     const [module] = resource.type.slice("gcp:".length).split(":");
     const role = gcpModuleRoles[module] ?? gcpModuleRoles[module.split("/")[0]];
     assert.ok(
@@ -240,14 +238,11 @@ function assertDeployCovers(resources: readonly PlannedResource[]): void {
   }
 }
 
-/**
- * The one resource the deploy accounts may no longer create: the instances' service account,
- * which the bootstrap now creates per environment (GCP_INSTANCE_SERVICE_ACCOUNT) so that
- * `serviceAccountUser` can be granted on it alone. Until providers/gcp adopts that account
- * instead of creating its own, a GCP deploy fails at this resource; the test below states the
- * gap and fails once it is closed, so this exception is removed with it.
- */
-const instanceAccountType = "gcp:serviceaccount/account:Account";
+/** The project the planned stack deploys into (every grant names it). */
+function planProject(plan: { resources: readonly PlannedResource[] }): string {
+  const grant = plan.resources.find((r) => r.type === "gcp:projects/iAMMember:IAMMember");
+  return String(grant?.inputs.project);
+}
 
 describe("the deploy roles cover what the main program registers on GCP", () => {
   for (const stack of ["test", "prod"]) {
@@ -255,13 +250,52 @@ describe("the deploy roles cover what the main program registers on GCP", () => 
       assertDeployCovers((await planStack(stack, "gcp")).resources);
     });
 
-    it(`${stack}: KNOWN GAP, the program still creates its own instance service account`, async () => {
-      const own = (await planStack(stack, "gcp")).resources.filter(
-        (r) => r.type === instanceAccountType,
+    // The deploy account may act as its environment's instance account only, and may not create
+    // accounts: the program must run its instances as exactly the bootstrap's account.
+    it(`${stack}: runs the instances as the bootstrap's ${stack} account, creates none, and grants only to it`, async () => {
+      const [plan, run] = await Promise.all([planStack(stack, "gcp"), load()]);
+      const bootstrapAccount = (
+        run.outputs.githubEnvironmentVariables as Record<string, Record<string, string>>
+      )[stack].GCP_INSTANCE_SERVICE_ACCOUNT;
+      // The bootstrap fixture and the stack files name the same project.
+      const email = bootstrapAccount.replace(
+        /@.*/,
+        `@${planProject(plan)}.iam.gserviceaccount.com`,
       );
-      assert.equal(own.length, 1);
+      assert.equal(bootstrapAccount.split("@")[0], `ha-web-${stack}-vm`);
+      assert.deepEqual(
+        plan.resources.filter((r) => r.type === "gcp:serviceaccount/account:Account"),
+        [],
+      );
+      const template = plan.resources.find(
+        (r) => r.type === "gcp:compute/instanceTemplate:InstanceTemplate",
+      );
+      assert.equal(
+        (template?.inputs.serviceAccount as { email: string } | undefined)?.email,
+        email,
+      );
+      const members = plan.resources
+        .filter((r) => /IAMMember|IamMember/.test(r.type))
+        .map((r) => r.inputs.member);
+      assert.ok(members.length > 0);
+      assert.deepEqual([...new Set(members)], [`serviceAccount:${email}`]);
     });
   }
+
+  it("fails for a service account the program creates (the check can fail)", () => {
+    const account: PlannedResource = {
+      type: "gcp:serviceaccount/account:Account",
+      name: "web-vm",
+      parent: null,
+      inputs: {},
+      custom: true,
+      provider: null,
+    };
+    assert.throws(
+      () => assertDeployCovers([account]),
+      /add the role that creates gcp:serviceaccount/,
+    );
+  });
 
   it("fails for a role grant the condition does not allow (the check can fail)", () => {
     const grant: PlannedResource = {

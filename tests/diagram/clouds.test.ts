@@ -49,7 +49,7 @@ const expected: Record<
     },
     instance: /^VM ×(\d+) e2-/,
     lb: "lb",
-    identity: "sa_web_vm",
+    identity: "sa_ha_web_prod_vm", // the bootstrap's prod instance account
     grants: ["logs write logs", "monitoring write metrics", "registry pull ha-web-service"],
   },
   azure: {

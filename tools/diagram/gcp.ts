@@ -139,8 +139,11 @@ export function gcpDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
 
   // Edges show what each grant lets the instances' account do; a role the table does not know is
   // listed on the account itself rather than left out.
-  const accounts = ofType(r, T.account);
-  const member = `serviceAccount:${str(at(template, "serviceAccount", "email")) ?? ""}`;
+  // The instances' account is the bootstrap's (bootstrap/gcp.ts), named by the template's email.
+  const email = str(at(template, "serviceAccount", "email")) ?? "";
+  const [accountId, project = ""] = email.replace(".iam.gserviceaccount.com", "").split("@");
+  const accounts = email === "" ? [] : [{ name: accountId }];
+  const member = `serviceAccount:${email}`;
   const grants = r.filter(
     (g) => /iam(member|binding):/i.test(g.type) && g.inputs.member === member,
   );
@@ -160,15 +163,11 @@ export function gcpDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
       nodeId("sa", a.name),
       "hexagon",
       `service account ${a.name}`,
-      "the VMs run as it",
+      "the VMs run as it · created by the bootstrap",
       ...otherRoles.map((role) => `also holds ${role}`),
     ),
   );
-  const identity = group(
-    "iam",
-    `IAM · project ${String(first(r, T.account)?.inputs.project ?? "")}`,
-    accountNodes,
-  );
+  const identity = group("iam", `IAM · project ${project}`, accountNodes);
   const grantEdges: Edge[] = accounts.flatMap((a) =>
     [...byTarget].map(([target, labels]): Edge => ({
       from: nodeId("sa", a.name),
