@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
   deployPolicies,
+  deployPolicyCount,
   previewPolicy,
   workloadBoundaryName,
   workloadBoundaryPolicy,
@@ -189,7 +190,7 @@ export const deployAws: BootstrapImplementation = (name, settings, parent) => {
       pipelineRole(
         `deploy-${environment}`,
         [deploySubject(settings.githubRepository, environment)],
-        [0, 1].map((part) =>
+        [...Array(deployPolicyCount).keys()].map((part) =>
           scope.apply((s) => JSON.stringify(deployPolicies(s, environment)[part])),
         ),
       ),

