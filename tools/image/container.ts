@@ -26,7 +26,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { Server, createServer, connect } from "node:net";
+import { Server, Socket, createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -369,13 +369,31 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
     }),
   );
   let forwarder: ChildProcess | undefined;
+  let containerPid: number | undefined;
+  const connections = new Set<Socket>();
   let server: Server | undefined;
   let closed = false;
 
   const close = async () => {
     if (closed) return;
     closed = true;
-    if (!done) unshare.kill("SIGKILL");
+    if (!done) {
+      // SIGKILL to the namespace's PID 1 ends every process in it. Killing unshare alone is not
+      // enough: --kill-child's parent-death signal is cleared when --setuid changes credentials.
+      // unshare then reaps it and exits; it is killed itself only if that does not happen.
+      try {
+        if (containerPid !== undefined) process.kill(containerPid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      if (
+        containerPid === undefined ||
+        !(await Promise.race([exited.then(() => true), sleep(5_000, false)]))
+      ) {
+        unshare.kill("SIGKILL");
+      }
+    }
+    for (const socket of connections) socket.destroy();
     await exited;
     forwarder?.kill("SIGKILL");
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
@@ -387,6 +405,7 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
     const unsharePid = unshare.pid;
     if (unsharePid === undefined) throw new Error("unshare did not start");
     const pid = await childPid(unsharePid, () => done);
+    containerPid = pid;
     const sock = join(dir, "http.sock");
     forwarder = spawn(
       "nsenter",
@@ -403,6 +422,8 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
     );
     for (let i = 0; i < 200 && !existsSync(sock); i += 1) await sleep(25);
     server = createServer((c) => {
+      connections.add(c);
+      c.once("close", () => connections.delete(c));
       const u = connect({ path: sock });
       c.pipe(u).pipe(c);
       c.on("error", () => u.destroy());
