@@ -877,10 +877,9 @@ table(tagsPresent, [
         await brokenPlan("prod", "azure", R.vmss, (i) => {
           i.tags = { ...(i.tags as Obj), owner: "" };
         })
-      ).filter((r) => r.type === R.vmss || r.type === R.resourceGroup),
+      ).filter((r) => r.type === R.vmss),
     config: { "tags-present": { requiredKeys: ["owner", "cost-centre"] } },
     expect: [
-      `${R.resourceGroup}::web-rg  tags lacks cost-centre`,
       `${vmss}  tags lacks owner, cost-centre`,
     ],
   },
