@@ -187,8 +187,35 @@ export const tlsModern = resourcePolicy(
   },
 );
 
+/**
+ * Every AWS Application Load Balancer writes access logs: without them a request that hurt the
+ * service cannot be traced to its client afterwards (issue 21). The bucket's encryption and
+ * policy are tested with the program (tests/aws/logs.test.ts).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+ */
+export const awsAlbAccessLogs = resourcePolicy(
+  {
+    name: "aws-alb-access-logs",
+    description:
+      "Application Load Balancers write access logs to S3 (accessLogs.enabled with a bucket).",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+  },
+  forTypes([aws.loadBalancer, aws.albLoadBalancer], (props, report) => {
+    if ((asString(props.loadBalancerType) ?? "application") !== "application") return;
+    const enabled = asBoolean(at(props, "accessLogs", "enabled"));
+    const bucket = asString(at(props, "accessLogs", "bucket"));
+    if (enabled !== true || !bucket) {
+      report(
+        `accessLogs is ${JSON.stringify(props.accessLogs)}; enable access logs into a bucket the Region's ELB log delivery may write (providers/aws/logs.ts)`,
+      );
+    }
+  }),
+);
+
 export const hardeningPolicies = [
   azureNoPasswordAuth,
+  awsAlbAccessLogs,
   logRetentionSet,
   logRetentionConfigured,
   registryImmutableAndScanned,

@@ -20,6 +20,7 @@ import {
   noWildcardIamActions,
 } from "../../policy/identity";
 import {
+  awsAlbAccessLogs,
   azureNoPasswordAuth,
   logRetentionConfigured,
   logRetentionSet,
@@ -781,6 +782,35 @@ table(registryImmutableAndScanned, [
   },
 ]);
 
+const albType = "aws:lb/loadBalancer:LoadBalancer";
+table(awsAlbAccessLogs, [
+  {
+    name: "passes the AWS prod plan, whose ALB logs to the stack's log bucket",
+    resources: () => planStack("prod", "aws").then((plan) => [...plan.resources]),
+    expect: [],
+  },
+  {
+    name: "fires when the prod plan's ALB loses its access logs",
+    resources: () =>
+      brokenPlan("prod", "aws", albType, (i) => {
+        delete i.accessLogs;
+      }),
+    expect: [
+      `${albType}::web-alb  accessLogs is undefined; enable access logs into a bucket the Region's ELB log delivery may write (providers/aws/logs.ts)`,
+    ],
+  },
+  {
+    name: "fires for disabled logs and ignores network load balancers",
+    resources: () => [
+      resource(albType, "off", { accessLogs: { bucket: "b", enabled: false } }),
+      resource(albType, "nlb", { loadBalancerType: "network" }),
+    ],
+    expect: [
+      `${albType}::off  accessLogs is {"bucket":"b","enabled":false}; enable access logs into a bucket the Region's ELB log delivery may write (providers/aws/logs.ts)`,
+    ],
+  },
+]);
+
 table(tlsModern, [
   {
     name: "fires for an old or unset ELB policy on HTTPS, not for HTTP",
@@ -879,9 +909,7 @@ table(tagsPresent, [
         })
       ).filter((r) => r.type === R.vmss),
     config: { "tags-present": { requiredKeys: ["owner", "cost-centre"] } },
-    expect: [
-      `${vmss}  tags lacks owner, cost-centre`,
-    ],
+    expect: [`${vmss}  tags lacks owner, cost-centre`],
   },
 ]);
 
@@ -900,6 +928,7 @@ describe("policy pack", () => {
       noBroadRoles,
       gcpNoDefaultServiceAccount,
       azureNoPasswordAuth,
+      awsAlbAccessLogs,
       logRetentionSet,
       logRetentionConfigured,
       registryImmutableAndScanned,
