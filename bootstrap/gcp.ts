@@ -24,7 +24,8 @@ export const gcpDeployProjectRoles: Readonly<Record<string, string>> = {
   "roles/monitoring.editor": "alert policies, uptime checks and notification channels",
   "roles/logging.configWriter": "the retention of the project's log bucket",
   // Also lets the pipeline push images. Broader than ideal: it may set IAM on any repository.
-  "roles/artifactregistry.admin": "the stack's image repository, its reader grant, image pushes",
+  "roles/artifactregistry.admin":
+    "the instances' reader grant on the shared repository (bootstrap/registry.ts), image pushes",
   // The program enables the APIs it uses. Broader than ideal: it may enable any API.
   "roles/serviceusage.serviceUsageAdmin": "enabling the APIs the program uses",
 };
