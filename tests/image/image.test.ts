@@ -78,6 +78,15 @@ describe("the service image, built and run as each cloud runs it", function () {
         assert.match(String(body.answeredBy), /^[0-9a-f]{12}$/);
         assert.equal(body.instanceId, undefined);
         assert.equal(body.zone, undefined);
+        // The identity the cloud sets (INSTANCE_ID, ZONE) reaches the app, which logs it.
+        const listening = c
+          .output()
+          .split("\n")
+          .filter((line) => line.startsWith("{") && line.endsWith("}"))
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find((entry) => entry.component === "app" && entry.msg === "listening");
+        assert.equal(listening?.instanceId, c.env.INSTANCE_ID ?? c.env.HOSTNAME);
+        assert.equal(listening?.zone, c.env.ZONE ?? null);
       });
 
       it("runs every process as uid 1000 with no capabilities", async () => {
