@@ -236,6 +236,22 @@ describe("bootstrap on Azure", () => {
     );
   });
 
+  it("lets on the shared registry exactly the environment's deploy identity assign AcrPull", async () => {
+    const run = await load();
+    const assignment = (name: string) =>
+      named(run, "azure-native:authorization:RoleAssignment", name).inputs.principalId;
+    for (const environment of environments) {
+      assert.equal(
+        assignment(`images-deploy-${environment}-grant-acr-pull`),
+        assignment(`pipeline-deploy-${environment}-workload`),
+      );
+    }
+    assert.notEqual(
+      assignment("images-deploy-test-grant-acr-pull"),
+      assignment("images-deploy-prod-grant-acr-pull"),
+    );
+  });
+
   it("the shared registry accepts only ACR-audience Entra tokens, not ARM-audience ones", async () => {
     const [acr] = ofType(await load(), "azure-native:containerregistry:Registry");
     assert.deepEqual(acr.inputs.policies, {
