@@ -173,7 +173,8 @@ export function fingerprint(root = repoRoot): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-const cell = (items: readonly string[]) => (items.length ? items.join("<br>") : "—");
+// Comma-separated: the docs lint refuses inline HTML such as <br>.
+const cell = (items: readonly string[]) => (items.length ? items.join(", ") : "—");
 
 export function renderImpact(rows: readonly ImpactRow[], print: string): string {
   const out = [
