@@ -8,3 +8,4 @@ export const secretsProvider = outputs.secretsProvider;
 export const githubVariables = outputs.githubVariables;
 export const githubEnvironmentVariables = outputs.githubEnvironmentVariables;
 export const stackConfig = outputs.stackConfig;
+export const imageRepository = outputs.imageRepository;
