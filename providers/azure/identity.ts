@@ -22,10 +22,7 @@ export interface InstanceIdentity {
  * before the first instance boots and survives the scale set being replaced. Its only permission
  * is AcrPull on the one registry its image is in (the bootstrap's shared registry).
  */
-export function createIdentity(
-  ctx: AzureContext,
-  registry: AzureRegistry,
-): InstanceIdentity {
+export function createIdentity(ctx: AzureContext, registry: AzureRegistry): InstanceIdentity {
   const identity = new managedidentity.UserAssignedIdentity(
     `${ctx.name}-identity`,
     { ...placement(ctx) },
