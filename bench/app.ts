@@ -8,6 +8,9 @@
  * machine only. Then the built image (tools/image/): its size and how long it takes from start
  * to a 200 on /healthz, run as GCE runs it (the median of --runs starts).
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
 import { startInstance, stopAllInstances } from "../tests/helpers/processes";
 import { imageFor, imageRunnable, startImageInstance } from "../tools/image/instance";
 import { parseFlags } from "../tools/lib/args";
@@ -27,6 +30,7 @@ async function main() {
     duration: { type: "string" },
     runs: { type: "string" },
     concurrency: { type: "string" },
+    write: { type: "string" },
   });
   const durationMs = parseDuration(flags.duration ?? "5s", "duration");
   const runs = parsePositiveInt(flags.runs ?? "3", "runs", 99);
@@ -68,6 +72,7 @@ async function main() {
     const proxied = results["/"];
     const ceiling = results["/version.txt"];
     if (proxied === undefined || ceiling === undefined) return;
+    figures.instance = { concurrency, durationMs, runs, proxied, static: ceiling };
     const row = (name: string, r: { rps: number; p99: number; failed: number }) =>
       `${name.padEnd(28)} ${String(Math.round(r.rps)).padStart(8)} ${r.p99.toFixed(2).padStart(9)} ${String(r.failed).padStart(7)}`;
     process.stdout.write(
@@ -85,14 +90,34 @@ async function main() {
   } finally {
     await stopAllInstances();
   }
-  await imageFigures(runs);
+  figures.image = await imageFigures(runs);
+  // The figures the README shows (bench/readme.ts), with the day and the machine they are from.
+  const write = flags.write ?? "docs/reports/bench/app.json";
+  mkdirSync(dirname(write), { recursive: true });
+  writeFileSync(write, `${JSON.stringify(figures, null, 2)}\n`);
+  process.stdout.write(`figures written to ${write}\n`);
 }
 
-async function imageFigures(runs: number) {
+/** What --write records. */
+const figures: {
+  date: string;
+  node: string;
+  cpus: number;
+  instance?: unknown;
+  image?: { ref: string; engine: string; sizeBytes: number; startMedianMs: number } | string;
+} = {
+  date: new Date().toISOString().slice(0, 10),
+  node: process.version,
+  cpus: availableParallelism(),
+};
+
+async function imageFigures(
+  runs: number,
+): Promise<{ ref: string; engine: string; sizeBytes: number; startMedianMs: number } | string> {
   const runnable = imageRunnable();
   if (!runnable.ok) {
     process.stdout.write(`image: skipped (${runnable.reason})\n`);
-    return;
+    return `skipped: ${runnable.reason}`;
   }
   const image = await imageFor({ log: (line) => process.stdout.write(`  ${line}\n`) });
   const startMs: number[] = [];
@@ -110,6 +135,12 @@ async function imageFigures(runs: number) {
       "",
     ].join("\n"),
   );
+  return {
+    ref: image.ref,
+    engine: image.engine,
+    sizeBytes: image.sizeBytes,
+    startMedianMs: median(startMs),
+  };
 }
 
 main().catch((error: unknown) => {
