@@ -8,7 +8,14 @@ import { AddressInfo, createServer } from "node:net";
  * API for "the new workers took over"). Zombies are left out: they serve nothing.
  */
 export function childPids(ppid: number): number[] {
-  const pids: number[] = [];
+  return liveProcesses()
+    .filter((p) => p.ppid === ppid)
+    .map((p) => p.pid);
+}
+
+/** Every process in /proc that is not a zombie, with its parent and process group. */
+function liveProcesses(): { pid: number; ppid: number; pgrp: number }[] {
+  const found: { pid: number; ppid: number; pgrp: number }[] = [];
   let entries: string[];
   try {
     entries = readdirSync("/proc");
@@ -23,22 +30,23 @@ export function childPids(ppid: number): number[] {
     } catch {
       continue; // Exited while we looked.
     }
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ")".
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the
+    // last ")". Zombies are left out: they serve nothing.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] !== "Z" && Number(fields[1]) === ppid) pids.push(Number(entry));
+    if (fields[0] === "Z") continue;
+    found.push({ pid: Number(entry), ppid: Number(fields[1]), pgrp: Number(fields[2]) });
   }
-  return pids;
+  return found;
 }
 
-/** Whether any process of the group `pgid` is left (a process-group id is its leader's pid). */
+/**
+ * Whether any process of the group `pgid` is left running (a process-group id is its leader's
+ * pid). Zombies do not count: `kill(-pgid, 0)` still succeeds for an exited process nobody has
+ * reaped, and an orphan's zombie stays forever where PID 1 does not reap (as in the containers
+ * this runs in), though it holds no port and runs nothing.
+ */
 export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means it exists but is not ours: still alive.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return liveProcesses().some((p) => p.pgrp === pgid);
 }
 
 /** Sends `signal` to every process of the group; false if the group is gone. */
