@@ -313,13 +313,17 @@ describe("version checker", function () {
       return { out: { write: (t: string) => (text += t) }, text: () => text };
     };
 
-    it("checks periodically with --every and --times, one JSON line per check", async () => {
+    /**
+     * Three checks 50 ms apart against a server whose second answer is the wrong version, with
+     * `extra` flags; stdout and stderr together.
+     */
+    const threeChecksSecondWrong = async (extra: string[], env: NodeJS.ProcessEnv = {}) => {
       let calls = 0;
       const server = await start((_req, res) => {
         calls += 1;
         res.end(calls === 2 ? "1.0.5\n" : "1.0.6\n");
       });
-      const stdout = capture();
+      const output = capture();
       const code = await runCheckCli(
         [
           "--url",
@@ -332,12 +336,16 @@ describe("version checker", function () {
           "3",
           "--attempts",
           "1",
-          "--json",
+          ...extra,
         ],
-        { stdout: stdout.out, stderr: stdout.out, env: {}, cwd: repoRoot },
+        { stdout: output.out, stderr: output.out, env, cwd: repoRoot },
       );
-      const lines = stdout
-        .text()
+      return { code, text: output.text(), url: server.url() };
+    };
+
+    it("checks periodically with --every and --times, one JSON line per check", async () => {
+      const { code, text } = await threeChecksSecondWrong(["--json"]);
+      const lines = text
         .trimEnd()
         .split("\n")
         .map((l) => JSON.parse(l) as { ok: boolean; outcome: string });
@@ -378,35 +386,15 @@ describe("version checker", function () {
     });
 
     it("runs --on-failure after each failed check only, with the check's result in its environment", async () => {
-      let calls = 0;
-      const server = await start((_req, res) => {
-        calls += 1;
-        res.end(calls === 2 ? "1.0.5\n" : "1.0.6\n");
-      });
-      const stdout = capture();
-      const code = await runCheckCli(
-        [
-          "--url",
-          server.url(),
-          "--expect",
-          "1.0.6",
-          "--every",
-          "50ms",
-          "--times",
-          "3",
-          "--attempts",
-          "1",
-          "--on-failure",
-          'echo "hook $CHECK_OUTCOME $CHECK_EXPECTED $CHECK_URL"; exit 3',
-        ],
-        { stdout: stdout.out, stderr: stdout.out, env: { PATH: process.env.PATH }, cwd: repoRoot },
+      const { code, text, url } = await threeChecksSecondWrong(
+        ["--on-failure", 'echo "hook $CHECK_OUTCOME $CHECK_EXPECTED $CHECK_URL"; exit 3'],
+        { PATH: process.env.PATH },
       );
-      const hookLines = stdout
-        .text()
+      const hookLines = text
         .split("\n")
         .filter((line) => line.startsWith("hook ") || line.startsWith("check: --on-failure"));
       assert.deepEqual(hookLines, [
-        `hook wrongVersion 1.0.6 ${server.url()}`,
+        `hook wrongVersion 1.0.6 ${url}`,
         "check: --on-failure exited 3",
       ]);
       // The hook's own exit code does not change the check's.
