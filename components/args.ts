@@ -9,6 +9,15 @@ import { defaultRollingUpdatePolicy, RollingUpdatePolicy } from "./rolling";
 export interface HighlyAvailableWebServiceArgs {
   /** Which cloud implementation deploys the service. */
   readonly cloud: Cloud;
+  /**
+   * Pulumi project and stack of the service. Names that must differ between stacks of one account
+   * (the ECS task family, the Azure DNS label and group, the GCP instance account) are built from
+   * them, so no cloud module asks the engine.
+   * @default the running program's project and stack
+   */
+  readonly project?: string;
+  /** See `project`. @default the running program's stack */
+  readonly stack?: string;
   /** Region (AWS, GCP) or location (Azure) the service runs in. */
   readonly region: string;
   /**
@@ -177,6 +186,8 @@ export const serviceDefaults = {
 export function resolveServiceArgs(args: HighlyAvailableWebServiceArgs): ResolvedServiceArgs {
   return {
     ...serviceDefaults,
+    project: args.project ?? pulumi.getProject(),
+    stack: args.stack ?? pulumi.getStack(),
     ...dropUndefined(args),
     rollingUpdate: { ...defaultRollingUpdatePolicy, ...dropUndefined(args.rollingUpdate ?? {}) },
   };

@@ -1,42 +1,34 @@
 import * as pulumi from "@pulumi/pulumi";
 import { closest } from "fastest-levenshtein";
 import { HighlyAvailableWebServiceArgs } from "../components/args";
-import { Cloud, clouds, InstanceSize, instanceSizes } from "../components/cloud";
+import { Cloud } from "../components/cloud";
 import { isPinnedByDigest } from "../components/image";
 import { RollingUpdatePolicy } from "../components/rolling";
 import { defaultRegion, knownRegions, regionConfigKey, zonesOf } from "./regions";
-import { configSchema, ConfigKey } from "./schema";
+import { configSchema, ConfigKey, ConfigValues, KeySpec } from "./schema";
 
-/** Typed, validated stack settings: the only view of configuration the program has. */
-export interface Settings {
+/**
+ * Typed, validated stack settings: the only view of configuration the program has. One field per
+ * key of the settings table, except three that arrive combined: `zoneCount` as `zones` (with the
+ * cloud's `region`), the `rolling*` keys as `rollingUpdate`, and `tags` always set.
+ */
+export type Settings = Omit<ConfigValues, Combined> & {
   readonly project: string;
   readonly stack: string;
-  readonly cloud: Cloud;
   readonly region: string;
   readonly zones: readonly string[];
-  readonly instanceSize: InstanceSize;
-  readonly minInstances: number;
-  readonly desiredInstances: number;
-  readonly maxInstances: number;
-  readonly appVersion: string;
-  readonly image?: string;
-  readonly domain?: string;
-  readonly awsHostedZone?: string;
-  readonly alertEmail?: string;
-  readonly logRetentionDays: number;
-  readonly deletionProtection: boolean;
-  readonly natGateways: "single" | "perZone";
-  readonly drainingTimeoutSeconds: number;
   readonly rollingUpdate: RollingUpdatePolicy;
   /** User tags plus `project`, `stack` and `managed-by`, which always win. */
   readonly tags: Readonly<Record<string, string>>;
   readonly gcpProject?: string;
-  readonly gcpAllowIapSsh: boolean;
-  readonly gcpCloudArmorEnforce: boolean;
-  readonly gcpReplaceInstanceGroup: boolean;
-  readonly awsPermissionsBoundary?: string;
-  readonly azureSshPublicKey?: string;
-}
+};
+
+type Combined =
+  | "zoneCount"
+  | "rollingMaxSurgePercent"
+  | "rollingMaxUnavailablePercent"
+  | "rollingMinReadySeconds"
+  | "tags";
 
 /** Raised for bad configuration; `problems` holds one message per bad key. */
 export class ConfigError extends Error {
@@ -46,15 +38,6 @@ export class ConfigError extends Error {
   }
 }
 
-// Loose on purpose: semver core with an optional pre-release, as release tags are written.
-const versionPattern = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
-// registry/path[:tag][@sha256:digest], lower-case path components as the OCI spec requires.
-const imagePattern =
-  /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-const domainPattern = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const emailPattern =
-  /^[^\s@]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
-const sshKeyPattern = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/;
 // GCP labels are the strictest of the three clouds, so every tag is held to their rules.
 const tagKeyPattern = /^[a-z][a-z0-9_-]{0,62}$/;
 const tagValuePattern = /^[a-z0-9_-]{0,63}$/;
@@ -62,7 +45,9 @@ const gcpProjectPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /**
  * Turns a stack's raw configuration (`namespace:key` → string, as `pulumi.runtime.allConfig()`
- * returns it) into settings. Pure: tests call it with plain objects.
+ * returns it) into settings. Every key is checked against its row in the settings table
+ * (stacks/schema.ts); only the rules between keys are written here. Pure: tests call it with
+ * plain objects.
  */
 export function parseSettings(
   raw: Readonly<Record<string, string>>,
@@ -82,53 +67,50 @@ export function parseSettings(
     }
   }
 
-  const read = (key: ConfigKey): string | undefined => raw[ns + key];
   const fail = (key: string, expected: string, got: unknown) => {
     problems.push(
       `${key.includes(":") ? key : ns + key}: expected ${expected}; got ${JSON.stringify(got)}`,
     );
   };
-  const str = (key: ConfigKey): string | undefined => {
-    const value = read(key);
+  // "" is how Pulumi.yaml declares an optional key (see KeySpec.optional): unset.
+  const text = (key: ConfigKey): string | undefined => {
+    const value = raw[ns + key];
     if (value !== undefined && value !== "") return value;
-    const spec = configSchema[key] as { default?: unknown };
+    const spec: KeySpec = configSchema[key];
     return spec.default === undefined ? undefined : String(spec.default);
   };
-  const int = (key: ConfigKey, min: number, max: number): number => {
-    const text = str(key) ?? "";
-    const value = Number(text);
-    if (!/^-?\d+$/.test(text) || value < min || value > max) {
-      fail(key, `a whole number from ${min} to ${max}`, text);
+  const check = (key: ConfigKey, spec: KeySpec = configSchema[key]): unknown => {
+    const value = text(key);
+    if (spec.type === "object") {
+      return parseTags(raw[ns + key], (expected, got) => fail(key, expected, got));
+    }
+    if (spec.type === "boolean") {
+      if (value === "true" || value === "false") return value === "true";
+      fail(key, "true or false", value);
+      return false;
+    }
+    if (spec.oneOf !== undefined) {
+      const index = spec.oneOf.map(String).indexOf(value ?? "");
+      if (index < 0) fail(key, `one of ${spec.oneOf.join(", ")}`, value);
+      return spec.oneOf[Math.max(index, 0)];
+    }
+    if (spec.type === "integer") {
+      const [min, max, given] = [spec.min ?? 0, spec.max ?? Number.MAX_SAFE_INTEGER, value ?? ""];
+      const number = Number(given);
+      if (/^-?\d+$/.test(given) && number >= min && number <= max) return number;
+      fail(key, `a whole number from ${min} to ${max}`, given);
       return min;
+    }
+    if (value === undefined && spec.optional !== true) {
+      fail(key, `${spec.expected} (set it with \`pulumi config set ${key} <value>\`)`, null);
+    } else if (value !== undefined && spec.pattern !== undefined && !spec.pattern.test(value)) {
+      fail(key, spec.expected ?? `a value matching ${spec.pattern}`, value);
+      return undefined;
     }
     return value;
   };
-  const bool = (key: ConfigKey): boolean => {
-    const text = str(key);
-    if (text !== "true" && text !== "false") {
-      fail(key, "true or false", text);
-      return false;
-    }
-    return text === "true";
-  };
-  function oneOf<T extends string>(key: ConfigKey, allowed: readonly T[]): T {
-    const text = str(key);
-    if (!allowed.includes(text as T)) {
-      fail(key, `one of ${allowed.join(", ")}`, text);
-      return allowed[0];
-    }
-    return text as T;
-  }
-  const matching = (key: ConfigKey, pattern: RegExp, expected: string): string | undefined => {
-    const text = str(key);
-    if (text !== undefined && !pattern.test(text)) {
-      fail(key, expected, text);
-      return undefined;
-    }
-    return text;
-  };
 
-  const cloud = oneOf("cloud", clouds);
+  const cloud = check("cloud") as Cloud;
   const regionKey = regionConfigKey[cloud];
   const region = raw[regionKey] || defaultRegion[cloud];
   const regionZones = zonesOf(cloud, region);
@@ -141,16 +123,26 @@ export function parseSettings(
   } else if (regionZones.length < 2) {
     fail(regionKey, `a region with availability zones; ${region} has none`, region);
   }
-  const maxZones = regionZones && regionZones.length >= 2 ? regionZones.length : 3;
-  const zoneCount = int("zoneCount", 2, maxZones);
-  if (regionZones && regionZones.length >= 2 && Number(str("zoneCount")) > regionZones.length) {
-    // int() already reported the range; say why the range is what it is.
-    problems[problems.length - 1] += ` (${region} offers ${regionZones.length} zones)`;
+  const offered = regionZones && regionZones.length >= 2 ? regionZones.length : undefined;
+  const zoneCount = check("zoneCount", { ...configSchema.zoneCount, max: offered ?? 3 }) as number;
+  if (offered !== undefined && Number(text("zoneCount")) > offered) {
+    // check() already reported the range; say why the range is what it is.
+    problems[problems.length - 1] += ` (${region} offers ${offered} zones)`;
   }
 
-  const minInstances = int("minInstances", 2, 100);
-  const desiredInstances = int("desiredInstances", 2, 100);
-  const maxInstances = int("maxInstances", 2, 100);
+  const values: Record<string, unknown> = { cloud };
+  for (const key of Object.keys(configSchema) as ConfigKey[]) {
+    if (key !== "zoneCount" && !(key in values)) values[key] = check(key);
+  }
+  const {
+    rollingMaxSurgePercent,
+    rollingMaxUnavailablePercent,
+    rollingMinReadySeconds,
+    tags,
+    ...plain
+  } = values as unknown as Omit<ConfigValues, "zoneCount">;
+
+  const { minInstances, desiredInstances, maxInstances } = plain;
   if (minInstances > maxInstances) {
     fail("minInstances", `at most maxInstances (${maxInstances})`, minInstances);
   } else if (desiredInstances < minInstances || desiredInstances > maxInstances) {
@@ -160,19 +152,6 @@ export function parseSettings(
       desiredInstances,
     );
   }
-
-  const appVersion = str("appVersion");
-  if (appVersion === undefined) {
-    fail(
-      "appVersion",
-      "a version such as 1.0.6 (set it with `pulumi config set appVersion 1.0.6`)",
-      null,
-    );
-  } else if (!versionPattern.test(appVersion)) {
-    fail("appVersion", "a version such as 1.0.6 or 1.1.0-rc.1", appVersion);
-  }
-
-  const tags = parseTags(read("tags"), (expected, got) => fail("tags", expected, got));
 
   const gcpProject = raw["gcp:project"] || undefined;
   if (cloud === "gcp") {
@@ -187,81 +166,34 @@ export function parseSettings(
     }
   }
 
-  const settings: Settings = {
-    project,
-    stack,
-    cloud,
-    region,
-    zones: (regionZones ?? []).slice(0, zoneCount),
-    instanceSize: oneOf("instanceSize", instanceSizes),
-    minInstances,
-    desiredInstances,
-    maxInstances,
-    appVersion: appVersion ?? "",
-    image: matching(
-      "image",
-      imagePattern,
-      "an image reference such as registry.example.com/team/app:1.0.6",
-    ),
-    domain: matching("domain", domainPattern, "a lower-case DNS name such as www.example.com"),
-    awsHostedZone: matching(
-      "awsHostedZone",
-      domainPattern,
-      "the name of a Route 53 public hosted zone, lower case, such as example.com",
-    ),
-    alertEmail: matching("alertEmail", emailPattern, "an email address such as oncall@example.com"),
-    logRetentionDays: oneOfNumbers(
-      "logRetentionDays",
-      [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653],
-    ),
-    deletionProtection: bool("deletionProtection"),
-    natGateways: oneOf("natGateways", ["single", "perZone"] as const),
-    drainingTimeoutSeconds: int("drainingTimeoutSeconds", 10, 105),
-    rollingUpdate: {
-      maxSurgePercent: int("rollingMaxSurgePercent", 0, 100),
-      maxUnavailablePercent: int("rollingMaxUnavailablePercent", 0, 100),
-      minReadySeconds: int("rollingMinReadySeconds", 0, 3600),
-    },
-    tags: { ...tags, project, stack, "managed-by": "pulumi" },
-    gcpProject,
-    gcpAllowIapSsh: bool("gcpAllowIapSsh"),
-    gcpCloudArmorEnforce: bool("gcpCloudArmorEnforce"),
-    gcpReplaceInstanceGroup: bool("gcpReplaceInstanceGroup"),
-    awsPermissionsBoundary: matching(
-      "awsPermissionsBoundary",
-      /^arn:aws(-[a-z]+)*:iam::\d{12}:policy\/[\w+=,.@/-]{1,128}$/,
-      "an IAM policy ARN such as arn:aws:iam::123456789012:policy/ha-web-service-workload-boundary",
-    ),
-    azureSshPublicKey: matching(
-      "azureSshPublicKey",
-      sshKeyPattern,
-      "an OpenSSH public key (ssh-ed25519 AAAA...)",
-    ),
-  };
-
   // prod runs exactly the bytes test ran: a tag can name other bytes later (ACR tags are mutable),
   // a digest cannot. test may take a tag for a hand deploy (docs/runbooks/first-deploy.md).
-  if (stack === "prod" && settings.image !== undefined && !isPinnedByDigest(settings.image)) {
+  if (stack === "prod" && plain.image !== undefined && !isPinnedByDigest(plain.image)) {
     fail(
       "image",
       "an image pinned by digest on prod, <repository>@sha256:<64 hex digits>, the digest test ran",
-      settings.image,
+      plain.image,
     );
   }
 
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
-  return settings;
-
-  function oneOfNumbers(key: ConfigKey, allowed: readonly number[]): number {
-    const text = str(key);
-    if (!allowed.map(String).includes(text ?? "")) {
-      fail(key, `one of ${allowed.join(", ")}`, text);
-      return allowed[0];
-    }
-    return Number(text);
-  }
+  return {
+    ...plain,
+    project,
+    stack,
+    region,
+    zones: (regionZones ?? []).slice(0, zoneCount),
+    appVersion: plain.appVersion ?? "",
+    rollingUpdate: {
+      maxSurgePercent: rollingMaxSurgePercent,
+      maxUnavailablePercent: rollingMaxUnavailablePercent,
+      minReadySeconds: rollingMinReadySeconds,
+    },
+    tags: { ...tags, project, stack, "managed-by": "pulumi" },
+    gcpProject,
+  };
 }
 
 function parseTags(
@@ -303,32 +235,11 @@ export function loadSettings(): Settings {
   return parseSettings(pulumi.runtime.allConfig(), pulumi.getProject(), pulumi.getStack());
 }
 
-/** The component's args for these settings. */
+/**
+ * The component's args for these settings: the settings themselves, project and stack included,
+ * so no cloud module asks the engine for them. Typed, so the compiler holds the settings table
+ * and the component's args to the same names and types.
+ */
 export function toServiceArgs(settings: Settings): HighlyAvailableWebServiceArgs {
-  return {
-    cloud: settings.cloud,
-    region: settings.region,
-    zones: settings.zones,
-    appVersion: settings.appVersion,
-    image: settings.image,
-    instanceSize: settings.instanceSize,
-    minInstances: settings.minInstances,
-    desiredInstances: settings.desiredInstances,
-    maxInstances: settings.maxInstances,
-    rollingUpdate: settings.rollingUpdate,
-    drainingTimeoutSeconds: settings.drainingTimeoutSeconds,
-    domain: settings.domain,
-    awsHostedZone: settings.awsHostedZone,
-    alertEmail: settings.alertEmail,
-    logRetentionDays: settings.logRetentionDays,
-    deletionProtection: settings.deletionProtection,
-    natGateways: settings.natGateways,
-    tags: settings.tags,
-    gcpProject: settings.gcpProject,
-    gcpAllowIapSsh: settings.gcpAllowIapSsh,
-    gcpCloudArmorEnforce: settings.gcpCloudArmorEnforce,
-    gcpReplaceInstanceGroup: settings.gcpReplaceInstanceGroup,
-    awsPermissionsBoundary: settings.awsPermissionsBoundary,
-    azureSshPublicKey: settings.azureSshPublicKey,
-  };
+  return settings;
 }
