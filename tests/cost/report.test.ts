@@ -97,9 +97,15 @@ describe("cost report", () => {
 
     const badCloud = cost("--cloud", "awz");
     assert.equal(badCloud.code, 2);
-    assert.equal(badCloud.stderr, '--cloud: expected one of aws, gcp, azure; got "awz"\n');
+    assert.equal(
+      badCloud.stderr,
+      'cost: --cloud: expected one of aws, gcp, azure; got "awz" (see --help)\n',
+    );
     const badLogs = cost("--log-gb", "lots");
     assert.equal(badLogs.code, 2);
-    assert.equal(badLogs.stderr, '--log-gb: expected a number of GB, 0 or more; got "lots"\n');
+    assert.equal(
+      badLogs.stderr,
+      'cost: --log-gb: expected a number of GB, 0 or more; got "lots" (see --help)\n',
+    );
   });
 });

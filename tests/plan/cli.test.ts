@@ -77,7 +77,10 @@ describe("plan command", () => {
   it("rejects an unknown --cloud before planning", () => {
     const { code, stderr } = plan("--stack", "test", "--cloud", "oracle");
     assert.equal(code, 2);
-    assert.equal(stderr, '--cloud: expected one of aws, gcp, azure; got "oracle"\n');
+    assert.equal(
+      stderr,
+      'plan: --cloud: expected one of aws, gcp, azure; got "oracle" (see --help)\n',
+    );
   });
 
   it("evaluates the policy pack with --policy and exits 4 on a mandatory violation", () => {

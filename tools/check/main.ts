@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseFlags } from "../lib/args";
+import { printHelp } from "../lib/cli";
 import { UsageError } from "../lib/errors";
 import { Lookup } from "../lib/net";
 import { Out, writeLine } from "../lib/output";
-import { parseDuration, parsePositiveInt } from "../lib/parse";
+import { parseDuration, parseHttpUrl, parsePositiveInt } from "../lib/parse";
 import { checkVersion, CheckResult } from "./check";
 import { CheckOutcome, checkExitCodes, exitCodeTable } from "./codes";
 import { readExpectedVersion, readStackUrl, StackError } from "./stack";
@@ -123,10 +124,7 @@ export async function runCheckCli(argv: readonly string[], io: CheckIo): Promise
     return fail(io, false, "usage", `${(error as Error).message} (see --help)`);
   }
   const json = flags.json === true;
-  if (flags.help === true) {
-    writeLine(io.stdout, usage);
-    return 0;
-  }
+  if (flags.help === true) return printHelp(io, usage);
   try {
     const every = flags.every === undefined ? undefined : parseDuration(flags.every, "every");
     const times =
@@ -145,17 +143,7 @@ export async function runCheckCli(argv: readonly string[], io: CheckIo): Promise
     }
     const stack = flags.stack ?? defaultStack;
     const url = flags.url ?? (await readStackUrl(stack, io.env, io.cwd));
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === undefined || !["http:", "https:"].includes(parsed.protocol)) {
-      throw new UsageError(
-        `--url: expected an http:// or https:// URL; got ${JSON.stringify(url)}`,
-      );
-    }
+    const parsed = parseHttpUrl(url, "url");
     if (parsed.pathname === "/" && parsed.search === "") {
       parsed.pathname = "/version.txt";
       writeLine(io.stderr, `check: --url has no path; checking ${parsed.href}`);

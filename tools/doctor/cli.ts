@@ -1,9 +1,11 @@
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { Cloud, clouds } from "../../components/cloud";
-import { DoctorEnv, ExecResult, exitCodeOf, render, runDoctor } from "./checks";
+import { parseFlags } from "../lib/args";
+import { CommandIo, printHelp, runMain } from "../lib/cli";
+import { UsageError } from "../lib/errors";
+import { run } from "../lib/exec";
+import { DoctorEnv, exitCodeOf, render, runDoctor } from "./checks";
 
 const usage = `Usage: npm run doctor -- [--stack <name>] [--cloud aws|gcp|azure] [--github <owner/name>] [--json]
 
@@ -30,64 +32,32 @@ export function realEnv(): DoctorEnv {
         return undefined;
       }
     },
-    exec: (command, args) =>
-      new Promise<ExecResult>((resolve) => {
-        execFile(
-          command,
-          [...args],
-          { timeout: 20_000, cwd: projectRoot },
-          (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-            resolve({ code, stdout, stderr, missing: error?.code === "ENOENT" });
-          },
-        );
-      }),
+    exec: (command, args) => run(command, args, { timeoutMs: 20_000, cwd: projectRoot }),
   };
 }
 
-async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" },
-        github: { type: "string" },
-        cloud: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const values = parseFlags(argv, {
+    stack: { type: "string" },
+    github: { type: "string" },
+    cloud: { type: "string" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return printHelp(io, usage);
   const cloud = values.cloud;
   if (cloud !== undefined && !(clouds as readonly string[]).includes(cloud)) {
-    process.stderr.write(
-      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(cloud)}\n`,
+    throw new UsageError(
+      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(cloud)}`,
     );
-    return 2;
   }
   const findings = await runDoctor(realEnv(), {
     stack: values.stack,
     cloud: cloud as Cloud,
     github: values.github,
   });
-  process.stdout.write(values.json ? `${JSON.stringify(findings, null, 2)}\n` : render(findings));
+  io.stdout.write(values.json ? `${JSON.stringify(findings, null, 2)}\n` : render(findings));
   return exitCodeOf(findings);
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`doctor: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain("doctor", main);

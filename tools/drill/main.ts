@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseFlags } from "../lib/args";
-import { UsageError } from "../lib/errors";
+import { printHelp, reportError } from "../lib/cli";
+import { exitCodes, UsageError } from "../lib/errors";
 import { Out, writeLine } from "../lib/output";
 import { parseDuration, parsePositiveInt, parseRate } from "../lib/parse";
 import { parseCloudMode } from "../rehearsal/cloudModes";
@@ -110,15 +111,9 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
   let zones: number | undefined;
   try {
     const [first, ...rest] = argv;
-    if (first === "-h" || first === "--help") {
-      writeLine(io.stdout, usage);
-      return 0;
-    }
+    if (first === "-h" || first === "--help") return printHelp(io, usage);
     flags = parseFlags(rest, flagSpec);
-    if (flags.help === true) {
-      writeLine(io.stdout, usage);
-      return 0;
-    }
+    if (flags.help === true) return printHelp(io, usage);
     if (first === undefined || !(drillKinds as readonly string[]).includes(first)) {
       throw new UsageError(
         `expected a drill, one of ${drillKinds.join(", ")}; got ${JSON.stringify(first ?? "")}`,
@@ -174,8 +169,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
     }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    writeLine(io.stderr, `drill: ${error.message} (see --help)`);
-    return error.exitCode;
+    return reportError("drill", io.stderr, error);
   }
 
   const log = (line: string) => writeLine(io.stderr, line);
@@ -200,7 +194,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
     }
   } catch (error) {
     writeLine(io.stderr, `drill: cannot open the target: ${String(error)}`);
-    return 3;
+    return exitCodes.environment.code;
   }
 
   try {
@@ -223,7 +217,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
     ]);
     if (report === "interrupted") {
       log("drill: interrupted; tearing the target down, no report written");
-      return 130;
+      return exitCodes.interrupted.code;
     }
     const cwd = io.cwd ?? process.cwd();
     const jsonPath = resolve(cwd, flags.json ?? `reports/drill-${kind}.json`);
@@ -246,7 +240,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
     return report.pass ? 0 : 1;
   } catch (error) {
     writeLine(io.stderr, `drill: ${kind} could not run: ${String(error)}`);
-    return 3;
+    return exitCodes.environment.code;
   } finally {
     await drillTarget.close();
   }

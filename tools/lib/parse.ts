@@ -35,6 +35,22 @@ export function parseRate(text: string, flag: string): number | "max" {
   return value;
 }
 
+/** An http:// or https:// URL, for --url. */
+export function parseHttpUrl(text: string, flag: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !["http:", "https:"].includes(url.protocol)) {
+    throw new UsageError(
+      `--${flag}: expected an http:// or https:// URL; got ${JSON.stringify(text)}`,
+    );
+  }
+  return url;
+}
+
 export function parsePositiveInt(
   text: string,
   flag: string,

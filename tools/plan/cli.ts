@@ -1,11 +1,12 @@
-import { parseArgs } from "node:util";
-import { ConfigError } from "../../stacks/settings";
+import { CommandIo, printHelp, runMain } from "../lib/cli";
+import { parseFlags } from "../lib/args";
+import { exitCodes } from "../lib/errors";
 import { evaluatePolicies, formatViolations } from "../verify/policy";
 import { PlannedResource } from "./recorder";
 import { expandRemote } from "./remote";
 import { rolloutTimeLines } from "./rolloutTime";
-import { PlanError, PlanResult, runPlan } from "./run";
-import { planFlags, planOptionsFrom } from "./flags";
+import { PlanResult } from "./run";
+import { plan, planFlags, planOptionsFrom } from "./flags";
 
 const usage = `Usage: npm run plan -- --stack <test|prod> [--cloud aws|gcp|azure] [-c key=value ...] [--json] [--policy]
 
@@ -17,51 +18,26 @@ source (tools/plan/remote.ts). No cloud account or Pulumi CLI is needed.
 Exit codes: 0 planned, 2 invalid configuration or arguments, 3 the program asked for something
 the mocks cannot answer, 4 a mandatory policy violation (with --policy).`;
 
-async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...planFlags,
-        json: { type: "boolean", default: false },
-        policy: { type: "boolean", default: false },
-      },
-      allowPositionals: false,
-    });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  let result: PlanResult;
-  try {
-    result = await runPlan(planOptionsFrom(values));
-  } catch (err) {
-    if (err instanceof PlanError) {
-      process.stderr.write(`plan: ${err.message}\n`);
-      return 3;
-    }
-    process.stderr.write(`${describeError(err)}\n`);
-    return 2;
-  }
-  process.stdout.write(
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const values = parseFlags(argv, {
+    ...planFlags,
+    json: { type: "boolean", default: false },
+    policy: { type: "boolean", default: false },
+  });
+  if (values.help) return printHelp(io, usage);
+  const options = planOptionsFrom(values);
+  const result = await plan(options);
+  io.stdout.write(
     values.json ? `${JSON.stringify(toDocument(result), null, 2)}\n` : renderTree(result),
   );
-  if (!values.json) {
-    process.stdout.write(`${rolloutTimeLines(planOptionsFrom(values)).join("\n")}\n`);
-  }
+  if (!values.json) io.stdout.write(`${rolloutTimeLines(options).join("\n")}\n`);
   if (values.policy) {
     const evaluation = await evaluatePolicies(result);
     // With --json the report goes to stderr, so stdout stays one JSON document.
-    (values.json ? process.stderr : process.stdout).write(formatViolations(evaluation));
-    if (evaluation.mandatoryCount > 0) return 4;
+    (values.json ? io.stderr : io.stdout).write(formatViolations(evaluation));
+    if (evaluation.mandatoryCount > 0) return exitCodes.policy.code;
   }
-  return 0;
+  return exitCodes.ok.code;
 }
 
 /**
@@ -116,18 +92,4 @@ export function renderTree(result: PlanResult): string {
   return `${lines.join("\n")}\n`;
 }
 
-function describeError(err: unknown): string {
-  if (err instanceof ConfigError) return err.message;
-  const message = err instanceof Error ? err.message : String(err);
-  return message;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`plan: ${describeError(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain("plan", main);

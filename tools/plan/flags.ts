@@ -1,11 +1,12 @@
 import { ParseArgsConfig } from "node:util";
 import { Cloud, clouds } from "../../components/cloud";
-import { PlanOptions } from "./run";
+import { ConfigurationError, EnvironmentError, UsageError } from "../lib/errors";
+import { PlanError, PlanOptions, PlanResult, runPlan } from "./run";
 import { parseOverrides } from "./stackConfig";
 
 /**
- * The flags every command built on the offline plan shares (plan, diagram, cost), for
- * `node:util` `parseArgs`; each command spreads them into its own options.
+ * The flags every command built on the offline plan shares (plan, diagram, cost), for the
+ * toolkit's `parseFlags`; each command spreads them into its own options.
  */
 export const planFlags = {
   stack: { type: "string", default: "test" },
@@ -13,9 +14,6 @@ export const planFlags = {
   config: { type: "string", short: "c", multiple: true, default: [] as string[] },
   help: { type: "boolean", short: "h", default: false },
 } satisfies ParseArgsConfig["options"];
-
-/** A command-line mistake, reported as one line and exit code 2. */
-export class UsageError extends Error {}
 
 /** Turns the shared flags into plan options, refusing an unknown cloud or a malformed `-c`. */
 export function planOptionsFrom(values: {
@@ -35,4 +33,17 @@ export function planOptionsFrom(values: {
     throw new UsageError((err as Error).message);
   }
   return { stack: values.stack ?? "test", cloud: values.cloud as Cloud | undefined, overrides };
+}
+
+/**
+ * `runPlan` in the tools' exit-code scheme: a question the mocks cannot answer is exit 3, a
+ * stack file that is missing or invalid is exit 2 with the validation message as it is.
+ */
+export async function plan(options: PlanOptions): Promise<PlanResult> {
+  try {
+    return await runPlan(options);
+  } catch (error) {
+    if (error instanceof PlanError) throw new EnvironmentError(error.message);
+    throw new ConfigurationError(error instanceof Error ? error.message : String(error));
+  }
 }

@@ -1,10 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { parseFlags } from "../lib/args";
+import { printHelp, reportError } from "../lib/cli";
 import { UsageError } from "../lib/errors";
 import { Lookup } from "../lib/net";
 import { isInteractive, Out, writeLine } from "../lib/output";
 import {
   parseDuration,
+  parseHttpUrl,
   parsePositiveInt,
   parseRate,
   parseTolerance,
@@ -60,24 +62,9 @@ export async function runProbeCli(argv: readonly string[], io: ProbeIo): Promise
   let jsonPath: string | undefined;
   try {
     const flags = parseFlags(argv, flagSpec);
-    if (flags.help === true) {
-      writeLine(io.stdout, usage);
-      return 0;
-    }
+    if (flags.help === true) return printHelp(io, usage);
     if (flags.url === undefined) throw new UsageError("--url <url> is required");
-    let url: URL;
-    try {
-      url = new URL(flags.url);
-    } catch {
-      throw new UsageError(
-        `--url: expected an http:// or https:// URL; got ${JSON.stringify(flags.url)}`,
-      );
-    }
-    if (!["http:", "https:"].includes(url.protocol)) {
-      throw new UsageError(
-        `--url: expected an http:// or https:// URL; got ${JSON.stringify(flags.url)}`,
-      );
-    }
+    parseHttpUrl(flags.url, "url");
     options = {
       url: flags.url,
       rate: parseRate(flags.rate ?? "2/s", "rate"),
@@ -93,8 +80,7 @@ export async function runProbeCli(argv: readonly string[], io: ProbeIo): Promise
     jsonPath = flags.json;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    writeLine(io.stderr, `probe: ${error.message} (see --help)`);
-    return error.exitCode;
+    return reportError("probe", io.stderr, error);
   }
 
   const interactive = isInteractive(io.stdout, io.env);

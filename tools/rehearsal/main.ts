@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { parseFlags } from "../lib/args";
+import { printHelp, reportError } from "../lib/cli";
 import { UsageError } from "../lib/errors";
 import { Out, writeLine } from "../lib/output";
 import { parsePositiveInt } from "../lib/parse";
@@ -97,10 +98,7 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
   let options;
   try {
     const flags = parseFlags(argv, flagSpec);
-    if (flags.help === true) {
-      writeLine(io.stdout, usage);
-      return 0;
-    }
+    if (flags.help === true) return printHelp(io, usage);
     options = {
       stack: flags.stack ?? "test",
       cloud: flags.cloud === undefined ? undefined : parseCloud(flags.cloud),
@@ -113,8 +111,7 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
     };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    writeLine(io.stderr, `rehearse: ${error.message} (see --help)`);
-    return error.exitCode;
+    return reportError("rehearse", io.stderr, error);
   }
 
   let rehearsal: Rehearsal | undefined;

@@ -1,0 +1,103 @@
+import { execFile } from "node:child_process";
+import { MissingToolError, ToolError, exitCodes } from "./errors";
+
+/** How to install the programs the tools run, for the message when one is missing. */
+const installHints: Readonly<Record<string, string>> = {
+  pulumi: "install it with `curl -fsSL https://get.pulumi.com | sh` (or `brew install pulumi`)",
+  docker: "install Docker Engine (https://docs.docker.com/engine/install/)",
+  podman: "install it with `apt-get install podman buildah`",
+  buildah: "install it with `apt-get install podman buildah`",
+  nginx: "install it with `apt-get install nginx-light`, or set NGINX_BIN",
+  dot: "install Graphviz with `apt-get install graphviz`",
+  curl: "install it with `apt-get install curl`",
+  git: "install it with `apt-get install git`",
+  gh: "install the GitHub CLI (https://cli.github.com)",
+  jq: "install it with `apt-get install jq`",
+};
+
+/** How to install `command`, as the message of a missing program says it. */
+export function installHint(command: string): string {
+  const name = command.slice(command.lastIndexOf("/") + 1);
+  return installHints[name] ?? `install ${name} and put it on PATH`;
+}
+
+export interface RunOptions {
+  /** Killed (SIGTERM) after this long: a CLI waiting on the network must not hang a tool. */
+  readonly timeoutMs?: number;
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default 64 MiB: cloud CLIs list whole fleets as JSON */
+  readonly maxBuffer?: number;
+}
+
+/** How a program ended. `missing`: not installed at all; `code` is null when it was killed. */
+export interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly missing: boolean;
+  readonly timedOut: boolean;
+}
+
+/**
+ * Runs a program without a shell and reports how it ended; never rejects. The one execFile
+ * wrapper of the tools: every child process that is run to completion goes through here.
+ */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      [...args],
+      {
+        timeout: options.timeoutMs ?? 0,
+        cwd: options.cwd,
+        env: options.env,
+        maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024,
+        encoding: "utf8",
+      },
+      (error, stdout, stderr) => {
+        const errno = (error as NodeJS.ErrnoException | null)?.code;
+        resolve({
+          code: error === null ? 0 : typeof errno === "number" ? errno : null,
+          stdout,
+          stderr,
+          missing: errno === "ENOENT",
+          // execFile kills with SIGTERM at the timeout and says so in `killed`.
+          timedOut: error !== null && (error as { killed?: boolean }).killed === true,
+        });
+      },
+    );
+  });
+}
+
+/** The first line a failed program printed on stderr, or how it ended. */
+export function failureOf(result: RunResult): string {
+  const first = result.stderr.trim().split("\n")[0];
+  if (first) return first;
+  if (result.timedOut) return "timed out";
+  return result.code === null ? "killed" : `exit ${result.code}`;
+}
+
+/**
+ * Runs a program and returns its stdout; rejects when it is missing (MissingToolError, saying
+ * how to install it: exit 3) or fails (ToolError naming the command and its first stderr line).
+ */
+export async function runText(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<string> {
+  const result = await run(command, args, options);
+  if (result.missing) throw new MissingToolError(command, installHint(command));
+  if (result.code !== 0) {
+    throw new ToolError(
+      `${[command, ...args].join(" ")} failed: ${failureOf(result)}`,
+      exitCodes.environment.code,
+    );
+  }
+  return result.stdout;
+}
