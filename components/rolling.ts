@@ -166,18 +166,3 @@ export function toVmssRollingPolicy(
 export function isoSeconds(seconds: number): string {
   return `PT${Math.round(seconds)}S`;
 }
-
-/** The rollout the local rehearsal performs, in instance counts. */
-export interface RehearsalRollout {
-  readonly surge: number;
-  readonly maxUnavailable: number;
-  readonly minReadyMs: number;
-}
-
-export function toRehearsalRollout(policy: RollingUpdatePolicy, desired: number): RehearsalRollout {
-  return {
-    surge: surgeCount(policy, desired),
-    maxUnavailable: unavailableCount(policy, desired),
-    minReadyMs: policy.minReadySeconds * 1000,
-  };
-}

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { toRehearsalRollout } from "../../tools/rehearsal/timing";
 import {
   defaultRollingUpdatePolicy,
   isoSeconds,
@@ -7,7 +8,6 @@ import {
   surgeCount,
   toEcsDeployment,
   toMigUpdatePolicy,
-  toRehearsalRollout,
   toVmssRollingPolicy,
   unavailableCount,
 } from "../../components/rolling";

@@ -5,10 +5,10 @@
  * against the GCP and Azure modules so the two cannot drift apart.
  */
 import {
-  RehearsalRollout,
   RollingUpdatePolicy,
-  toRehearsalRollout,
+  surgeCount,
   toVmssRollingPolicy,
+  unavailableCount,
 } from "../../components/rolling";
 import { keepaliveAbove } from "../../components/keepalive";
 import { CloudMode } from "./cloudModes";
@@ -20,6 +20,22 @@ export const timeScale = 20;
 
 /** GCP's autohealing initial delay (`bootToHealthySeconds`): how long a new instance may boot. */
 export const cloudBootToHealthySeconds = 180;
+
+/** The rollout the local rehearsal performs, in instance counts. */
+export interface RehearsalRollout {
+  readonly surge: number;
+  readonly maxUnavailable: number;
+  readonly minReadyMs: number;
+}
+
+/** The stack's rolling policy in the rehearsal's terms: the clouds' counts, in milliseconds. */
+export function toRehearsalRollout(policy: RollingUpdatePolicy, desired: number): RehearsalRollout {
+  return {
+    surge: surgeCount(policy, desired),
+    maxUnavailable: unavailableCount(policy, desired),
+    minReadyMs: policy.minReadySeconds * 1000,
+  };
+}
 
 export interface RehearsalTiming {
   /** Time between two health checks of one instance. */
