@@ -14,7 +14,7 @@ import {
   decideAws,
   Decision,
   validateAwsDocuments,
-} from "../../tools/verify/awsIam";
+} from "./awsIam";
 import { copyPlan, planStack, PlanResult } from "../helpers/plan";
 
 const account = mockAccount.awsAccountId;

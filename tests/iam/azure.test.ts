@@ -4,7 +4,7 @@
  * nothing else.
  */
 import assert from "node:assert/strict";
-import { azureAssignmentsOf, decideAzure } from "../../tools/verify/azureIam";
+import { azureAssignmentsOf, decideAzure } from "./azureIam";
 import { copyPlan, ofType, one, planStack } from "../helpers/plan";
 import { landed } from "../policy/fixtures";
 import { sharedRegistryName } from "../../providers/azure/registry";

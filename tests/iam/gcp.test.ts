@@ -10,7 +10,7 @@ import {
   GcpGrant,
   gcpGrantsOf,
   scopesAdmit,
-} from "../../tools/verify/gcpIam";
+} from "./gcpIam";
 import { copyPlan, one, planStack, PlanResult } from "../helpers/plan";
 
 const projects = { test: "acme-ha-web-test", prod: "acme-ha-web-prod" } as const;

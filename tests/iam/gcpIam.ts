@@ -5,7 +5,7 @@
  * program grants are recorded below, and a grant of any other role makes the decision throw
  * instead of guessing.
  */
-import { PlannedResource } from "../plan/recorder";
+import { PlannedResource } from "../../tools/plan/recorder";
 
 /**
  * Permissions of the predefined roles this project grants, from Google's "IAM roles and

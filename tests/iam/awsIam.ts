@@ -10,7 +10,7 @@
  */
 import { validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { PlannedResource } from "../plan/recorder";
+import { PlannedResource } from "../../tools/plan/recorder";
 
 const T = {
   role: "aws:iam/role:Role",

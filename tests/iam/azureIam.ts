@@ -4,7 +4,7 @@
  * evaluator to call, so the built-in roles the program may assign are recorded, and assigning any
  * other role makes the decision throw instead of guessing.
  */
-import { PlannedResource } from "../plan/recorder";
+import { PlannedResource } from "../../tools/plan/recorder";
 
 export interface AzureRole {
   readonly name: string;
