@@ -11,6 +11,9 @@ export const azureBuiltInRoles = {
   storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
   keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
   acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  // pull/read and push/write only; no metadata/write, so it cannot lock what it pushes.
+  // https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers#acrpush
+  acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
   monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
   roleBasedAccessControlAdministrator: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
 } as const;
@@ -87,6 +90,30 @@ export const previewLockDataActions: readonly string[] = [
 export const previewKeyDataActions: readonly string[] = [
   "Microsoft.KeyVault/vaults/keys/read",
   "Microsoft.KeyVault/vaults/keys/decrypt/action",
+];
+
+/**
+ * The GitHub environment whose deploy job pushes each commit's image to the shared registry and
+ * locks it (`.github/workflows/main.yml`, the job with `push: true`; tests/bootstrap checks the
+ * two agree). Every other environment only reads the image it deploys.
+ */
+export const imagePushEnvironment = "test";
+
+/**
+ * What locking a pushed image takes: `az acr repository update --write-enabled false
+ * --delete-enabled false` asks ACR for a `metadata_write,metadata_read` token
+ * (azure-cli src/azure-cli/azure/cli/command_modules/acr/repository.py, acr_repository_update),
+ * which ACR grants on these two actions ("Updates the metadata of a repository",
+ * https://learn.microsoft.com/azure/role-based-access-control/permissions/containers#microsoftcontainerregistry).
+ * No built-in role short of Contributor has them on a registry in the default "RBAC Registry
+ * Permissions" mode: AcrPush is pull/read and push/write only
+ * (https://learn.microsoft.com/azure/container-registry/container-registry-rbac-built-in-roles-directory-reference).
+ * ACR custom roles take no wildcards, so each action is listed
+ * (https://learn.microsoft.com/azure/container-registry/container-registry-roles#custom-roles).
+ */
+export const imageLockActions: readonly string[] = [
+  "Microsoft.ContainerRegistry/registries/metadata/read",
+  "Microsoft.ContainerRegistry/registries/metadata/write",
 ];
 
 /**

@@ -9,3 +9,4 @@ export const githubVariables = outputs.githubVariables;
 export const githubEnvironmentVariables = outputs.githubEnvironmentVariables;
 export const stackConfig = outputs.stackConfig;
 export const imageRepository = outputs.imageRepository;
+export const hostImage = outputs.hostImage;

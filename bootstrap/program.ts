@@ -15,6 +15,11 @@ export interface BootstrapProgramOutputs {
   readonly stackConfig: pulumi.Output<Record<string, string>>;
   /** The shared image repository: set it as the repository variable IMAGE_REPOSITORY. */
   readonly imageRepository: pulumi.Output<string>;
+  /**
+   * Azure: the gallery image version the instances boot, which Image Builder builds after
+   * `pulumi up` returns (docs/runbooks/first-deploy.md waits for it). Empty on AWS and GCP.
+   */
+  readonly hostImage: pulumi.Output<string>;
 }
 
 /**
@@ -24,6 +29,10 @@ export interface BootstrapProgramOutputs {
 export function buildBootstrap(): BootstrapProgramOutputs {
   const settings = loadBootstrapSettings();
   const bootstrap = new PipelineBootstrap("pipeline", settings);
+  const images = new SharedImageRegistry("images", {
+    ...settings,
+    registryPrincipals: bootstrap.registryPrincipals,
+  });
   return {
     cloud: settings.cloud,
     backendUrl: bootstrap.backendUrl,
@@ -31,9 +40,7 @@ export function buildBootstrap(): BootstrapProgramOutputs {
     githubVariables: bootstrap.githubVariables,
     githubEnvironmentVariables: bootstrap.githubEnvironmentVariables,
     stackConfig: bootstrap.stackConfig,
-    imageRepository: new SharedImageRegistry("images", {
-      ...settings,
-      registryPrincipals: bootstrap.registryPrincipals,
-    }).repository,
+    imageRepository: images.repository,
+    hostImage: images.hostImage,
   };
 }

@@ -14,7 +14,14 @@ import {
   sharedRepositoryId,
   untaggedMaxAgeSeconds,
 } from "../providers/gcp/registry";
-import { azureBuiltInRoles, azureGrantableRoles, grantableRolesCondition } from "./azure";
+import {
+  azureBuiltInRoles,
+  azureGrantableRoles,
+  grantableRolesCondition,
+  imageLockActions,
+  imagePushEnvironment,
+} from "./azure";
+import { azureHostImage } from "./hostImage";
 import { BootstrapSettings } from "./settings";
 
 /** The bootstrap's settings, plus each environment's deploy principal where the registry needs it. */
@@ -35,6 +42,11 @@ export class SharedImageRegistry extends pulumi.ComponentResource {
 
   /** Where the pipeline pushes: `<host>/<path>` without tag or digest. */
   public readonly repository: pulumi.Output<string>;
+  /**
+   * Azure only: the gallery image version the instances boot (bootstrap/hostImage.ts); stacks
+   * derive the same id from providers/azure/hostImage.ts. Empty on the other clouds.
+   */
+  public readonly hostImage: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -42,21 +54,28 @@ export class SharedImageRegistry extends pulumi.ComponentResource {
     opts: pulumi.ComponentResourceOptions = {},
   ) {
     super(SharedImageRegistry.token, name, {}, opts);
-    this.repository = registryFor(name, settings, this);
-    this.registerOutputs({ repository: this.repository });
+    const shared = registryFor(name, settings, this);
+    this.repository = shared.repository;
+    this.hostImage = shared.hostImage ?? pulumi.output("");
+    this.registerOutputs({ repository: this.repository, hostImage: this.hostImage });
   }
+}
+
+interface SharedImages {
+  readonly repository: pulumi.Output<string>;
+  readonly hostImage?: pulumi.Output<string>;
 }
 
 function registryFor(
   name: string,
   settings: SharedImageRegistrySettings,
   parent: pulumi.ComponentResource,
-): pulumi.Output<string> {
+): SharedImages {
   switch (settings.cloud) {
     case "aws":
-      return awsRegistry(name, parent);
+      return { repository: awsRegistry(name, parent) };
     case "gcp":
-      return gcpRegistry(name, settings, parent);
+      return { repository: gcpRegistry(name, settings, parent) };
     case "azure":
       return azureRegistry(name, settings, parent);
     default: {
@@ -129,7 +148,7 @@ function azureRegistry(
   name: string,
   settings: SharedImageRegistrySettings,
   parent: pulumi.ComponentResource,
-): pulumi.Output<string> {
+): SharedImages {
   const client = azure.authorization.getClientConfigOutput({ parent });
   const group = new azure.resources.ResourceGroup(
     `${name}-rg`,
@@ -165,19 +184,61 @@ function azureRegistry(
   // Each stack gives its instances AcrPull on this registry (providers/azure/identity.ts). Its
   // deploy identity's rights stop at its own resource group (bootstrap/azure.ts), so the registry
   // lets it assign AcrPull (azureGrantableRoles) here and no other role.
-  for (const [environment, principalId] of Object.entries(settings.registryPrincipals ?? {})) {
+  const subscription = pulumi.interpolate`/subscriptions/${client.subscriptionId}`;
+  const builtIn = (id: string) =>
+    pulumi.interpolate`${subscription}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+  const principals = Object.entries(settings.registryPrincipals ?? {});
+  const assign = (
+    label: string,
+    principalId: pulumi.Input<string>,
+    roleDefinitionId: pulumi.Input<string>,
+    condition?: string,
+  ) =>
     new azure.authorization.RoleAssignment(
-      `${name}-deploy-${environment}-grant-acr-pull`,
+      `${name}-${label}`,
       {
         principalId,
         principalType: "ServicePrincipal",
-        roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${azureBuiltInRoles.roleBasedAccessControlAdministrator}`,
+        roleDefinitionId,
         scope: registry.id,
-        condition: grantableRolesCondition(azureGrantableRoles),
-        conditionVersion: "2.0",
+        ...(condition ? { condition, conditionVersion: "2.0" } : {}),
       },
       { parent },
     );
+  // Locking what the pipeline pushed (deploy-stack.yml, "Lock the pushed image (ACR)").
+  const locker = principals.some(([environment]) => environment === imagePushEnvironment)
+    ? new azure.authorization.RoleDefinition(
+        `${name}-image-locker`,
+        {
+          scope: subscription,
+          roleName: `ha-web-service image locker (${settings.stack})`,
+          description: "Lock pushed images of the shared registry; see bootstrap/azure.ts",
+          permissions: [
+            { actions: [...imageLockActions], notActions: [], dataActions: [], notDataActions: [] },
+          ],
+          assignableScopes: [registry.id],
+        },
+        { parent },
+      )
+    : undefined;
+  for (const [environment, principalId] of principals) {
+    assign(
+      `deploy-${environment}-grant-acr-pull`,
+      principalId,
+      builtIn(azureBuiltInRoles.roleBasedAccessControlAdministrator),
+      grantableRolesCondition(azureGrantableRoles),
+    );
+    if (environment === imagePushEnvironment && locker) {
+      // The one deploy that pushes (main.yml, `push: true`): push, and lock what it pushed.
+      assign(`deploy-${environment}-acr-push`, principalId, builtIn(azureBuiltInRoles.acrPush));
+      assign(`deploy-${environment}-acr-lock`, principalId, locker.id);
+    } else {
+      // Every other deploy only checks that the digest it deploys is there (skopeo inspect).
+      assign(`deploy-${environment}-acr-pull`, principalId, builtIn(azureBuiltInRoles.acrPull));
+    }
   }
-  return pulumi.interpolate`${registry.loginServer}/${imageRepository}`;
+  return {
+    repository: pulumi.interpolate`${registry.loginServer}/${imageRepository}`,
+    hostImage: azureHostImage(name, settings, group, subscription, parent),
+  };
 }

@@ -11,11 +11,26 @@ import {
   azureResourceOperations,
   grantableRolesCondition,
   lockOnlyCondition,
+  imageLockActions,
+  imagePushEnvironment,
 } from "../../bootstrap/azure";
 import { checkAzureTrust, FederatedCredential, pipelineSubjects } from "../../bootstrap/trust";
 import { sharedRegistryName } from "../../providers/azure/registry";
+import {
+  baseImage,
+  hostImageBuildScript,
+  hostImageVersionId,
+  hostPackages,
+} from "../../providers/azure/hostImage";
+import { imageBuilderActions, imageBuildVmSize } from "../../bootstrap/hostImage";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { planStack } from "../helpers/plan";
 import { bootstrapConfig, named, ofType, PlannedResource, runBootstrap } from "./harness";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 
 const repository = "acme/ha-web-service";
 const environments = ["test", "prod"];
@@ -101,6 +116,9 @@ describe("bootstrap on Azure", () => {
     const key = `${subscription}/resourceGroups/…/providers/Microsoft.KeyVault/vaults/pipeline-kv-58bed86/keys/pulumi-state`;
     const group = (environment: string) =>
       `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ha-web-service-${environment}`;
+    // Which custom role each custom assignment uses, by what the role allows.
+    const permissions = (name: string) =>
+      (byName.get(name)?.inputs.permissions as { actions: string[]; dataActions: string[] }[])[0];
     const sorted = (rows: unknown[][]) =>
       [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     assert.deepEqual(
@@ -110,6 +128,13 @@ describe("bootstrap on Azure", () => {
         ["pipeline-preview-state", role(azureBuiltInRoles.storageBlobDataReader), container, null],
         ["pipeline-preview-state-locks", "custom", container, lockOnlyCondition],
         ["pipeline-preview-state-key", "custom", key, null],
+        // Image Builder's identity, on the shared images group only (bootstrap/hostImage.ts).
+        [
+          "images-image-builder",
+          "custom",
+          `${subscription}/resourceGroups/ha-web-service-images`,
+          null,
+        ],
         ...["test", "prod"].flatMap((environment) => [
           [`pipeline-deploy-${environment}-workload`, "custom", group(environment), null],
           [
@@ -131,12 +156,38 @@ describe("bootstrap on Azure", () => {
             `${subscription}/resourceGroups/…${registryPath}`,
             grantableRolesCondition(azureGrantableRoles),
           ],
+          // The deploy that pushes may push and lock; the others only read (bootstrap/registry.ts).
+          ...(environment === imagePushEnvironment
+            ? [
+                [
+                  `images-deploy-${environment}-acr-push`,
+                  role(azureBuiltInRoles.acrPush),
+                  `${subscription}/resourceGroups/…${registryPath}`,
+                  null,
+                ],
+                [
+                  `images-deploy-${environment}-acr-lock`,
+                  "custom",
+                  `${subscription}/resourceGroups/…${registryPath}`,
+                  null,
+                ],
+              ]
+            : [
+                [
+                  `images-deploy-${environment}-acr-pull`,
+                  role(azureBuiltInRoles.acrPull),
+                  `${subscription}/resourceGroups/…${registryPath}`,
+                  null,
+                ],
+              ]),
         ]),
       ]),
     );
-    // Which custom role each custom assignment uses, by what the role allows.
-    const permissions = (name: string) =>
-      (byName.get(name)?.inputs.permissions as { actions: string[]; dataActions: string[] }[])[0];
+    assert.deepEqual(permissions("images-image-locker").actions, [...imageLockActions]);
+    // Assignable on the registry only (the mocks put every registry in resource group "rg").
+    assert.deepEqual(byName.get("images-image-locker")?.inputs.assignableScopes, [
+      `${subscription}/resourceGroups/rg${registryPath}`,
+    ]);
     assert.deepEqual(permissions("pipeline-key-decrypter").dataActions, [...previewKeyDataActions]);
     assert.deepEqual(permissions("pipeline-lock-writer").dataActions, [...previewLockDataActions]);
     assert.deepEqual(permissions("pipeline-deployer").actions, [...azureDeployActions]);
@@ -250,6 +301,71 @@ describe("bootstrap on Azure", () => {
       assignment("images-deploy-test-grant-acr-pull"),
       assignment("images-deploy-prod-grant-acr-pull"),
     );
+  });
+
+  /**
+   * What the deploy workflow does on the shared registry, per environment, and the operation each
+   * step needs. The push (skopeo copy) needs push/write, the digest check (skopeo inspect)
+   * pull/read, the lock (az acr repository update) metadata/write and metadata/read
+   * (imageLockActions). Built-in role contents:
+   * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers
+   */
+  const builtInActions: Readonly<Record<string, readonly string[]>> = {
+    [azureBuiltInRoles.acrPull]: ["Microsoft.ContainerRegistry/registries/pull/read"],
+    [azureBuiltInRoles.acrPush]: [
+      "Microsoft.ContainerRegistry/registries/pull/read",
+      "Microsoft.ContainerRegistry/registries/push/write",
+    ],
+  };
+  const push = "Microsoft.ContainerRegistry/registries/push/write";
+  const pull = "Microsoft.ContainerRegistry/registries/pull/read";
+  const lock = "Microsoft.ContainerRegistry/registries/metadata/write";
+  /** Registry operations each deploy identity holds, resolved from its assignments on the registry. */
+  async function registryRights(): Promise<Record<string, string[]>> {
+    const run = await load();
+    const customs = new Map(
+      ofType(run, "azure-native:authorization:RoleDefinition").map((r) => [
+        r.name,
+        (r.inputs.permissions as { actions: string[] }[])[0].actions,
+      ]),
+    );
+    const rights: Record<string, string[]> = {};
+    for (const environment of environments) {
+      const principal = named(
+        run,
+        "azure-native:authorization:RoleAssignment",
+        `pipeline-deploy-${environment}-workload`,
+      ).inputs.principalId;
+      const actions = ofType(run, "azure-native:authorization:RoleAssignment")
+        .filter((r) => r.inputs.principalId === principal && r.name.startsWith("images-"))
+        .filter((r) => !r.inputs.condition)
+        .flatMap((r) => {
+          const id = String(r.inputs.roleDefinitionId).split("/").pop() ?? "";
+          // Custom roles all get the mocks' one id; the lock role is the registry's only one.
+          return builtInActions[id] ?? customs.get("images-image-locker") ?? [];
+        });
+      rights[environment] = [push, pull, lock].filter((operation) =>
+        actions.some((action) => azureActionMatches(action, operation)),
+      );
+    }
+    return rights;
+  }
+
+  it("lets only the deploy that pushes push and lock on the shared registry; the others pull", async () => {
+    assert.deepEqual(await registryRights(), {
+      test: [push, pull, lock],
+      prod: [pull],
+    });
+  });
+
+  it("grants push to the environment whose deploy job pushes in main.yml", () => {
+    const main = parse(readFileSync(".github/workflows/main.yml", "utf8")) as {
+      jobs: Record<string, { with?: { push?: boolean; environment?: string } }>;
+    };
+    const pushing = Object.values(main.jobs)
+      .filter((job) => job.with?.push === true)
+      .map((job) => job.with?.environment);
+    assert.deepEqual(pushing, [imagePushEnvironment]);
   });
 
   it("the shared registry accepts only ACR-audience Entra tokens, not ARM-audience ones", async () => {
@@ -383,5 +499,96 @@ describe("the deploy role covers what the main program registers on Azure", () =
       provider: null,
     };
     assert.throws(() => assertDeployCovers([inGroup]), /where the deploy identity may not assign/);
+  });
+});
+
+describe("bootstrap on Azure: the instances' host image", () => {
+  const sub = subscription.split("/")[2];
+  const template = async () =>
+    ofType(await load(), "azure-native:virtualmachineimages:VirtualMachineImageTemplate");
+
+  it("builds exactly the gallery image version the stacks boot, from the pinned Ubuntu image", async () => {
+    const run = await load();
+    const [built] = await template();
+    assert.equal(built.name, "images-host-1-0-0");
+    assert.deepEqual(built.inputs.source, { type: "PlatformImage", ...baseImage });
+    assert.notEqual(baseImage.version, "latest");
+    const [distribute] = built.inputs.distribute as Record<string, unknown>[];
+    assert.equal(distribute.type, "SharedImage");
+    // The id a stack derives for its scale set (providers/azure/compute.ts) is the one built here.
+    assert.equal(distribute.galleryImageId, hostImageVersionId(sub));
+    assert.equal(run.outputs.hostImage, hostImageVersionId(sub));
+    assert.deepEqual(distribute.targetRegions, [
+      { name: "eastus", replicaCount: 1, storageAccountType: "Standard_ZRS" },
+    ]);
+    // Builds on creation; without autoRun the template exists and no image version ever does.
+    assert.deepEqual(built.inputs.autoRun, { state: "Enabled" });
+    assert.deepEqual(built.inputs.vmProfile, { vmSize: imageBuildVmSize, osDiskSizeGB: 0 });
+  });
+
+  it("defines a Gen2, Trusted Launch capable Linux image in a protected gallery", async () => {
+    const run = await load();
+    const definition = named(run, "azure-native:compute:GalleryImage", "images-host").inputs;
+    assert.equal(definition.hyperVGeneration, "V2");
+    assert.equal(definition.osType, "Linux");
+    assert.equal(definition.osState, "Generalized");
+    assert.deepEqual(definition.features, [
+      { name: "SecurityType", value: "TrustedLaunchSupported" },
+    ]);
+    assert.ok(run.protected.has("azure-native:compute:Gallery::images-gallery"));
+    assert.ok(run.protected.has("azure-native:compute:GalleryImage::images-host"));
+  });
+
+  it("installs docker.io and jq, holds them, and records their versions", async () => {
+    const [built] = await template();
+    const [customizer] = built.inputs.customize as { type: string; inline: string[] }[];
+    assert.equal(customizer.type, "Shell");
+    assert.deepEqual(customizer.inline, hostImageBuildScript());
+    const script = customizer.inline.join("\n");
+    assert.deepEqual(hostPackages, ["docker.io", "jq"]);
+    assert.match(script, /apt-get install -y --no-install-recommends docker\.io jq$/m);
+    assert.match(script, /apt-mark hold docker\.io jq$/m);
+    assert.match(script, /^set -eu$/m);
+  });
+
+  it("the build script passes shellcheck", async () => {
+    const [built] = await template();
+    const { inline } = (built.inputs.customize as { inline: string[] }[])[0];
+    const dir = mkdtempSync(join(tmpdir(), "host-image-"));
+    try {
+      const file = join(dir, "build.sh");
+      writeFileSync(file, `#!/bin/sh\n${inline.join("\n")}\n`);
+      const result = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
+      assert.equal(result.status, 0, result.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives Image Builder's identity exactly Microsoft's documented distribute actions, on the images group, before the build", async () => {
+    const run = await load();
+    const role = named(run, "azure-native:authorization:RoleDefinition", "images-image-builder");
+    const permissions = (role.inputs.permissions as { actions: string[] }[])[0];
+    assert.deepEqual(permissions.actions, [...imageBuilderActions]);
+    assert.deepEqual(imageBuilderActions, [
+      "Microsoft.Compute/images/write",
+      "Microsoft.Compute/images/read",
+      "Microsoft.Compute/images/delete",
+      "Microsoft.Compute/galleries/read",
+      "Microsoft.Compute/galleries/images/read",
+      "Microsoft.Compute/galleries/images/versions/read",
+      "Microsoft.Compute/galleries/images/versions/write",
+    ]);
+    const group = `${subscription}/resourceGroups/ha-web-service-images`;
+    assert.deepEqual(role.inputs.assignableScopes, [group]);
+    const grant = named(run, "azure-native:authorization:RoleAssignment", "images-image-builder");
+    assert.equal(grant.inputs.scope, group);
+    // The mocks' principal id names the identity it belongs to (harness.ts).
+    assert.equal(grant.inputs.principalId, "principal-of-images-image-builder");
+    const [built] = await template();
+    const identity = built.inputs.identity as { type: string; userAssignedIdentities: string[] };
+    assert.equal(identity.type, "UserAssigned");
+    assert.equal(identity.userAssignedIdentities.length, 1);
+    assert.match(identity.userAssignedIdentities[0], /images-image-builder/);
   });
 });

@@ -94,6 +94,15 @@ function outputsFor(args: pulumi.runtime.MockResourceArgs, name: string): Record
       };
     case "azure-native:managedidentity:UserAssignedIdentity":
       return { principalId: `principal-of-${args.name}`, clientId: `client-of-${args.name}` };
+    // ARM ids as Azure forms them, so tests can compare the host image version the bootstrap
+    // builds with the one the stacks derive (providers/azure/hostImage.ts).
+    case "azure-native:compute:Gallery":
+      return { name: inputs.galleryName };
+    case "azure-native:compute:GalleryImage":
+      return {
+        name: inputs.galleryImageName,
+        id: `/subscriptions/${subscription}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Compute/galleries/${inputs.galleryName}/images/${inputs.galleryImageName}`,
+      };
     case "azure-native:authorization:RoleDefinition":
       return {
         id: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/44444444-4444-4444-4444-444444444444`,
