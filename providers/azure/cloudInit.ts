@@ -62,11 +62,11 @@ export function stopTimeoutSeconds(drainSeconds: number): number {
 
 export function renderCloudInit(options: CloudInitOptions): string {
   const config = {
-    // The image's package lists are empty, and docker.io is not preinstalled. No upgrade: the OS
-    // changes only when the pinned image version does, through a rolling upgrade.
-    package_update: true,
+    // Nothing is installed or upgraded at boot: Docker and jq are in the host image (hostImage.ts),
+    // and the subnet's egress reaches no package mirror (network.ts). The OS changes only when
+    // the host image version does, through a rolling upgrade.
+    package_update: false,
     package_upgrade: false,
-    packages: ["docker.io", "jq"],
     write_files: [
       { path: scriptPaths.environment, permissions: "0644", content: environmentFile(options) },
       { path: scriptPaths.start, permissions: "0755", content: scripts.start },

@@ -9,26 +9,16 @@ import { AzureContext, childOptions, placement } from "./context";
 import { InstanceIdentity } from "./identity";
 import { monitorAgentExtension } from "./logging";
 import { idleTimeoutMinutes } from "./loadBalancer";
+import { hostImageVersionId } from "./hostImage";
 import { computerNamePrefix } from "./naming";
 import { imageRepository } from "./registry";
 import { unusableSshPublicKey } from "./sshKey";
 
-/**
- * Pinned, not `latest`: a new image version must arrive through a deploy (and so a rolling
- * upgrade), never silently on the next scale-out. Ubuntu 24.04 LTS, Gen2 ("server" SKU).
- */
-export const image = {
-  publisher: "Canonical",
-  offer: "ubuntu-24_04-lts",
-  sku: "server",
-  version: "24.04.202609040",
-} as const;
-
 export const adminUsername = "azureuser";
 
 /**
- * Replaced instances boot in about 3-4 minutes: ~1 min to allocate and boot, ~1-1.5 min for apt to
- * install docker.io, under a minute to pull and start the image. Repairs wait 10 minutes (Azure
+ * Replaced instances boot in about 2 minutes: ~1 min to allocate and boot the host image (Docker is
+ * in it, hostImage.ts), under a minute to pull and start the image. Repairs wait 10 minutes (Azure
  * accepts 10-90) so a slow boot, or a role assignment still propagating, is not mistaken for a
  * broken instance; web-start gives up on pulling after 8 minutes, inside that window.
  */
@@ -43,10 +33,10 @@ export const terminateNotBefore = "PT5M";
 /**
  * Rich health states (extension 2.0): a new instance stays *Initializing* until `numberOfProbes`
  * consecutive answers agree or `gracePeriod` runs out, and a rolling upgrade waits on Initializing
- * instead of counting it unhealthy. With binary states (1.0) an instance still installing Docker
+ * instead of counting it unhealthy. With binary states (1.0) an instance still pulling its image
  * reads Unhealthy, and `maxUnhealthyUpgradedInstancePercent: 0` aborts the upgrade on its first
  * batch. The grace period covers the slowest boot web-start allows (8 minutes of pull retries after
- * ~2 minutes of boot and apt), so it matches the repair grace period.
+ * the boot), so it matches the repair grace period.
  * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-health-extension#rich-health-states
  */
 export const healthExtension = {
@@ -213,7 +203,10 @@ export function createScaleSet(
           },
         },
         storageProfile: {
-          imageReference: { ...image },
+          // The bootstrap's host image (hostImage.ts), pinned by version: the OS changes only when
+          // hostImageVersion does, through this rolling upgrade. Gen2 and Trusted Launch capable,
+          // as the securityProfile below needs.
+          imageReference: { id: ctx.subscriptionId.apply(hostImageVersionId) },
           osDisk: {
             createOption: "FromImage",
             caching: "ReadWrite",

@@ -5,12 +5,12 @@ import { healthExtension } from "./compute";
 
 /**
  * Seconds from Azure creating a surge VM to its container serving, as compute.ts describes a boot:
- * allocation and boot, cloud-init's apt install of docker.io, then the image pull and start.
- * Azure publishes no figure; these are estimates, the only inputs here that are not settings.
+ * allocation and boot of the host image, which already has Docker (hostImage.ts; cloud-init
+ * installs nothing, so the ~90 s apt step of earlier versions is gone), then the image pull and
+ * start. Azure publishes no figure; these are estimates, the only inputs here that are not settings.
  */
 export const vmBootPhases = [
   { what: "allocate and boot the VM", seconds: 60 },
-  { what: "cloud-init installs docker.io", seconds: 90 },
   { what: "web-start pulls and starts the image", seconds: 45 },
 ] as const;
 

@@ -17,7 +17,7 @@ import { mockAccount } from "../../tools/plan/mocks/types";
 const snapshotFile = join(__dirname, "__snapshots__", "cloud-init.test-stack.yaml");
 
 interface CloudConfig {
-  packages: string[];
+  packages?: string[];
   package_update: boolean;
   package_upgrade: boolean;
   write_files: { path: string; permissions: string; content: string }[];
@@ -42,6 +42,15 @@ function configOf(plan: Plan): CloudConfig {
   const text = cloudInitOf(plan);
   assert.ok(text.startsWith("#cloud-config\n"), "cloud-init ignores user data without the header");
   return parse(text) as CloudConfig;
+}
+
+/** The plan with the rendered cloud-init's text replaced by `edit(text)`. */
+function withCloudInit(plan: Plan, edit: (text: string) => string): Plan {
+  return withEdited(plan, types.scaleSet, (inputs) => {
+    const os = inputs.virtualMachineProfile.osProfile;
+    const text = Buffer.from(os.customData, "base64").toString("utf8");
+    os.customData = Buffer.from(edit(text)).toString("base64");
+  });
 }
 
 function fileIn(config: CloudConfig, path: string): string {
@@ -94,25 +103,43 @@ describe("azure cloud-init", () => {
       name: "is valid cloud-config by cloud-init's own schema",
       check: schemaCheck,
       breakIt: (plan) =>
-        withEdited(plan, types.scaleSet, (inputs) => {
-          const os = inputs.virtualMachineProfile.osProfile;
-          const text = Buffer.from(os.customData, "base64").toString("utf8");
-          os.customData = Buffer.from(
-            text.replace("package_update: true", 'package_update: "yes"'),
-          ).toString("base64");
-        }),
+        withCloudInit(plan, (text) =>
+          text.replace("package_update: false", 'package_update: "no"'),
+        ),
+    },
+    {
+      // Docker and jq come with the host image (providers/azure/hostImage.ts). A package installed
+      // at boot would need Ubuntu's mirrors, which no service tag covers, so the subnet's egress
+      // (network.ts) could not stay restricted (issue 15, fault 7).
+      name: "installs, updates and upgrades no package at boot (the host image has them)",
+      check: (plan) => {
+        const config = configOf(plan);
+        assert.equal(config.packages, undefined);
+        assert.equal(config.package_update, false);
+        assert.equal(config.package_upgrade, false);
+        const scripts = [
+          ...config.runcmd,
+          ...config.write_files.filter((f) => f.content.startsWith("#!")).map((f) => f.content),
+        ];
+        for (const script of scripts) {
+          assert.doesNotMatch(
+            script,
+            /\b(apt-get|apt|snap|dpkg|pip3?|curl -fsSL https?:\/\/get)\b.*\binstall\b/,
+          );
+        }
+      },
+      breakIt: (plan) =>
+        withCloudInit(plan, (text) =>
+          text.replace("package_update: false", "package_update: true\npackages: [docker.io]"),
+        ),
     },
     {
       name: "every script in it passes shellcheck",
       check: shellcheckAll,
       breakIt: (plan) =>
-        withEdited(plan, types.scaleSet, (inputs) => {
-          const os = inputs.virtualMachineProfile.osProfile;
-          const text = Buffer.from(os.customData, "base64").toString("utf8");
-          os.customData = Buffer.from(
-            text.replace("docker rm --force web", "docker rm --force $NAME"),
-          ).toString("base64");
-        }),
+        withCloudInit(plan, (text) =>
+          text.replace("docker rm --force web", "docker rm --force $NAME"),
+        ),
     },
     {
       name: "runs one read-only container that drains longer than the load balancer needs",
@@ -197,8 +224,6 @@ describe("azure cloud-init", () => {
 
   it("drains on Azure's terminate notice, keeps logs for the stack's retention, stops sshd without a key", async () => {
     const config = configOf(await load());
-    assert.deepEqual(config.packages, ["docker.io", "jq"]);
-    assert.equal(config.package_upgrade, false);
     assert.match(fileIn(config, "/usr/local/bin/web-drain"), /\.EventType == "Terminate"/);
     assert.match(
       fileIn(config, "/etc/systemd/system/web-drain.service"),

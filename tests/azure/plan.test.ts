@@ -152,7 +152,7 @@ for (const stack of ["test", "prod"] as const) {
           }),
       },
       {
-        name: "the subnet's NSG allows 8080 from the internet and probes, denies the rest, never SSH or RDP",
+        name: "the subnet's NSG allows 8080 from the internet and probes, HTTPS out to four service tags, denies the rest both ways, never SSH or RDP",
         check: (plan) => {
           const nsg = one(plan, types.nsg);
           const rules: Json[] = (nsg.inputs as Json).securityRules;
@@ -164,6 +164,7 @@ for (const stack of ["test", "prod"] as const) {
               access: r.access,
               protocol: r.protocol,
               source: r.sourceAddressPrefix,
+              ...(r.direction === "Outbound" ? { destination: r.destinationAddressPrefix } : {}),
               port: r.destinationPortRange,
             })),
             [
@@ -194,9 +195,36 @@ for (const stack of ["test", "prod"] as const) {
                 source: "*",
                 port: "*",
               },
+              ...[
+                ["allow-https-to-registry", 200, "AzureContainerRegistry"],
+                ["allow-https-to-storage", 210, "Storage"],
+                ["allow-https-to-azure-monitor", 220, "AzureMonitor"],
+                ["allow-https-to-resource-manager", 230, "AzureResourceManager"],
+              ].map(([name, priority, tag]) => ({
+                name,
+                priority,
+                direction: "Outbound",
+                access: "Allow",
+                protocol: "Tcp",
+                source: "*",
+                destination: tag,
+                port: "443",
+              })),
+              {
+                name: "deny-all-outbound",
+                priority: 4096,
+                direction: "Outbound",
+                access: "Deny",
+                protocol: "*",
+                source: "*",
+                destination: "*",
+                port: "*",
+              },
             ],
           );
-          for (const rule of rules.filter((r) => r.access === "Allow")) {
+          for (const rule of rules.filter(
+            (r) => r.access === "Allow" && r.direction === "Inbound",
+          )) {
             const ports = [rule.destinationPortRange, ...(rule.destinationPortRanges ?? [])];
             assert.ok(!ports.some((p) => ["22", "3389", "*"].includes(p)), rule.name);
             assert.equal(rule.sourceAddressPrefixes, undefined, rule.name);
@@ -213,6 +241,32 @@ for (const stack of ["test", "prod"] as const) {
               priority: 200,
               destinationPortRange: "22",
             });
+          }),
+      },
+      {
+        // Egress as on AWS (issue 15, fault 7): without the deny, Azure's default
+        // AllowInternetOutBound (65001) lets every instance reach the whole internet.
+        name: "egress ends in an outbound deny-all that outranks Azure's default allow rules",
+        check: (plan) => {
+          const rules: Json[] = (one(plan, types.nsg).inputs as Json).securityRules;
+          const outbound = rules.filter((r) => r.direction === "Outbound");
+          const deny = outbound.filter((r) => r.access === "Deny");
+          assert.equal(deny.length, 1);
+          assert.equal(deny[0].destinationAddressPrefix, "*");
+          assert.equal(deny[0].protocol, "*");
+          assert.ok(deny[0].priority <= 4096, "a custom priority, before the defaults (65000+)");
+          for (const allow of outbound.filter((r) => r.access === "Allow")) {
+            assert.ok(allow.priority < deny[0].priority, allow.name);
+            assert.equal(allow.destinationPortRange, "443", allow.name);
+            assert.notEqual(allow.destinationAddressPrefix, "Internet", allow.name);
+            assert.notEqual(allow.destinationAddressPrefix, "*", allow.name);
+          }
+        },
+        breakIt: (plan) =>
+          withEdited(plan, types.nsg, (inputs) => {
+            inputs.securityRules = inputs.securityRules.filter(
+              (r: Json) => r.name !== "deny-all-outbound",
+            );
           }),
       },
       {
@@ -328,20 +382,24 @@ for (const stack of ["test", "prod"] as const) {
           }),
       },
       {
-        name: "the image is a pinned Ubuntu 24.04 Gen2 version, never latest",
+        // Docker is in the bootstrap's host image (providers/azure/hostImage.ts), which is built
+        // from the pinned Ubuntu 24.04 Gen2 version; the stack names one gallery image version,
+        // never `latest`, in the shared images resource group.
+        name: "boots the bootstrap's host image, one pinned gallery image version",
         check: (plan) => {
           const storage = vmProfileOf(plan).storageProfile;
           assert.deepEqual(storage.imageReference, {
-            publisher: "Canonical",
-            offer: "ubuntu-24_04-lts",
-            sku: "server",
-            version: "24.04.202609040",
+            id: `/subscriptions/${mockAccount.azureSubscriptionId}/resourceGroups/ha-web-service-images/providers/Microsoft.Compute/galleries/hawebsvc_images/images/web-host/versions/1.0.0`,
           });
           assert.equal(storage.osDisk.createOption, "FromImage");
         },
         breakIt: (plan) =>
           withEdited(plan, types.scaleSet, (inputs) => {
-            inputs.virtualMachineProfile.storageProfile.imageReference.version = "latest";
+            inputs.virtualMachineProfile.storageProfile.imageReference.id =
+              inputs.virtualMachineProfile.storageProfile.imageReference.id.replace(
+                "1.0.0",
+                "latest",
+              );
           }),
       },
       {

@@ -17,7 +17,7 @@ import {
   registryLogicalName,
   registryNameLimit,
 } from "../../providers/azure/naming";
-import { inboundRules } from "../../providers/azure/network";
+import { inboundRules, outboundRules } from "../../providers/azure/network";
 import {
   isEd25519Point,
   placeholderKeySeed,
@@ -124,6 +124,38 @@ describe("azure: network security rules", () => {
         [4096, "Deny", "*", "*", "*"],
       ],
     );
+  });
+});
+
+describe("azure: outbound network security rules", () => {
+  it("allow HTTPS to the registry, its storage and Azure Monitor's two tags, then deny everything", () => {
+    assert.deepEqual(
+      outboundRules().map((r) => [
+        r.priority,
+        r.direction,
+        r.access,
+        r.protocol,
+        r.destinationAddressPrefix,
+        r.destinationPortRange,
+      ]),
+      [
+        [200, "Outbound", "Allow", "Tcp", "AzureContainerRegistry", "443"],
+        [210, "Outbound", "Allow", "Tcp", "Storage", "443"],
+        [220, "Outbound", "Allow", "Tcp", "AzureMonitor", "443"],
+        [230, "Outbound", "Allow", "Tcp", "AzureResourceManager", "443"],
+        [4096, "Outbound", "Deny", "*", "*", "*"],
+      ],
+    );
+  });
+
+  it("denies last among the custom rules, before Azure's AllowVnetOutBound (65000) and AllowInternetOutBound (65001)", () => {
+    const rules = outboundRules();
+    const deny = rules.filter((r) => r.access === "Deny");
+    assert.equal(deny.length, 1);
+    assert.ok(rules.every((r) => r === deny[0] || r.priority < deny[0].priority));
+    // Custom priorities run 100-4096; the defaults start at 65000.
+    assert.ok(deny[0].priority <= 4096 && deny[0].priority < 65000);
+    assert.equal(new Set(rules.map((r) => r.priority)).size, rules.length, "priorities are unique");
   });
 });
 
