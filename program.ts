@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HighlyAvailableWebService } from "./components/webService";
-import { InstanceGroupDescriptor } from "./providers/types";
+import { InstanceGroupDescriptor } from "./components/cloudHome";
+import { ServiceTopology } from "./components/topology";
 import { loadSettings, toServiceArgs } from "./stacks/settings";
 
 /** The stack outputs, as `pulumi stack output` shows them. */
@@ -13,6 +14,8 @@ export interface ProgramOutputs {
   /** The image reference the stack was deployed with (`image`), read back by previews. */
   readonly image?: string;
   readonly instanceGroup: pulumi.Output<InstanceGroupDescriptor>;
+  /** What was built (components/topology.ts), for the diagram and cost tools; not a stack output. */
+  readonly topology: ServiceTopology;
 }
 
 /**
@@ -30,5 +33,6 @@ export function buildProgram(): ProgramOutputs {
     appVersion: settings.appVersion,
     image: settings.image,
     instanceGroup: service.instanceGroup,
+    topology: service.topology,
   };
 }

@@ -2,4 +2,4 @@ export * from "./args";
 export * from "./cloud";
 export * from "./rolling";
 export * from "./webService";
-export type { InstanceGroupDescriptor } from "../providers/types";
+export type { InstanceGroupDescriptor } from "./cloudHome";

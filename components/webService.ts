@@ -2,12 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { HighlyAvailableWebServiceArgs, resolveServiceArgs } from "./args";
 import { Cloud } from "./cloud";
 import { validateServiceArgs } from "./validation";
-import { CloudModule, InstanceGroupDescriptor } from "../providers/types";
+import { cloudHome } from "../providers/registry";
+import { InstanceGroupDescriptor } from "./cloudHome";
+import { ServiceTopology } from "./topology";
 
 /**
  * An internet-facing web service spread over zones, self-healing, autoscaled and rolled out with
  * zero downtime, on the cloud named in `args.cloud`. The class only validates, picks the cloud and
- * publishes outputs; each cloud lives in `providers/<cloud>`.
+ * publishes outputs; each cloud lives in `providers/<cloud>`, chosen through `providers/registry.ts`.
  */
 export class HighlyAvailableWebService extends pulumi.ComponentResource {
   public static readonly token = "haweb:index:HighlyAvailableWebService";
@@ -20,6 +22,8 @@ export class HighlyAvailableWebService extends pulumi.ComponentResource {
   public readonly region: pulumi.Output<string>;
   /** Identifies the instance group so drills can find and remove an instance. */
   public readonly instanceGroup: pulumi.Output<InstanceGroupDescriptor>;
+  /** What was built, in cloud-neutral words; the diagram and the cost estimate read it. */
+  public readonly topology: ServiceTopology;
 
   constructor(
     name: string,
@@ -29,7 +33,7 @@ export class HighlyAvailableWebService extends pulumi.ComponentResource {
     // Validated before super() so that bad args register nothing at all, not even this component.
     const resolved = resolveServiceArgs(args);
     const problems = validateServiceArgs(resolved);
-    const cloud = problems.length === 0 ? moduleFor(resolved.cloud) : undefined;
+    const cloud = problems.length === 0 ? cloudHome(resolved.cloud).loadDeploy() : undefined;
     problems.push(...(cloud?.validate(resolved) ?? []));
     if (problems.length > 0 || cloud === undefined) {
       throw new Error(`invalid HighlyAvailableWebService "${name}":\n  ${problems.join("\n  ")}`);
@@ -43,33 +47,14 @@ export class HighlyAvailableWebService extends pulumi.ComponentResource {
     this.cloud = pulumi.output(resolved.cloud);
     this.region = pulumi.output(resolved.region);
     this.instanceGroup = endpoints.instanceGroup;
+    this.topology = endpoints.topology;
     this.registerOutputs({
       url: this.url,
       versionUrl: this.versionUrl,
       cloud: this.cloud,
       region: this.region,
       instanceGroup: this.instanceGroup,
+      topology: this.topology,
     });
   }
-}
-
-/**
- * The one place a cloud is chosen. Each implementation is loaded only when selected: the three
- * provider SDKs together take seconds to load, and a stack only ever needs one of them.
- */
-function moduleFor(cloud: Cloud): CloudModule {
-  /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading, see above */
-  switch (cloud) {
-    case "aws":
-      return require("../providers/aws") as CloudModule;
-    case "gcp":
-      return require("../providers/gcp") as CloudModule;
-    case "azure":
-      return require("../providers/azure") as CloudModule;
-    default: {
-      const unknown: never = cloud;
-      throw new Error(`cloud: expected one of aws, gcp, azure; got ${JSON.stringify(unknown)}`);
-    }
-  }
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }

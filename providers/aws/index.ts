@@ -17,6 +17,7 @@ import { createFlowLog, createLogBucket } from "./logs";
 import { createWaf } from "./waf";
 import { imageReference, sharedRepository } from "./registry";
 import { createScaling } from "./scaling";
+import { awsTopology } from "./topology";
 
 /** AWS's own checks: the hosted zone for a domain, and the shape of an ECR image reference. */
 export function validate(args: ResolvedServiceArgs): string[] {
@@ -74,5 +75,5 @@ export const deploy: CloudImplementation = (name, args, parent) => {
       cluster,
       service,
     }));
-  return { url, instanceGroup };
+  return { url, instanceGroup, topology: awsTopology(name, args) };
 };

@@ -16,6 +16,7 @@ import { sharedRegistry } from "./registry";
 import { createAutoscale } from "./scaling";
 import { zonalSkus } from "./skus";
 import { azureSshKeyProblem } from "./sshKey";
+import { azureTopology } from "./topology";
 
 /**
  * Azure: a zone-spread VM scale set behind a zone-redundant Standard Load Balancer. Submodules of
@@ -101,5 +102,5 @@ export const deploy: CloudImplementation = (name, args, parent) => {
       resourceGroup: group,
       scaleSet: scaleSetName,
     }));
-  return { url: loadBalancing.url, instanceGroup };
+  return { url: loadBalancing.url, instanceGroup, topology: azureTopology(name, args) };
 };

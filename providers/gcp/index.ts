@@ -12,6 +12,7 @@ import { createMonitoring } from "./monitoring";
 import { createNetwork } from "./network";
 import { sharedRegistry } from "./registry";
 import { shutdownScriptWindowSeconds, stopGraceSeconds } from "./startup";
+import { gcpTopology } from "./topology";
 
 const projectPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const regionPattern = /^[a-z]+-[a-z]+\d+$/;
@@ -88,5 +89,5 @@ export const deploy: CloudImplementation = (name, args, parent) => {
       group,
       backendService,
     }));
-  return { url: lb.url, instanceGroup };
+  return { url: lb.url, instanceGroup, topology: gcpTopology(args, identity.serviceAccount.email) };
 };

@@ -9,7 +9,7 @@ import { workspaceRetentionDays } from "../../providers/azure/logging";
 import { isBurstable, sizesMissingIn, zonalSkus } from "../../providers/azure/skus";
 import { azureSshKeyProblem } from "../../providers/azure/sshKey";
 import { knownRegions, zonesOf } from "../../stacks/regions";
-import { mockLiveScaleSets } from "../../tools/plan/mocks/azure";
+import { mockLiveScaleSets } from "../../providers/azure/mocks";
 import { planStack } from "../helpers/plan";
 import { evaluatePolicies } from "../../tools/verify/policy";
 import { Plan, runComponents, testStackArgs, types, vmProfileOf, withEdited } from "./helpers";

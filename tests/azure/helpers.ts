@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { HighlyAvailableWebServiceArgs } from "../../components/args";
 import { HighlyAvailableWebService } from "../../components/webService";
-import { azureMocks } from "../../tools/plan/mocks/azure";
+import { azureMocks } from "../../providers/azure/mocks";
 import { PlannedResource, RecordingMocks, urnLabel } from "../../tools/plan/recorder";
 import { PlanResult } from "../../tools/plan/run";
 import { one } from "../helpers/plan";

@@ -6,10 +6,10 @@ describe("plan mocks", () => {
     const mocks = new RecordingMocks();
     assert.throws(
       () => mocks.call({ token: "aws:ec2/getAmi:getAmi", inputs: {} }),
-      /^Error: no mock for invoke aws:ec2\/getAmi:getAmi; add one to tools\/plan\/mocks\/$/,
+      /^Error: no mock for invoke aws:ec2\/getAmi:getAmi; add one to providers\/<cloud>\/mocks\.ts$/,
     );
     assert.deepEqual(mocks.errors, [
-      "no mock for invoke aws:ec2/getAmi:getAmi; add one to tools/plan/mocks/",
+      "no mock for invoke aws:ec2/getAmi:getAmi; add one to providers/<cloud>/mocks.ts",
     ]);
   });
 

@@ -7,7 +7,8 @@ import {
 } from "../../providers/azure/loadBalancer";
 import { lbHealthCheck } from "../../providers/gcp/compute";
 import { backendTimeoutSec } from "../../providers/gcp/loadBalancer";
-import { cloudModes, parseCloudMode } from "../../tools/rehearsal/cloudModes";
+import { clouds } from "../../components/cloud";
+import { cloudMode, parseCloudMode } from "../../tools/rehearsal/cloudModes";
 
 /**
  * The table repeats the providers' numbers (importing them would load the cloud SDKs into every
@@ -15,7 +16,7 @@ import { cloudModes, parseCloudMode } from "../../tools/rehearsal/cloudModes";
  */
 describe("cloud modes: one table, each value cited", () => {
   it("aws: the target group's health check and the ALB's 60 s idle timeout, no retries", () => {
-    const m = cloudModes.aws;
+    const m = cloudMode("aws");
     assert.deepEqual(m.healthCheck.value, {
       intervalSeconds: targetHealthCheck.interval,
       timeoutSeconds: targetHealthCheck.timeout,
@@ -29,7 +30,7 @@ describe("cloud modes: one table, each value cited", () => {
   });
 
   it("gcp: the load balancer's health check, 600 s fixed backend keepalive, one retry", () => {
-    const m = cloudModes.gcp;
+    const m = cloudMode("gcp");
     assert.deepEqual(m.healthCheck.value, {
       intervalSeconds: lbHealthCheck.checkIntervalSec,
       timeoutSeconds: lbHealthCheck.timeoutSec,
@@ -43,7 +44,7 @@ describe("cloud modes: one table, each value cited", () => {
   });
 
   it("azure: the probe's interval and threshold, the rule's idle timeout, layer 4", () => {
-    const m = cloudModes.azure;
+    const m = cloudMode("azure");
     assert.equal(m.healthCheck.value.intervalSeconds, probeIntervalSeconds);
     assert.equal(m.healthCheck.value.unhealthyThreshold, probeThreshold);
     assert.equal(m.healthCheck.value.healthyThreshold, probeThreshold);
@@ -54,7 +55,7 @@ describe("cloud modes: one table, each value cited", () => {
   });
 
   it("every value has a documentation link", () => {
-    for (const mode of Object.values(cloudModes)) {
+    for (const mode of clouds.map(cloudMode)) {
       for (const key of [
         "layer",
         "retry",

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clouds } from "../../components/cloud";
-import { cloudModes } from "../../tools/rehearsal/cloudModes";
+import { cloudMode } from "../../tools/rehearsal/cloudModes";
 import { InstanceProcess, launchInstance } from "../../tools/rehearsal/instance";
 import { measureKeepaliveRace } from "../../tools/rehearsal/keepalive";
 import { defaultNginxBin } from "../../tools/rehearsal/lb";
@@ -38,7 +38,7 @@ async function instanceWith(
 
 describe("keepalive race: the instance must keep idle connections longer than the load balancer", function () {
   this.timeout(60_000);
-  const gcpIdleMs = lbBehaviour(cloudModes.gcp).idleTimeoutMs;
+  const gcpIdleMs = lbBehaviour(cloudMode("gcp")).idleTimeoutMs;
   // Reuse after 0.2 s (both keep the connection) and after 1.3 s (past a 1 s instance timeout).
   const gapsMs = [200, 1_300, 200, 1_300, 200, 1_300];
   let dir = "";
@@ -54,13 +54,13 @@ describe("keepalive race: the instance must keep idle connections longer than th
 
   it("every cloud ships an instance keepalive above its load balancer's idle timeout, scaled too", () => {
     for (const cloud of clouds) {
-      const mode = cloudModes[cloud];
+      const mode = cloudMode(cloud);
       assert.ok(
         shippedKeepaliveSeconds(mode) * 1000 > lbBehaviour(mode).idleTimeoutMs,
         `${cloud}: ${shippedKeepaliveSeconds(mode)} s against ${lbBehaviour(mode).idleTimeoutMs} ms`,
       );
     }
-    assert.equal(shippedKeepaliveSeconds(cloudModes.gcp), 31);
+    assert.equal(shippedKeepaliveSeconds(cloudMode("gcp")), 31);
   });
 
   it("an instance idle timeout (1 s) shorter than the load balancer's (30 s): each reuse after it fails", async () => {
@@ -76,7 +76,7 @@ describe("keepalive race: the instance must keep idle connections longer than th
   });
 
   it("the shipped setting (31 s): no request fails", async () => {
-    const instance = await instanceWith(shippedKeepaliveSeconds(cloudModes.gcp), dir);
+    const instance = await instanceWith(shippedKeepaliveSeconds(cloudMode("gcp")), dir);
     started.push(instance);
     const result = await measureKeepaliveRace({ port: instance.port, lbIdleMs: gcpIdleMs, gapsMs });
     assert.equal(result.failures, 0, JSON.stringify(result.log));

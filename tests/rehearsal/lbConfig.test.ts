@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clouds } from "../../components/cloud";
-import { cloudModes } from "../../tools/rehearsal/cloudModes";
+import { cloudMode } from "../../tools/rehearsal/cloudModes";
 import {
   LbConfigParams,
   renderLbConfig,
@@ -17,7 +17,7 @@ const params: LbConfigParams = {
   listenPort: 18000,
   runtimeDir: "/tmp/rehearsal/lb",
   generation: 3,
-  behaviour: lbBehaviour(cloudModes.aws),
+  behaviour: lbBehaviour(cloudMode("aws")),
   servers: [
     { id: "i-1", port: 18001, zone: "zone-a" },
     { id: "i-2", port: 18002, zone: "zone-b" },
@@ -37,7 +37,7 @@ function nginxTest(config: string, dir: string): Promise<{ ok: boolean; stderr: 
 describe("rehearsal load balancer configuration", () => {
   for (const cloud of clouds) {
     it(`renders the ${cloud} snapshot (update it deliberately when the configuration changes)`, () => {
-      const text = renderLbConfig({ ...params, behaviour: lbBehaviour(cloudModes[cloud]) });
+      const text = renderLbConfig({ ...params, behaviour: lbBehaviour(cloudMode(cloud)) });
       assert.equal(
         text,
         readFileSync(join(__dirname, "__snapshots__", `lb.${cloud}.conf`), "utf8"),
@@ -65,7 +65,7 @@ describe("rehearsal load balancer configuration", () => {
   });
 
   it("gcp: layer 7, one retry on connection failures and gateway errors, 600 s / 20 idle", () => {
-    const text = renderLbConfig({ ...params, behaviour: lbBehaviour(cloudModes.gcp) });
+    const text = renderLbConfig({ ...params, behaviour: lbBehaviour(cloudMode("gcp")) });
     assert.match(text, /proxy_next_upstream error timeout http_502 http_503 http_504;/);
     assert.match(text, /proxy_next_upstream_tries 2;/);
     assert.match(text, /keepalive_timeout 30000ms;/);
@@ -74,7 +74,7 @@ describe("rehearsal load balancer configuration", () => {
   });
 
   it("azure: layer 4, the stream module forwards TCP, flows idle 240 s / 20, nothing retried", () => {
-    const text = renderLbConfig({ ...params, behaviour: lbBehaviour(cloudModes.azure) });
+    const text = renderLbConfig({ ...params, behaviour: lbBehaviour(cloudMode("azure")) });
     assert.match(text, /^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;/m);
     assert.match(text, /\nstream \{/);
     assert.doesNotMatch(text, /\nhttp \{/);
@@ -100,7 +100,7 @@ describe("rehearsal load balancer configuration", () => {
         ["no server", []],
       ] as const) {
         it(`${cloud}: ${name}`, async () => {
-          const behaviour = lbBehaviour(cloudModes[cloud]);
+          const behaviour = lbBehaviour(cloudMode(cloud));
           const result = await nginxTest(
             renderLbConfig({ ...params, runtimeDir: dir, servers, behaviour }),
             dir,
@@ -136,7 +136,7 @@ describe("rehearsal load balancer configuration", () => {
       ],
       [
         "no attempt at all",
-        { behaviour: { ...lbBehaviour(cloudModes.aws), attempts: 0 } },
+        { behaviour: { ...lbBehaviour(cloudMode("aws")), attempts: 0 } },
         "behaviour.attempts: expected an integer from 1 to 5; got 0",
       ],
     ];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Cloud, clouds } from "../../components/cloud";
 import { RolloutPhase, rolloutTime, RolloutTime } from "../../components/rolloutTime";
-import { resolvedArgsFor, rolloutTimeModels } from "../../tools/plan/rolloutTime";
+import { resolvedArgsFor, rolloutTimeModel } from "../../tools/plan/rolloutTime";
 import { RehearsalEvent, startRehearsal } from "../../tools/rehearsal/rehearsal";
 import { timeScale } from "../../tools/rehearsal/timing";
 
@@ -89,7 +89,7 @@ describe("rollout-time models against the rehearsal, at its time scale", functio
   it("uses the boot phases' own labels: each model has one boot phase per batch", () => {
     for (const cloud of clouds) {
       const args = resolvedArgsFor({ stack: "test", cloud });
-      const model = rolloutTimeModels[cloud];
+      const model = rolloutTimeModel(cloud);
       const estimate = model.estimate(args, 3);
       assert.ok(
         estimate.phases.some((p) => model.bootPhase.test(p.label)),
@@ -139,7 +139,7 @@ describe("rollout-time models against the rehearsal, at its time scale", functio
           timing.healthyThreshold,
           timing.healthIntervalMs,
         );
-        const model = rolloutTimeModels[cloud];
+        const model = rolloutTimeModel(cloud);
         const estimate = withoutUnrehearsed(cloud, model.estimate(args));
         const expectedMs = scaledModel(estimate, model.bootPhase, bootMs);
         const ratio = measuredMs / expectedMs;

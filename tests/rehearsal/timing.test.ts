@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { toRehearsalRollout } from "../../components/rolling";
 import { parseSettings } from "../../stacks/settings";
 import { loadStackConfig } from "../../tools/plan/stackConfig";
-import { cloudModes } from "../../tools/rehearsal/cloudModes";
+import { cloudMode } from "../../tools/rehearsal/cloudModes";
 import { vmssBatchSize } from "../../providers/azure/rolloutTime";
 import {
   cloudRollout,
@@ -19,7 +19,7 @@ describe("rehearsal timings: the cloud mode's numbers divided by the time scale"
 
   it("gcp: 250 ms checks, 500 ms ready, a 1.5 s drain and 9 s to boot", () => {
     assert.equal(timeScale, 20);
-    assert.deepEqual(rehearsalTiming(settings.drainingTimeoutSeconds, rollout, cloudModes.gcp), {
+    assert.deepEqual(rehearsalTiming(settings.drainingTimeoutSeconds, rollout, cloudMode("gcp")), {
       healthIntervalMs: 250,
       // GCP's 3 s / 20 is 150 ms: raised to the floor.
       healthTimeoutMs,
@@ -36,13 +36,13 @@ describe("rehearsal timings: the cloud mode's numbers divided by the time scale"
   });
 
   it("aws: the ALB's 10 s interval becomes 500 ms", () => {
-    const timing = rehearsalTiming(settings.drainingTimeoutSeconds, rollout, cloudModes.aws);
+    const timing = rehearsalTiming(settings.drainingTimeoutSeconds, rollout, cloudMode("aws"));
     assert.equal(timing.healthIntervalMs, 500);
     assert.equal(timing.healthTimeoutMs, 500);
   });
 
   it("aws and azure: one drain, no load-balancer drain before the stop", () => {
-    for (const mode of [cloudModes.aws, cloudModes.azure]) {
+    for (const mode of [cloudMode("aws"), cloudMode("azure")]) {
       assert.equal(rehearsalTiming(settings.drainingTimeoutSeconds, rollout, mode).lbDrainMs, 0);
     }
   });
@@ -53,7 +53,7 @@ describe("rehearsal rollouts: each cloud mode's batches", () => {
   const { rollingUpdate } = parseSettings(c.config, c.project, c.stack);
 
   it("aws and gcp: the policy's surge at once, no batches", () => {
-    for (const mode of [cloudModes.aws, cloudModes.gcp]) {
+    for (const mode of [cloudMode("aws"), cloudMode("gcp")]) {
       assert.deepEqual(cloudRollout(mode, rollingUpdate, 3), toRehearsalRollout(rollingUpdate, 3));
     }
   });
@@ -68,7 +68,7 @@ describe("rehearsal rollouts: each cloud mode's batches", () => {
     [20, 10],
   ] as const) {
     it(`azure at ${desired}: batches of ${size}, a ${rollingUpdate.minReadySeconds} s pause scaled, no ready time`, () => {
-      const azure = cloudRollout(cloudModes.azure, rollingUpdate, desired);
+      const azure = cloudRollout(cloudMode("azure"), rollingUpdate, desired);
       assert.deepEqual(azure, {
         surge: size,
         maxUnavailable: 0,

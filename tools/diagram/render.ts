@@ -7,29 +7,18 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import { format, resolveConfig } from "prettier";
-import { Cloud } from "../../components/cloud";
-import { PlanResult } from "../plan/run";
+import { PlannedService } from "../../components/cloudHome";
+import { cloudHome } from "../../providers/registry";
 import { projectRoot } from "../plan/stackConfig";
-import { awsDiagram } from "./aws";
-import { azureDiagram } from "./azure";
 import { toDot } from "./dot";
-import { gcpDiagram } from "./gcp";
 import { toMermaid } from "./mermaid";
 import { Diagram } from "./model";
 
-type Plan = Pick<PlanResult, "stack" | "cloud" | "resources">;
+type Plan = PlannedService;
 
-/** One builder per cloud; a new cloud is one more entry. */
-export const builders: Readonly<Record<Cloud, (plan: Plan) => Diagram>> = {
-  aws: awsDiagram,
-  gcp: gcpDiagram,
-  azure: azureDiagram,
-};
-
+/** The plan's picture, drawn by its cloud's home (`providers/<cloud>/diagram.ts`). */
 export function diagramOf(plan: Plan): Diagram {
-  const build = builders[plan.cloud as Cloud];
-  if (build === undefined) throw new Error(`diagram: no builder for cloud ${plan.cloud}`);
-  return build(plan);
+  return cloudHome(plan.cloud, "diagram").diagram(plan);
 }
 
 /** The stack whose diagrams are committed, and where. */

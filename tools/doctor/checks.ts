@@ -1,33 +1,19 @@
 import { Cloud } from "../../components/cloud";
+import { cloudHome } from "../../providers/registry";
 import { checkDeploymentBranches } from "./branches";
-import { FileReader, readStackTarget, StackTarget } from "./stackTarget";
+import {
+  CloudTool,
+  DoctorEnv,
+  ExecResult,
+  Finding,
+  firstLine,
+  ok,
+  problem,
+  skipped,
+} from "./finding";
+import { readStackTarget, StackTarget } from "./stackTarget";
 
-/** What running a command gave. `missing` is true when the program is not installed at all. */
-export interface ExecResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly missing: boolean;
-}
-
-/**
- * Everything the doctor reads from the machine, injected so tests can fake any machine: no check
- * touches `process` or the file system directly.
- */
-export interface DoctorEnv {
-  exec(command: string, args: readonly string[]): Promise<ExecResult>;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** As `process.version` gives it, such as v20.18.1. */
-  readonly nodeVersion: string;
-  readonly readFile: FileReader;
-}
-
-export interface Finding {
-  readonly check: string;
-  readonly status: "ok" | "problem" | "skipped";
-  /** For a problem: what is wrong and the fix, on one line. */
-  readonly message: string;
-}
+export type { DoctorEnv, ExecResult, Finding };
 
 /**
  * Oldest Pulumi CLI this project supports: project-scoped stacks in self-managed backends
@@ -89,8 +75,9 @@ export async function runDoctor(
     findings.push(skipped("tools", "needs a stack or --cloud"));
     return findings;
   }
-  findings.push(await checkCredentials(env, cloud));
-  findings.push(await checkCloudTools(env, cloud));
+  const home = cloudHome(cloud);
+  findings.push(await home.doctorCredentials(env));
+  findings.push(await checkCloudTools(env, home.doctorTools));
   return findings;
 }
 
@@ -107,16 +94,6 @@ export function render(findings: readonly Finding[]): string {
     findings.map((f) => `${mark[f.status]} ${f.check.padEnd(width)}  ${f.message}`).join("\n") +
     "\n"
   );
-}
-
-function ok(check: string, message: string): Finding {
-  return { check, status: "ok", message };
-}
-function problem(check: string, message: string): Finding {
-  return { check, status: "problem", message };
-}
-function skipped(check: string, why: string): Finding {
-  return { check, status: "skipped", message: `skipped: ${why}` };
 }
 
 /**
@@ -231,178 +208,10 @@ async function checkDocker(env: DoctorEnv): Promise<Finding> {
   return ok("docker", `engine ${result.stdout.trim()}`);
 }
 
-/**
- * Credentials the selected stack's provider will find. Environment variables count as present;
- * otherwise the cloud's CLI is asked, because a configured profile can still be expired.
- */
-async function checkCredentials(env: DoctorEnv, cloud: Cloud): Promise<Finding> {
-  const has = (...names: string[]) => names.every((name) => (env.env[name] ?? "") !== "");
-  switch (cloud) {
-    case "aws": {
-      if (
-        has("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") ||
-        has("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN")
-      ) {
-        return ok("credentials", "AWS credentials from the environment");
-      }
-      const result = await env.exec("aws", [
-        "sts",
-        "get-caller-identity",
-        "--output",
-        "text",
-        "--query",
-        "Arn",
-      ]);
-      if (result.code === 0) return ok("credentials", `AWS as ${result.stdout.trim()}`);
-      return problem(
-        "credentials",
-        result.missing
-          ? "no AWS credentials: export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or install the AWS CLI and run `aws sso login`"
-          : `no usable AWS credentials (${firstLine(result)}): run \`aws sso login\` or \`aws configure\``,
-      );
-    }
-    case "gcp": {
-      const login = await checkGcloudLogin(env);
-      if (login !== undefined) return login;
-      if (
-        has("GOOGLE_APPLICATION_CREDENTIALS") ||
-        has("GOOGLE_CREDENTIALS") ||
-        has("GOOGLE_OAUTH_ACCESS_TOKEN")
-      ) {
-        return ok("credentials", "Google credentials from the environment");
-      }
-      const result = await env.exec("gcloud", [
-        "auth",
-        "application-default",
-        "print-access-token",
-      ]);
-      if (result.code === 0) return ok("credentials", "Google application-default credentials");
-      return problem(
-        "credentials",
-        result.missing
-          ? "no Google credentials: set GOOGLE_APPLICATION_CREDENTIALS, or install gcloud and run `gcloud auth application-default login`"
-          : "no Google application-default credentials: run `gcloud auth application-default login`",
-      );
-    }
-    case "azure": {
-      if (
-        has("ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID") &&
-        (has("ARM_CLIENT_SECRET") || has("ARM_USE_OIDC") || has("ARM_USE_MSI"))
-      ) {
-        return ok("credentials", "Azure credentials from ARM_* variables");
-      }
-      const result = await env.exec("az", [
-        "account",
-        "show",
-        "--query",
-        "name",
-        "--output",
-        "tsv",
-      ]);
-      if (result.code === 0) return ok("credentials", `Azure subscription ${result.stdout.trim()}`);
-      return problem(
-        "credentials",
-        result.missing
-          ? "no Azure credentials: export ARM_CLIENT_ID/ARM_TENANT_ID/ARM_SUBSCRIPTION_ID with a secret or OIDC, or install the Azure CLI and run `az login`"
-          : "no Azure CLI login: run `az login` (and `az account set --subscription <id>`)",
-      );
-    }
-    default: {
-      const unknown: never = cloud;
-      throw new Error(`cloud: expected one of aws, gcp, azure; got ${JSON.stringify(unknown)}`);
-    }
-  }
-}
-
-/**
- * The drills and runbooks call gcloud itself, which uses its own login and default project, not
- * the application-default credentials the Pulumi provider reads. Undefined when both are set.
- * https://cloud.google.com/sdk/gcloud/reference/auth/list
- */
-async function checkGcloudLogin(env: DoctorEnv): Promise<Finding | undefined> {
-  const accounts = await env.exec("gcloud", [
-    "auth",
-    "list",
-    "--filter=status:ACTIVE",
-    "--format=value(account)",
-  ]);
-  if (accounts.missing) return undefined; // checkCloudTools reports the missing CLI
-  if (accounts.code !== 0 || accounts.stdout.trim() === "") {
-    return problem("credentials", "gcloud has no active account: run `gcloud auth login`");
-  }
-  const project = await env.exec("gcloud", ["config", "get-value", "project"]);
-  if (project.code !== 0 || project.stdout.trim() === "" || project.stdout.trim() === "(unset)") {
-    return problem(
-      "credentials",
-      "gcloud has no default project: run `gcloud config set project <gcp:project of the stack>`",
-    );
-  }
-  return undefined;
-}
-
-/**
- * What the drills and runbooks run for each cloud, checked even when the provider's credentials
- * come from environment variables. `aws logs tail` and `aws sso login` exist only in AWS CLI v2
- * (https://docs.aws.amazon.com/cli/latest/userguide/cliv2-migration-changes.html), and the
- * runbooks pipe JSON through jq.
- */
-export const cloudTools: Readonly<
-  Record<
-    Cloud,
-    readonly {
-      command: string;
-      args: readonly string[];
-      install: string;
-      version?: RegExp;
-      versionHint?: string;
-    }[]
-  >
-> = {
-  aws: [
-    {
-      command: "aws",
-      args: ["--version"],
-      install:
-        "install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)",
-      version: /^aws-cli\/2\./,
-      versionHint: "AWS CLI v2 is needed (`aws logs tail`, `aws sso login`); v1 was found",
-    },
-    {
-      command: "jq",
-      args: ["--version"],
-      install: "install jq (apt-get install jq, brew install jq)",
-    },
-  ],
-  gcp: [
-    {
-      command: "gcloud",
-      args: ["version"],
-      install: "install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install)",
-    },
-    {
-      command: "jq",
-      args: ["--version"],
-      install: "install jq (apt-get install jq, brew install jq)",
-    },
-  ],
-  azure: [
-    {
-      command: "az",
-      args: ["version"],
-      install: "install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli)",
-    },
-    {
-      command: "jq",
-      args: ["--version"],
-      install: "install jq (apt-get install jq, brew install jq)",
-    },
-  ],
-};
-
-async function checkCloudTools(env: DoctorEnv, cloud: Cloud): Promise<Finding> {
+async function checkCloudTools(env: DoctorEnv, tools: readonly CloudTool[]): Promise<Finding> {
   const problems: string[] = [];
   const found: string[] = [];
-  for (const tool of cloudTools[cloud]) {
+  for (const tool of tools) {
     const result = await env.exec(tool.command, tool.args);
     const text = `${result.stdout}${result.stderr}`.trim();
     if (result.missing || result.code !== 0)
@@ -416,10 +225,4 @@ async function checkCloudTools(env: DoctorEnv, cloud: Cloud): Promise<Finding> {
   return problems.length > 0
     ? problem("tools", `${problems.join("; ")} (the drills and runbooks need them)`)
     : ok("tools", `${found.join(", ")} (what the drills and runbooks run)`);
-}
-
-function firstLine(result: ExecResult): string {
-  return (result.stderr.trim() || result.stdout.trim() || `exit code ${result.code}`).split(
-    "\n",
-  )[0];
 }

@@ -1,6 +1,6 @@
 /** The local rehearsal as a drill target. */
 import { Rehearsal, RehearsalOptions, startRehearsal } from "../rehearsal/rehearsal";
-import { cloudModes } from "../rehearsal/cloudModes";
+import { cloudMode } from "../rehearsal/cloudModes";
 import { DrillTarget, InjectedFault, TargetEvent, TargetInstance, TargetRollout } from "./target";
 
 /**
@@ -15,7 +15,7 @@ export function localTarget(
 ): DrillTarget {
   const status = rehearsal.status();
   const { policy, timing } = status;
-  const mode = cloudModes[status.cloud];
+  const mode = cloudMode(status.cloud);
   const description =
     `local rehearsal of stack ${status.stack} in ${status.cloud} mode (${mode.loadBalancer}, ` +
     `layer ${mode.layer.value}, ${mode.retry.value.attempts === 1 ? "no retries" : `${mode.retry.value.attempts} attempts`}): ` +

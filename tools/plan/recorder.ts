@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { awsMocks } from "./mocks/aws";
-import { azureMocks } from "./mocks/azure";
-import { gcpMocks } from "./mocks/gcp";
+import { allCloudHomes } from "../../providers/registry";
 import { CloudMocks, mockAutoName } from "./mocks/types";
 
 export { mockAutoName };
@@ -24,12 +22,15 @@ export interface PlannedInvoke {
   readonly inputs: Record<string, unknown>;
 }
 
-const allMocks: CloudMocks[] = [awsMocks, gcpMocks, azureMocks];
+let mocksOfHomes: readonly CloudMocks[] | undefined;
+/** Every cloud's mocks (`providers/<cloud>/mocks.ts`), read when the first resource registers. */
+const allMocks = (): readonly CloudMocks[] =>
+  (mocksOfHomes ??= allCloudHomes().map((home) => home.mocks));
 const secretSig = "4dabf18193072939515e22adb298388d";
 
 /**
- * Pulumi mocks that record every registration with its parent, answer invokes from the per-cloud
- * tables in `mocks/`, and refuse any invoke they do not know: a silently empty answer would let the
+ * Pulumi mocks that record every registration with its parent, answer invokes from each cloud's
+ * table (`providers/<cloud>/mocks.ts`), and refuse any invoke they do not know: a silently empty answer would let the
  * plan show something no real preview would.
  */
 export class RecordingMocks implements pulumi.runtime.Mocks {
@@ -51,7 +52,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       provider: args.provider ? providerLabel(args.provider) : null,
     });
     let computed: Record<string, unknown> = {};
-    for (const mocks of allMocks) {
+    for (const mocks of allMocks()) {
       const outputs = mocks.outputs[args.type];
       if (outputs) computed = outputs(args);
     }
@@ -67,11 +68,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
     this.invokes.push({ token: args.token, inputs: args.inputs });
-    for (const mocks of allMocks) {
+    for (const mocks of allMocks()) {
       const invoke = mocks.invokes[args.token];
       if (invoke) return invoke(args.inputs);
     }
-    const message = `no mock for invoke ${args.token}; add one to tools/plan/mocks/`;
+    const message = `no mock for invoke ${args.token}; add one to providers/<cloud>/mocks.ts`;
     this.errors.push(message);
     throw new Error(message);
   }

@@ -21,7 +21,7 @@ import { RollingUpdatePolicy } from "../../components/rolling";
 import { parseSettings } from "../../stacks/settings";
 import { loadStackConfig } from "../plan/stackConfig";
 import { writeBadReleaseWrapper } from "./badRelease";
-import { cloudModes } from "./cloudModes";
+import { cloudMode } from "./cloudModes";
 import { hang, slow, unhealthy } from "./faults";
 import {
   decide,
@@ -288,7 +288,7 @@ export async function startRehearsal(options: RehearsalOptions = {}): Promise<Re
   }
   const policy = options.policy ?? settings.rollingUpdate;
   const cloud = options.cloud ?? settings.cloud;
-  const mode = cloudModes[cloud];
+  const mode = cloudMode(cloud);
   const rollout = cloudRollout(mode, policy, desired);
   const timing = {
     ...rehearsalTiming(settings.drainingTimeoutSeconds, rollout, mode),
@@ -386,7 +386,7 @@ class Group implements Rehearsal {
       dir: join(this.dir, "lb"),
       nginxBin: this.options.nginxBin,
       port: lbPort,
-      behaviour: lbBehaviour(cloudModes[this.options.cloud]),
+      behaviour: lbBehaviour(cloudMode(this.options.cloud)),
     });
     this.portsInUse.add(this.lb.port);
     this.emit("started", {
@@ -614,7 +614,7 @@ class Group implements Rehearsal {
       version,
       zone,
       drainSeconds: this.options.timing.drainSeconds,
-      keepaliveTimeoutSeconds: shippedKeepaliveSeconds(cloudModes[this.options.cloud]),
+      keepaliveTimeoutSeconds: shippedKeepaliveSeconds(cloudMode(this.options.cloud)),
       dir: join(this.dir, "instances"),
       nginxBin,
       portsInUse: this.portsInUse,
@@ -673,7 +673,7 @@ class Group implements Rehearsal {
     if (member.hung === true) instance.signalGroup("SIGKILL");
     // Layer 7: no request may still be on its way to it through an old worker of the load
     // balancer. Layer 4 stops new flows only; the open ones are the drain's to finish.
-    else if (!this.stopping && cloudModes[this.options.cloud].layer.value === 7) {
+    else if (!this.stopping && cloudMode(this.options.cloud).layer.value === 7) {
       await this.lb?.oldWorkersGone();
       // GCP: the backend service's connection draining runs in full before the MIG deletes the
       // instance, whose shutdown script then stops the container (cloudModes.ts).
@@ -798,7 +798,7 @@ class Group implements Rehearsal {
     const numbers =
       options.policy === undefined
         ? undefined
-        : cloudRollout(cloudModes[this.options.cloud], options.policy, previousSpec.desired);
+        : cloudRollout(cloudMode(this.options.cloud), options.policy, previousSpec.desired);
     const startedAtMs = this.now();
     const spec: GroupSpec = {
       ...previousSpec,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { mockLiveScaleSets } from "../../plan/mocks/azure";
+import { mockLiveScaleSets } from "../../../providers/azure/mocks";
 import { RecordingMocks } from "../../plan/recorder";
 import { RecordedCloud } from "./cloud";
 import { diffInputs, InputDiff, refreshedInputs } from "./diff";

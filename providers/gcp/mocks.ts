@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CloudMocks, mockAccount, mockAutoName } from "./types";
+import { CloudMocks, mockAccount, mockAutoName } from "../../tools/plan/mocks/types";
 
 type Args = pulumi.runtime.MockResourceArgs;
 

@@ -1,6 +1,16 @@
 /** The AWS plan (ECS on Fargate behind an ALB) as an architecture diagram. */
-import { PlanResult } from "../plan/run";
-import { at, first, json, list, num, ofType, Resources, str, strings } from "../verify/resources";
+import { PlanResult } from "../../tools/plan/run";
+import {
+  at,
+  first,
+  json,
+  list,
+  num,
+  ofType,
+  Resources,
+  str,
+  strings,
+} from "../../tools/verify/resources";
 import {
   Diagram,
   Edge,
@@ -11,30 +21,8 @@ import {
   nodeId,
   shortName,
   spreadOverZones,
-} from "./model";
-
-const T = {
-  vpc: "awsx:ec2:Vpc",
-  alb: "aws:lb/loadBalancer:LoadBalancer",
-  listener: "aws:lb/listener:Listener",
-  tg: "aws:lb/targetGroup:TargetGroup",
-  service: "aws:ecs/service:Service",
-  task: "aws:ecs/taskDefinition:TaskDefinition",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  repo: "aws:ecr/repository:Repository",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-  topic: "aws:sns/topic:Topic",
-  subscription: "aws:sns/topicSubscription:TopicSubscription",
-  scaling: "aws:appautoscaling/target:Target",
-  scalingPolicy: "aws:appautoscaling/policy:Policy",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  logBucket: "aws:s3/bucket:Bucket",
-  logExpiry: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  flowLog: "aws:ec2/flowLog:FlowLog",
-} as const;
+} from "../../tools/diagram/model";
+import { awsTypes as T } from "./resourceTypes";
 
 /** Verbs for the actions the program grants; anything else is shown by its action name. */
 const verbs: Record<string, string> = {

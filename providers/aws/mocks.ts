@@ -1,4 +1,4 @@
-import { CloudMocks, mockAccount } from "./types";
+import { CloudMocks, mockAccount } from "../../tools/plan/mocks/types";
 
 const account = mockAccount.awsAccountId;
 const arn = (service: string, resource: string, region = "us-east-1") =>

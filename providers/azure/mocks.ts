@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { CloudMocks, mockAccount, OutputsMock } from "./types";
+import { CloudMocks, mockAccount, OutputsMock } from "../../tools/plan/mocks/types";
 
 type Args = pulumi.runtime.MockResourceArgs;
 

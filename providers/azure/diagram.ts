@@ -1,24 +1,16 @@
 /** The Azure plan (zone-spread scale set behind a Standard Load Balancer) as a diagram. */
-import { PlanResult } from "../plan/run";
-import { at, first, list, num, ofType, str, strings } from "../verify/resources";
-import { Diagram, Edge, group, node, Node, nodeId, spreadOverZones } from "./model";
-
-const T = {
-  vnet: "azure-native:network:VirtualNetwork",
-  subnet: "azure-native:network:Subnet",
-  nsg: "azure-native:network:NetworkSecurityGroup",
-  ip: "azure-native:network:PublicIPAddress",
-  lb: "azure-native:network:LoadBalancer",
-  nat: "azure-native:network:NatGateway",
-  vmss: "azure-native:compute:VirtualMachineScaleSet",
-  autoscale: ["azure-native:monitor:AutoscaleSetting", "azure-native:insights:AutoscaleSetting"],
-  alert: ["azure-native:monitor:MetricAlert", "azure-native:insights:MetricAlert"],
-  actionGroup: ["azure-native:monitor:ActionGroup", "azure-native:insights:ActionGroup"],
-  registry: "azure-native:containerregistry:Registry",
-  workspace: "azure-native:operationalinsights:Workspace",
-  identity: "azure-native:managedidentity:UserAssignedIdentity",
-  assignment: "azure-native:authorization:RoleAssignment",
-} as const;
+import { PlanResult } from "../../tools/plan/run";
+import { at, first, list, num, ofType, str, strings } from "../../tools/verify/resources";
+import {
+  Diagram,
+  Edge,
+  group,
+  node,
+  Node,
+  nodeId,
+  spreadOverZones,
+} from "../../tools/diagram/model";
+import { azureTypes as T } from "./resourceTypes";
 
 /** Built-in roles the program assigns, by definition id, with what they let the identity do. */
 const roleVerbs: Record<string, { verb: string; target: string }> = {

@@ -1,31 +1,17 @@
 /** The GCP plan (regional MIG behind a global external Application Load Balancer) as a diagram. */
-import { PlanResult } from "../plan/run";
-import { PlannedResource } from "../plan/recorder";
-import { at, first, list, num, ofType, str, strings } from "../verify/resources";
-import { Diagram, Edge, group, node, Node, nodeId, spreadOverZones } from "./model";
-
-const T = {
-  network: "gcp:compute/network:Network",
-  subnet: "gcp:compute/subnetwork:Subnetwork",
-  rule: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
-  httpProxy: "gcp:compute/targetHttpProxy:TargetHttpProxy",
-  httpsProxy: "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
-  urlMap: "gcp:compute/uRLMap:URLMap",
-  sslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
-  backend: "gcp:compute/backendService:BackendService",
-  healthCheck: "gcp:compute/healthCheck:HealthCheck",
-  mig: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
-  template: "gcp:compute/instanceTemplate:InstanceTemplate",
-  autoscaler: "gcp:compute/regionAutoscaler:RegionAutoscaler",
-  firewall: "gcp:compute/firewall:Firewall",
-  nat: "gcp:compute/routerNat:RouterNat",
-  repo: "gcp:artifactregistry/repository:Repository",
-  logBucket: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
-  alert: "gcp:monitoring/alertPolicy:AlertPolicy",
-  uptime: "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig",
-  channel: "gcp:monitoring/notificationChannel:NotificationChannel",
-  account: "gcp:serviceaccount/account:Account",
-} as const;
+import { PlanResult } from "../../tools/plan/run";
+import { PlannedResource } from "../../tools/plan/recorder";
+import { at, first, list, num, ofType, str, strings } from "../../tools/verify/resources";
+import {
+  Diagram,
+  Edge,
+  group,
+  node,
+  Node,
+  nodeId,
+  spreadOverZones,
+} from "../../tools/diagram/model";
+import { gcpTypes as T } from "./resourceTypes";
 
 /** What each granted role lets the account do, for edge labels. */
 const roleVerbs: Record<string, { verb: string; target: "registry" | "logs" | "monitoring" }> = {

@@ -1,0 +1,109 @@
+/** How Azure resources are priced from the plan: one rule per resource type (tools/cost/ledger.ts). */
+import { at, first, list, num, str } from "../../tools/verify/resources";
+import { CostMapping, freeTypes, Rule, usage } from "../../tools/cost/ledger";
+import { hoursPerMonth, priceBook, PriceBook } from "../../tools/cost/prices";
+
+export const azureCost: CostMapping = {
+  region: priceBook.azure.region,
+  rules: () => azureRules(priceBook.azure),
+  assumptions: [],
+};
+
+function azureRules(p: PriceBook["azure"]): Record<string, Rule> {
+  const h = hoursPerMonth;
+  return {
+    "azure-native:compute:VirtualMachineScaleSet": (r, ledger, plan) => {
+      const count = num(at(r.inputs, "sku", "capacity")) ?? 0;
+      const max = num(
+        at(
+          first(
+            plan.resources,
+            "azure-native:monitor:AutoscaleSetting",
+            "azure-native:insights:AutoscaleSetting",
+          )?.inputs,
+          "profiles",
+          0,
+          "capacity",
+          "maximum",
+        ),
+      );
+      ledger.assumptions.push(
+        `${count} VMs, the deployed count${max !== undefined ? `; autoscaling may run up to ${max}` : ""}`,
+      );
+      const size = str(at(r.inputs, "sku", "name")) ?? "";
+      const price = p.vmHour[size];
+      if (price === undefined) ledger.unpriced(r, `no price recorded for VM size ${size}`);
+      else ledger.line(r, `${size}: ${count} VMs × ${h} h`, count * h, "VM-hour", price);
+      const disk = at(r.inputs, "virtualMachineProfile", "storageProfile", "osDisk");
+      const storage = str(at(disk, "managedDisk", "storageAccountType"));
+      if (storage === "StandardSSD_LRS" && at(disk, "diskSizeGB") === undefined) {
+        ledger.line(
+          r,
+          `OS disks: ${count} × Standard SSD E4 (image default 30 GiB)`,
+          count,
+          "disk-month",
+          p.standardSsdE4Month,
+        );
+      } else {
+        ledger.unpriced(
+          r,
+          `OS disk (${storage ?? "default type"}, ${String(at(disk, "diskSizeGB") ?? "image default")} GB): not in the price table`,
+        );
+      }
+    },
+    "azure-native:network:LoadBalancer": (r, ledger) => {
+      const rules = ["loadBalancingRules", "outboundRules", "inboundNatRules"].reduce(
+        (sum, key) => sum + list(r.inputs[key]).length,
+        0,
+      );
+      const extra = Math.max(0, rules - p.includedLoadBalancerRules);
+      ledger.line(
+        r,
+        `Standard rules: ${rules} (first ${p.includedLoadBalancerRules} at one rate) × ${h} h`,
+        h,
+        "hour",
+        p.loadBalancerRulesHour,
+      );
+      if (extra > 0)
+        ledger.line(
+          r,
+          `rules beyond ${p.includedLoadBalancerRules}: ${extra} × ${h} h`,
+          extra * h,
+          "rule-hour",
+          p.extraLoadBalancerRuleHour,
+        );
+      ledger.unpriced(r, "data processed: per GB");
+    },
+    "azure-native:network:PublicIPAddress": (r, ledger) =>
+      ledger.line(r, `Standard static IPv4 × ${h} h`, h, "IP-hour", p.publicIpHour),
+    "azure-native:network:NatGateway": (r, ledger) => {
+      ledger.line(r, `NAT gateway × ${h} h`, h, "hour", p.natGatewayHour);
+      ledger.unpriced(r, "NAT data processing: per GB");
+    },
+    "azure-native:containerregistry:Registry": (r, ledger) => {
+      const sku = str(at(r.inputs, "sku", "name")) ?? "";
+      const price = p.registryDay[sku];
+      if (price === undefined) ledger.unpriced(r, `no price recorded for registry SKU ${sku}`);
+      else ledger.line(r, `${sku} registry: ${h} h / 24`, h / 24, "day", price);
+    },
+    "azure-native:monitor:MetricAlert": (r, ledger) =>
+      ledger.each(r, "metric alerts, one time series each", "series-month", p.metricAlertMonth),
+    "azure-native:operationalinsights:Workspace": usage(
+      "Log Analytics ingestion and retention: per GB",
+    ),
+    ...freeTypes({
+      "azure-native:resources:ResourceGroup": "no charge",
+      "azure-native:network:VirtualNetwork": "no charge",
+      "azure-native:network:Subnet": "no charge",
+      "azure-native:network:NetworkSecurityGroup": "no charge",
+      "azure-native:managedidentity:UserAssignedIdentity": "no charge",
+      "azure-native:authorization:RoleAssignment": "no charge",
+      "azure-native:authorization:ManagementLockByScope": "no charge",
+      "azure-native:monitor:AutoscaleSetting": "no charge",
+      "azure-native:monitor:ActionGroup": "email notifications within the free monthly allowance",
+      "azure-native:monitor:ActivityLogAlert": "activity log alerts have no charge",
+      "azure-native:monitor:DataCollectionRule": "no charge; ingestion is billed by the workspace",
+      "azure-native:monitor:DataCollectionRuleAssociation": "no charge",
+    }),
+  };
+}

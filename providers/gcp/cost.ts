@@ -1,0 +1,128 @@
+/** How GCP resources are priced from the plan: one rule per resource type (tools/cost/ledger.ts). */
+import { at, first, list, num, ofType, str } from "../../tools/verify/resources";
+import { CostMapping, freeTypes, Rule, usage } from "../../tools/cost/ledger";
+import { hoursPerMonth, priceBook, PriceBook } from "../../tools/cost/prices";
+
+export const gcpCost: CostMapping = {
+  region: priceBook.gcp.region,
+  rules: () => gcpRules(priceBook.gcp),
+  assumptions: [],
+};
+
+function gcpRules(p: PriceBook["gcp"]): Record<string, Rule> {
+  const h = hoursPerMonth;
+  return {
+    "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": (r, ledger, plan) => {
+      const template =
+        first(plan.resources, "gcp:compute/instanceTemplate:InstanceTemplate")?.inputs ?? {};
+      const count = num(r.inputs.targetSize) ?? 0;
+      const max = num(
+        at(
+          first(plan.resources, "gcp:compute/regionAutoscaler:RegionAutoscaler")?.inputs,
+          "autoscalingPolicy",
+          "maxReplicas",
+        ),
+      );
+      ledger.assumptions.push(
+        `${count} VMs, the deployed count${max !== undefined ? `; autoscaling may run up to ${max}` : ""}`,
+      );
+      const machine = str(template.machineType) ?? "";
+      const machinePrice = p.machineHour[machine];
+      if (machinePrice === undefined) {
+        ledger.unpriced(r, `no price recorded for machine type ${machine}`);
+      } else {
+        ledger.line(r, `${machine}: ${count} VMs × ${h} h`, count * h, "VM-hour", machinePrice);
+      }
+      for (const disk of list(template.disks)) {
+        const type = str(at(disk, "diskType")) ?? "pd-standard";
+        const size = num(at(disk, "diskSizeGb")) ?? 10;
+        const diskPrice = p.diskGbMonth[type];
+        if (diskPrice === undefined) ledger.unpriced(r, `no price recorded for disk type ${type}`);
+        else
+          ledger.line(
+            r,
+            `${type} disk: ${count} VMs × ${size} GB`,
+            count * size,
+            "GB-month",
+            diskPrice,
+          );
+      }
+    },
+    // Up to five forwarding rules cost one flat rate: price them once, on the first rule.
+    "gcp:compute/globalForwardingRule:GlobalForwardingRule": (r, ledger, plan) => {
+      const rules = ofType(plan.resources, r.type);
+      if (rules[0] !== r) {
+        ledger.noCharge(
+          r,
+          `included in the first ${p.includedForwardingRules} forwarding rules' rate`,
+        );
+        return;
+      }
+      const extra = Math.max(0, rules.length - p.includedForwardingRules);
+      ledger.line(
+        r,
+        `forwarding rules: ${rules.length} (first ${p.includedForwardingRules} at one rate) × ${h} h`,
+        h,
+        "hour",
+        p.forwardingRulesHour,
+      );
+      if (extra > 0)
+        ledger.line(
+          r,
+          `forwarding rules beyond ${p.includedForwardingRules}: ${extra} × ${h} h`,
+          extra * h,
+          "rule-hour",
+          p.extraForwardingRuleHour,
+        );
+      ledger.unpriced(r, "load balancer data processing: per GB");
+    },
+    "gcp:compute/routerNat:RouterNat": (r, ledger, plan) => {
+      const vms =
+        num(
+          first(plan.resources, "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager")
+            ?.inputs.targetSize,
+        ) ?? 0;
+      const billed = Math.min(vms, p.natVmCap);
+      ledger.line(r, `Cloud NAT: ${billed} VMs × ${h} h`, billed * h, "VM-hour", p.natVmHour);
+      ledger.unpriced(r, "NAT data processing: per GB");
+    },
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": usage(
+      "log ingestion beyond 50 GiB a month and retention beyond 30 days: per GiB",
+    ),
+    "gcp:artifactregistry/repository:Repository": usage("image storage beyond 0.5 GB: per GB"),
+    "gcp:compute/globalAddress:GlobalAddress": usage(
+      "static IP: charged by how it is attached; not in the price table",
+    ),
+    "gcp:monitoring/alertPolicy:AlertPolicy": usage(
+      "alerting: per condition, not in the price table",
+    ),
+    "gcp:compute/subnetwork:Subnetwork": usage("VPC flow logs: per GB of logs generated"),
+    "gcp:compute/securityPolicy:SecurityPolicy": usage(
+      "Cloud Armor: per policy, per rule and per million requests; not in the price table",
+    ),
+    ...freeTypes({
+      "gcp:projects/service:Service": "no charge",
+      "gcp:compute/network:Network": "no charge",
+      "gcp:compute/firewall:Firewall": "no charge",
+      "gcp:compute/healthCheck:HealthCheck": "no charge",
+      "gcp:compute/instanceTemplate:InstanceTemplate": "a template; the group's VMs are priced",
+      "gcp:compute/regionAutoscaler:RegionAutoscaler": "no charge",
+      "gcp:compute/backendService:BackendService": "included in the forwarding rules' rate",
+      "gcp:compute/uRLMap:URLMap": "included in the forwarding rules' rate",
+      "gcp:compute/targetHttpProxy:TargetHttpProxy": "included in the forwarding rules' rate",
+      "gcp:compute/targetHttpsProxy:TargetHttpsProxy": "included in the forwarding rules' rate",
+      "gcp:compute/sSLPolicy:SSLPolicy": "no charge",
+      "gcp:compute/managedSslCertificate:ManagedSslCertificate":
+        "Google-managed certificates are free",
+      "gcp:compute/router:Router": "no charge; Cloud NAT is priced",
+      "gcp:serviceaccount/account:Account": "no charge",
+      "gcp:projects/iAMMember:IAMMember": "no charge",
+      "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": "no charge",
+      "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig":
+        "within the free uptime-check executions",
+      "gcp:monitoring/notificationChannel:NotificationChannel": "no charge",
+      "gcp:logging/projectSink:ProjectSink": "no charge; the bucket's ingestion is what is billed",
+      "gcp:logging/projectExclusion:ProjectExclusion": "no charge",
+    }),
+  };
+}
