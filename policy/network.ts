@@ -404,9 +404,104 @@ export const internetOnlyThroughLoadBalancer: StackValidationPolicy = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// Egress
+
+/**
+ * Service tags an Azure instance subnet may reach, on 443 only (providers/azure/network.ts,
+ * outboundRules, cites why each is needed). Everything else must be denied before Azure's default
+ * AllowInternetOutBound (65001) and AllowVnetOutBound (65000) rules apply.
+ * https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#default-security-rules
+ */
+export const azureAllowedEgressTags = [
+  "AzureContainerRegistry",
+  "Storage",
+  "AzureMonitor",
+  "AzureResourceManager",
+];
+
+interface EgressConfig {
+  azureAllowedEgressTags?: string[];
+}
+
+/** Outbound rules of an NSG's inline `securityRules`, with their position for messages. */
+function azureOutbound(props: Props) {
+  return asArray(props.securityRules)
+    .map((rule, index) => ({
+      where: `securityRules[${index}] ${asString(at(rule, "name")) ?? ""}`.trim(),
+      access: asString(at(rule, "access")),
+      direction: asString(at(rule, "direction")),
+      priority: asNumber(at(rule, "priority")) ?? Number.POSITIVE_INFINITY,
+      protocol: asString(at(rule, "protocol")) ?? "*",
+      destinations: [
+        asString(at(rule, "destinationAddressPrefix")),
+        ...asStrings(at(rule, "destinationAddressPrefixes")),
+      ].filter((d): d is string => d !== undefined),
+      ports: [
+        asString(at(rule, "destinationPortRange")),
+        ...asStrings(at(rule, "destinationPortRanges")),
+      ]
+        .filter((p): p is string => p !== undefined)
+        .map(parsePortRange),
+    }))
+    .filter((rule) => rule.direction === "Outbound");
+}
+
+export const azureEgressRestricted = resourcePolicy(
+  {
+    name: "azure-egress-restricted",
+    description:
+      "Azure NSGs restrict egress as AWS security groups do: HTTPS only to the service tags instances need, then an outbound deny of everything before Azure's default allow-all rules.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    configSchema: {
+      properties: {
+        azureAllowedEgressTags: {
+          type: "array",
+          items: { type: "string" },
+          default: azureAllowedEgressTags,
+        },
+      },
+    },
+  },
+  {
+    [azure.nsg]: (props, report, args) => {
+      const { azureAllowedEgressTags: allowed = azureAllowedEgressTags } =
+        args.getConfig<EgressConfig>();
+      const outbound = azureOutbound(props);
+      const denyAll = outbound.find(
+        (rule) =>
+          rule.access === "Deny" &&
+          rule.protocol === "*" &&
+          rule.destinations.some((d) => d === "*" || d === "Internet" || d === "0.0.0.0/0") &&
+          rule.ports.some((p) => p.from === allPorts.from && p.to === allPorts.to),
+      );
+      // Custom priorities end at 4096, before the default rules (65000+).
+      if (!denyAll || denyAll.priority > 4096) {
+        report(
+          "has no outbound Deny of every protocol, port and destination (* or Internet) at a custom priority (at most 4096); Azure's default AllowInternetOutBound (65001) then lets instances reach the whole internet",
+        );
+      }
+      const denyAt = denyAll?.priority ?? Number.POSITIVE_INFINITY;
+      for (const rule of outbound) {
+        if (rule.access !== "Allow" || rule.priority > denyAt) continue;
+        const badTags = rule.destinations.filter((d) => !allowed.includes(d));
+        const https =
+          rule.protocol === "Tcp" && rule.ports.every((p) => p.from === 443 && p.to === 443);
+        if (badTags.length > 0 || !https || rule.ports.length === 0) {
+          report(
+            `${rule.where} allows ${rule.protocol} ${rule.ports.map(describeRange).join(", ") || "no port"} to ${rule.destinations.join(", ")}; outbound allows must be Tcp 443 to one of ${allowed.join(", ")}`,
+          );
+        }
+      }
+    },
+  },
+);
+
 export const networkPolicies = [
   noPublicIpOnInstances,
   ingressOnlyToListenerPorts,
   noAdminPortsFromInternet,
   internetOnlyThroughLoadBalancer,
+  azureEgressRestricted,
 ];

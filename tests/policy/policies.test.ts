@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { Policies } from "@pulumi/policy";
 import { ingressOnlyToListenerPorts, internetOnlyThroughLoadBalancer } from "../../policy/network";
+import { azureEgressRestricted } from "../../policy/network";
 import { noAdminPortsFromInternet, noPublicIpOnInstances } from "../../policy/network";
 import {
   healthChecksAndSelfHealing,
@@ -271,6 +272,72 @@ table(ingressOnlyToListenerPorts, [
     expect: [
       `${R.nsg}::nsg  securityRules[0] rule0 admits Internet on every port; an internet rule must name the one serving port`,
       `${R.nsg}::nsg  securityRules[1] rule1 admits 0.0.0.0/0 on ports 8080-8090; an internet rule must name the one serving port`,
+    ],
+  },
+]);
+
+table(azureEgressRestricted, [
+  {
+    name: "passes the Azure prod plan (four service tags on 443, then deny-all-outbound)",
+    resources: async () => [...(await planStack("prod", "azure")).resources],
+    expect: [],
+  },
+  {
+    name: "fires when the NSG lacks the outbound deny (prod plan without deny-all-outbound)",
+    resources: async () =>
+      (
+        await brokenPlan("prod", "azure", R.nsg, (i) => {
+          i.securityRules = (i.securityRules as Obj[]).filter(
+            (r) => r.name !== "deny-all-outbound",
+          );
+        })
+      ).filter((r) => r.type === R.nsg),
+    expect: [
+      `${R.nsg}::web-nsg  has no outbound Deny of every protocol, port and destination (* or Internet) at a custom priority (at most 4096); Azure's default AllowInternetOutBound (65001) then lets instances reach the whole internet`,
+    ],
+  },
+  {
+    name: "fires for an outbound allow to the internet, another port or an unlisted tag before the deny",
+    resources: () => [
+      nsg([
+        {
+          direction: "Outbound",
+          destinationAddressPrefix: "Internet",
+          destinationPortRange: "443",
+          priority: 100,
+        },
+        {
+          direction: "Outbound",
+          destinationAddressPrefix: "AzureMonitor",
+          destinationPortRange: "80",
+          priority: 110,
+        },
+        {
+          direction: "Outbound",
+          destinationAddressPrefix: "Sql",
+          destinationPortRange: "443",
+          priority: 120,
+        },
+        {
+          direction: "Outbound",
+          destinationAddressPrefix: "Storage",
+          destinationPortRange: "443",
+          priority: 130,
+        },
+        {
+          direction: "Outbound",
+          access: "Deny",
+          protocol: "*",
+          destinationAddressPrefix: "*",
+          destinationPortRange: "*",
+          priority: 4096,
+        },
+      ]),
+    ],
+    expect: [
+      `${R.nsg}::nsg  securityRules[0] rule0 allows Tcp port 443 to Internet; outbound allows must be Tcp 443 to one of AzureContainerRegistry, Storage, AzureMonitor, AzureResourceManager`,
+      `${R.nsg}::nsg  securityRules[1] rule1 allows Tcp port 80 to AzureMonitor; outbound allows must be Tcp 443 to one of AzureContainerRegistry, Storage, AzureMonitor, AzureResourceManager`,
+      `${R.nsg}::nsg  securityRules[2] rule2 allows Tcp port 443 to Sql; outbound allows must be Tcp 443 to one of AzureContainerRegistry, Storage, AzureMonitor, AzureResourceManager`,
     ],
   },
 ]);
@@ -920,6 +987,7 @@ describe("policy pack", () => {
       ingressOnlyToListenerPorts,
       noAdminPortsFromInternet,
       internetOnlyThroughLoadBalancer,
+      azureEgressRestricted,
       spreadOverZones,
       minimumTwoInstances,
       rollingUpdatesKeepCapacity,
