@@ -132,7 +132,7 @@ export function createCompute(
     `${name}-task`,
     {
       // Families are account-wide; the project and stack keep two stacks' revisions apart.
-      family: `${pulumi.getProject()}-${pulumi.getStack()}-${name}`,
+      family: `${args.project}-${args.stack}-${name}`,
       cpu: String(size.cpu),
       memory: String(size.memory),
       networkMode: "awsvpc",

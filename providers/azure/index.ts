@@ -67,8 +67,8 @@ export const deploy: CloudImplementation = (name, args, parent) => {
   // The bootstrap's group for this environment (bootstrap/azure.ts), used by name: the deploy
   // identity's rights are scoped to it and do not include creating or deleting groups, and its
   // lifetime (and `protect`) belong to the bootstrap, not to this stack.
-  // The stack name is the engine's, as for the DNS label (loadBalancer.ts), not configuration.
-  const resourceGroupName = pulumi.output(workloadResourceGroup(pulumi.getStack()));
+  // The stack name comes in with the args, as for the DNS label (loadBalancer.ts).
+  const resourceGroupName = pulumi.output(workloadResourceGroup(args.stack));
   const ctx: AzureContext = {
     name,
     args,

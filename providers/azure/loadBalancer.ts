@@ -71,8 +71,8 @@ export function createLoadBalancer(ctx: AzureContext): LoadBalancing {
       publicIPAddressVersion: "IPv4",
       zones: [...regionZones],
       dnsSettings: {
-        // The stack (the engine's, not configuration) tells test and prod apart in the name.
-        domainNameLabel: dnsLabel(name, pulumi.getStack()),
+        // The stack (passed in with the args, not configuration) tells test and prod apart.
+        domainNameLabel: dnsLabel(name, args.stack),
         // Azure adds a hash of the resource group to the name, so two stacks (or two people) with
         // the same label never collide in the region's shared cloudapp.azure.com zone.
         domainNameLabelScope: "ResourceGroupReuse",

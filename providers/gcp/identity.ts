@@ -1,5 +1,4 @@
 import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
 import { instanceAccountEmail } from "./names";
 import { GcpContext } from "./context";
 import { GcpRegistry } from "./registry";
@@ -40,9 +39,9 @@ export interface GcpIdentity {
  * remove whatever else the project has granted.
  */
 export function createIdentity(ctx: GcpContext, registry: GcpRegistry): GcpIdentity {
-  const { name, project, opts } = ctx;
-  // The stack name is the engine's, as for the Azure DNS label (providers/azure/loadBalancer.ts).
-  const email = instanceAccountEmail(pulumi.getStack(), project);
+  const { name, args, project, opts } = ctx;
+  // The stack name comes in with the args (stacks/settings.ts), as for the Azure DNS label.
+  const email = instanceAccountEmail(args.stack, project);
   const serviceAccount = { email, member: `serviceAccount:${email}` };
   const grants: GcpIdentity["grants"] = projectRoles.map(
     (role) =>

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { HighlyAvailableWebService } from "../../components/webService";
+import { dnsLabel, workloadResourceGroup } from "../../providers/azure/naming";
+import { instanceAccountEmail } from "../../providers/gcp/names";
 import { ConfigError, parseSettings, Settings } from "../../stacks/settings";
 import { configSchema } from "../../stacks/schema";
 import { RecordingMocks } from "../../tools/plan/recorder";
-import { runPlan } from "../../tools/plan/run";
+import { runPlan, waitForRegistrations } from "../../tools/plan/run";
 import { loadStackConfig } from "../../tools/plan/stackConfig";
 
 const root = join(__dirname, "..", "..");
@@ -316,5 +320,60 @@ describe("stack settings", () => {
         });
       }
     }
+  });
+
+  // The engine's stack and project are deliberately other names than the settings': every name
+  // that tells two stacks apart must come from the args (stacks/settings.ts passes them in).
+  describe("the stack and project reach the clouds through the args, not the engine", () => {
+    const plan = async (cloud: "aws" | "gcp" | "azure", region: string, zones: string[]) => {
+      pulumi.runtime.setAllConfig({});
+      const mocks = new RecordingMocks();
+      await pulumi.runtime.setMocks(mocks, "engineproject", "enginestack", false);
+      mocks.hookMonitor();
+      new HighlyAvailableWebService("web", {
+        cloud,
+        region,
+        zones,
+        appVersion: "1.0.0",
+        minInstances: 2,
+        desiredInstances: 2,
+        maxInstances: 4,
+        gcpProject: "acme-web-1",
+        project: "acme",
+        stack: "qa",
+      });
+      await waitForRegistrations();
+      const inputs = JSON.stringify(mocks.resources.map((r) => r.inputs));
+      assert.doesNotMatch(inputs, /engineproject|enginestack/);
+      return mocks.resources;
+    };
+
+    it("aws: the task family is <project>-<stack>-<name>", async () => {
+      const resources = await plan("aws", "us-east-1", ["us-east-1a", "us-east-1b"]);
+      const task = resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition");
+      assert.equal(task?.inputs.family, "acme-qa-web");
+    });
+
+    it("azure: the DNS label and the environment's resource group are the stack's", async () => {
+      const resources = await plan("azure", "eastus", ["1", "2"]);
+      const ip = resources.find((r) => r.type === "azure-native:network:PublicIPAddress");
+      assert.deepEqual(
+        [
+          (ip?.inputs.dnsSettings as { domainNameLabel?: string }).domainNameLabel,
+          ip?.inputs.resourceGroupName,
+        ],
+        [dnsLabel("web", "qa"), workloadResourceGroup("qa")],
+      );
+    });
+
+    it("gcp: the instances run as the stack's own service account", async () => {
+      const resources = await plan("gcp", "us-central1", ["us-central1-a", "us-central1-b"]);
+      const members = resources
+        .filter((r) => r.type === "gcp:projects/iAMMember:IAMMember")
+        .map((r) => r.inputs.member);
+      assert.ok(members.length > 0);
+      const email = instanceAccountEmail("qa", "acme-web-1");
+      assert.deepEqual(new Set(members), new Set([`serviceAccount:${email}`]));
+    });
   });
 });
