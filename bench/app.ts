@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
-import { startInstance, stopAllInstances } from "../tests/helpers/processes";
+import { startInstance, stopAllInstances } from "../tools/rehearsal/instance";
 import { imageFor, imageRunnable, startImageInstance } from "../tools/image/instance";
 import { parseFlags } from "../tools/lib/args";
 import { parseDuration, parsePositiveInt } from "../tools/lib/parse";

@@ -5,7 +5,8 @@
  * (not the seed's shell loop) so it can be bounded and aborted; the status codes are recorded
  * too, to show what `-f` would have added.
  */
-import { execFile } from "node:child_process";
+import { MissingToolError } from "../lib/errors";
+import { installHint, run } from "../lib/exec";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface WitnessReport {
@@ -40,18 +41,12 @@ export function assertLoopback(url: string): void {
   }
 }
 
-function curlOnce(curl: string, url: string): Promise<{ exitCode: number; status: number }> {
-  return new Promise((resolve) =>
-    execFile(
-      curl,
-      ["-m", "1", "-s", "-o", "/dev/null", "-w", "%{http_code}", url],
-      { timeout: 5_000 },
-      (error, stdout) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        resolve({ exitCode: code, status: Number(stdout) || 0 });
-      },
-    ),
-  );
+async function curlOnce(curl: string, url: string): Promise<{ exitCode: number; status: number }> {
+  const result = await run(curl, ["-m", "1", "-s", "-o", "/dev/null", "-w", "%{http_code}", url], {
+    timeoutMs: 5_000,
+  });
+  if (result.missing) throw new MissingToolError(curl, installHint("curl"));
+  return { exitCode: result.code ?? 1, status: Number(result.stdout) || 0 };
 }
 
 export async function runWitness(options: WitnessOptions): Promise<WitnessReport> {

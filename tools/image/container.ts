@@ -13,7 +13,7 @@
  * reachable from here as a unix socket, and a local TCP listener on 127.0.0.1 gives tests a
  * plain base URL.
  */
-import { ChildProcess, execFile, spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import {
   chmodSync,
   chownSync,
@@ -30,12 +30,10 @@ import { Server, Socket, createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { promisify } from "node:util";
+import { runText } from "../lib/exec";
 import type { Arrangement, Mount } from "./arrangements";
 import { runDockerContainer } from "./docker";
 import { BuiltImage, podman } from "./engine";
-
-const execFileP = promisify(execFile);
 
 export interface Exit {
   readonly code: number | null;
@@ -167,7 +165,7 @@ async function prepareFargateVolume(
   const from = join(imageRoot, mount.path);
   if (!declared || !existsSync(from)) return;
   const entries = readdirSync(from).map((e) => join(from, e));
-  if (entries.length > 0) await execFileP("cp", ["-a", "--", ...entries, `${dir}/`]);
+  if (entries.length > 0) await runText("cp", ["-a", "--", ...entries, `${dir}/`]);
 }
 
 /** The setup run as PID 1 of the new namespaces, before it becomes the image's entrypoint. */

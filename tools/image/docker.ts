@@ -8,15 +8,14 @@
  * and ownership; a path it does not declare gets a root-owned 0755 tmpfs, the empty volume
  * Fargate would mount.
  */
-import { ChildProcess, execFile, spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
+import { run, runText } from "../lib/exec";
 import type { Arrangement } from "./arrangements";
 import type { Exit, ProcessInfo, RunOptions, RunningContainer } from "./container";
 import type { BuiltImage } from "./engine";
 
-const run = promisify(execFile);
-const docker = async (args: readonly string[]) => (await run("docker", [...args])).stdout;
+const docker = (args: readonly string[]) => runText("docker", args);
 
 export function dockerRunFlags(
   image: BuiltImage,
@@ -88,16 +87,8 @@ export async function runDockerContainer(
     }));
     const [uid = 0, gid = 0] = (arrangement.user ?? image.config.user).split(":").map(Number);
     const exec = async (cmd: readonly string[]) => {
-      try {
-        const { stdout, stderr } = await run("docker", ["exec", name, ...cmd]);
-        return { code: 0, output: stdout + stderr };
-      } catch (error) {
-        const e = error as { code?: number; stdout?: string; stderr?: string };
-        return {
-          code: typeof e.code === "number" ? e.code : -1,
-          output: `${e.stdout ?? ""}${e.stderr ?? ""}`,
-        };
-      }
+      const result = await run("docker", ["exec", name, ...cmd]);
+      return { code: result.code ?? -1, output: result.stdout + result.stderr };
     };
     const container: RunningContainer = {
       arrangement,

@@ -7,13 +7,11 @@
  * archive and the npm registry. The storage lives in a machine-level cache, so a fresh clone
  * on the same machine reuses the base and the layer cache.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { runText } from "../lib/exec";
 
 export const repoRoot = resolve(__dirname, "..", "..");
 export const appDir = join(repoRoot, "app");
@@ -44,10 +42,7 @@ export function storageFlags(): string[] {
 }
 
 export async function podman(args: readonly string[]): Promise<string> {
-  const { stdout } = await run("podman", [...storageFlags(), ...args], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return stdout;
+  return runText("podman", [...storageFlags(), ...args]);
 }
 
 /** The image configuration the runner needs (docker image inspect's Config, trimmed). */
@@ -95,7 +90,7 @@ export async function inspectImage(
 ): Promise<{ config: ImageConfig; sizeBytes: number }> {
   const text =
     engine === "docker"
-      ? (await run("docker", ["image", "inspect", ref], { maxBuffer: 16 * 1024 * 1024 })).stdout
+      ? await runText("docker", ["image", "inspect", ref])
       : await podman(["image", "inspect", ref]);
   const [image] = JSON.parse(text) as InspectOutput[];
   if (image === undefined) throw new Error(`${ref}: no such image`);
@@ -154,34 +149,30 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
     writeFileSync(file, text);
     const buildArgs = ["--build-arg", `APP_VERSION=${options.version}`, "-t", ref, "-f", file];
     if (engine === "docker") {
-      await run("docker", ["build", ...buildArgs, appDir], { maxBuffer: 64 * 1024 * 1024 });
+      await runText("docker", ["build", ...buildArgs, appDir]);
     } else {
       log(
         "docker is not available here: building with buildah on a stand-in base (tools/image/base.sh)",
       );
-      const base = await run("bash", [join(__dirname, "base.sh"), storageRoot, baseImage(text)], {
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      log(base.stdout.trim());
+      const base = await runText("bash", [
+        ...[join(__dirname, "base.sh"), storageRoot, baseImage(text)],
+      ]);
+      log(base.trim());
       // --format docker keeps HEALTHCHECK (OCI image configs have no field for it); --layers
       // caches every step in the storage, so an unchanged build is all cache hits.
-      await run(
-        "buildah",
-        [
-          ...storageFlags(),
-          "bud",
-          "--isolation",
-          "chroot",
-          "--format",
-          "docker",
-          "--pull=never",
-          "--layers",
-          "--quiet",
-          ...buildArgs,
-          appDir,
-        ],
-        { maxBuffer: 64 * 1024 * 1024 },
-      );
+      await runText("buildah", [
+        ...storageFlags(),
+        "bud",
+        "--isolation",
+        "chroot",
+        "--format",
+        "docker",
+        "--pull=never",
+        "--layers",
+        "--quiet",
+        ...buildArgs,
+        appDir,
+      ]);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

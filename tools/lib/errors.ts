@@ -62,7 +62,7 @@ export class MissingToolError extends EnvironmentError {
     readonly tool: string,
     install: string,
   ) {
-    super(`${tool} not found on PATH: ${install}`);
+    super(`${tool} not found${tool.includes("/") ? "" : " on PATH"}: ${install}`);
     this.name = "MissingToolError";
   }
 }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { MissingToolError, ToolError, exitCodes } from "./errors";
+import { EnvironmentError, MissingToolError } from "./errors";
 
 /** How to install the programs the tools run, for the message when one is missing. */
 const installHints: Readonly<Record<string, string>> = {
@@ -84,7 +84,7 @@ export function failureOf(result: RunResult): string {
 
 /**
  * Runs a program and returns its stdout; rejects when it is missing (MissingToolError, saying
- * how to install it: exit 3) or fails (ToolError naming the command and its first stderr line).
+ * how to install it: exit 3) or fails (exit 3, naming the command, with the end of its stderr).
  */
 export async function runText(
   command: string,
@@ -94,9 +94,9 @@ export async function runText(
   const result = await run(command, args, options);
   if (result.missing) throw new MissingToolError(command, installHint(command));
   if (result.code !== 0) {
-    throw new ToolError(
-      `${[command, ...args].join(" ")} failed: ${failureOf(result)}`,
-      exitCodes.environment.code,
+    const how = result.timedOut ? "timed out" : `exit ${result.code ?? "by signal"}`;
+    throw new EnvironmentError(
+      `${[command, ...args].join(" ")} failed (${how}):\n${result.stderr.trim().slice(-4000)}`,
     );
   }
   return result.stdout;

@@ -4,7 +4,8 @@
  * configuration has exited, so by then no request can reach an instance taken out of it; only
  * after that may an instance be stopped.
  */
-import { ChildProcess, execFile, spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
+import { run } from "../lib/exec";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -195,15 +196,10 @@ export class LoadBalancer {
     return this.lingering;
   }
 
-  private test(path: string): Promise<void> {
-    return new Promise((resolve, reject) =>
-      execFile(
-        this.options.nginxBin,
-        ["-t", "-q", "-p", this.options.dir, "-c", path, "-e", "stderr"],
-        (error, _stdout, stderr) =>
-          error === null ? resolve() : reject(new Error(`nginx -t refused ${path}:\n${stderr}`)),
-      ),
-    );
+  private async test(path: string): Promise<void> {
+    const { nginxBin, dir } = this.options;
+    const result = await run(nginxBin, ["-t", "-q", "-p", dir, "-c", path, "-e", "stderr"]);
+    if (result.code !== 0) throw new Error(`nginx -t refused ${path}:\n${result.stderr}`);
   }
 
   /** Graceful quit (in-flight requests finish), then whatever is left of the group is killed. */
