@@ -53,7 +53,7 @@ export function azureDiagram(plan: Pick<PlanResult, "stack" | "resources">): Dia
         nodeId("vm", zone),
         "rect",
         `VM ×${counts[index]} ${String(at(vmss?.inputs, "sku", "name"))}`,
-        `${String(at(vmss?.inputs, "virtualMachineProfile", "storageProfile", "imageReference", "offer"))} · :${backendPorts.join(", ")}`,
+        `${imageLabel(at(vmss?.inputs, "virtualMachineProfile", "storageProfile", "imageReference"))} · :${backendPorts.join(", ")}`,
       ),
     ]),
   );
@@ -177,4 +177,15 @@ export function azureDiagram(plan: Pick<PlanResult, "stack" | "resources">): Dia
     ],
     edges,
   };
+}
+
+/**
+ * What the VMs boot: a gallery image as `<definition> <version>` (the host image,
+ * providers/azure/hostImage.ts), a Marketplace image by its offer.
+ */
+function imageLabel(reference: unknown): string {
+  const id = str(at(reference, "id"));
+  const gallery = id === undefined ? null : /\/images\/([^/]+)\/versions\/([^/]+)$/.exec(id);
+  if (gallery) return `${gallery[1]} ${gallery[2]}`;
+  return String(at(reference, "offer"));
 }
