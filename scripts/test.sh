@@ -42,10 +42,14 @@ if ! bash scripts/system-deps.sh; then
 fi
 step lint npm run --silent lint
 step type-check npm run --silent typecheck
-step "tests: mocked and loopback" mocha_tier --ignore 'tests/image/**' --ignore 'tests/engine/**' 'tests/**/*.test.ts'
+step "tests: mocked and loopback" mocha_tier --ignore 'tests/image/**' --ignore 'tests/engine/**' --ignore 'tests/clis/**' 'tests/**/*.test.ts'
 if [ "$fast" = false ]; then
   if compgen -G 'tests/image/*.test.ts' >/dev/null; then
     step "tests: the real image" mocha_tier --timeout 1800000 --slow 60000 'tests/image/**/*.test.ts'
+  fi
+  if compgen -G 'tests/clis/*.test.ts' >/dev/null; then
+    step "CLIs setup" npm run --silent clis:setup
+    step "tests: the real aws, gcloud and az" mocha_tier --timeout 600000 'tests/clis/**/*.test.ts'
   fi
   if compgen -G 'tests/engine/*.test.ts' >/dev/null; then
     step "engine setup" npm run --silent engine:setup
