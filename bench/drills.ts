@@ -23,7 +23,7 @@ import { nextVersion, runDrill } from "../tools/drill/drills";
 import { localTarget } from "../tools/drill/local";
 import { parseFlags } from "../tools/lib/args";
 import { parsePositiveInt, parseRate } from "../tools/lib/parse";
-import { loadStackConfig } from "../tools/plan/stackConfig";
+import { loadStackConfig } from "../stacks/stackFile";
 import { runProbe } from "../tools/probe/probe";
 import { RehearsalEvent, startRehearsal } from "../tools/rehearsal/rehearsal";
 import { clouds } from "../components/cloud";

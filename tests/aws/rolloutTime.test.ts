@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { resolveServiceArgs, ResolvedServiceArgs } from "../../components/args";
 import { awsRolloutTime, ecsBatchSize } from "../../providers/aws/rolloutTime";
 import { parseSettings, toServiceArgs } from "../../stacks/settings";
-import { loadStackConfig } from "../../tools/plan/stackConfig";
+import { loadStackConfig } from "../../stacks/stackFile";
 
 /** The resolved args a stack file gives the component, as the program computes them. */
 function stackArgs(stack: string): ResolvedServiceArgs {

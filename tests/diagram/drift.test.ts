@@ -20,7 +20,7 @@ import {
   regenerateCommand,
   sourceHash,
 } from "../../tools/diagram/render";
-import { projectRoot } from "../../tools/plan/stackConfig";
+import { projectRoot } from "../../stacks/stackFile";
 import { planStack } from "../helpers/plan";
 import { landed } from "../policy/fixtures";
 

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { resolveServiceArgs } from "../../components/args";
 import { toServiceArgs, parseSettings } from "../../stacks/settings";
-import { loadStackConfig } from "../../tools/plan/stackConfig";
+import { loadStackConfig } from "../../stacks/stackFile";
 import {
   gcpRolloutTime,
   migCustomTimeouts,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { toRehearsalRollout } from "../../components/rolling";
 import { parseSettings } from "../../stacks/settings";
-import { loadStackConfig } from "../../tools/plan/stackConfig";
+import { loadStackConfig } from "../../stacks/stackFile";
 import { cloudMode } from "../../tools/rehearsal/cloudModes";
 import { vmssBatchSize } from "../../providers/azure/rolloutTime";
 import {

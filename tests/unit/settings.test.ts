@@ -10,7 +10,7 @@ import { ConfigError, parseSettings, Settings } from "../../stacks/settings";
 import { configSchema } from "../../stacks/schema";
 import { RecordingMocks } from "../../tools/plan/recorder";
 import { runPlan, waitForRegistrations } from "../../tools/plan/run";
-import { loadStackConfig } from "../../tools/plan/stackConfig";
+import { loadStackConfig } from "../../stacks/stackFile";
 
 const root = join(__dirname, "..", "..");
 const base = { "ha-web-service:appVersion": "1.0.6" };

@@ -1,10 +1,15 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parse } from "yaml";
+import {
+  filesIn,
+  qualify,
+  readProject,
+  readStackFile,
+  StackFileError,
+} from "../../stacks/stackFile";
 
-/** The config key the lead's stack files use for the version every instance should serve. */
-export const appVersionKey = "ha-web-service:appVersion";
+/** The config key of the version every instance should serve, named by Pulumi.yaml's project. */
+export const appVersionKey = qualify(readProject(), "appVersion");
 
 /** A failure the CLI reports as one line with the exit code of `outcome`. */
 export class StackError extends Error {
@@ -17,34 +22,29 @@ export class StackError extends Error {
   }
 }
 
-/** Reads `ha-web-service:appVersion` from `<dir>/Pulumi.<stack>.yaml`. */
+/** Reads `<project>:appVersion` from `<dir>/Pulumi.<stack>.yaml` (stacks/stackFile.ts). */
 export async function readExpectedVersion(stack: string, dir: string): Promise<string> {
   const file = join(dir, `Pulumi.${stack}.yaml`);
-  let text: string;
+  const read = filesIn(dir);
+  let config: Readonly<Record<string, unknown>>;
   try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new StackError(
-      "config",
-      `cannot read ${file}; pass --expect <version> or --stack <name>`,
-    );
-  }
-  let document: unknown;
-  try {
-    document = parse(text);
+    config = readStackFile(read, stack).config;
   } catch (error) {
+    if (!(error instanceof StackFileError)) throw error;
     throw new StackError(
       "config",
-      `${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`,
+      error.reason === "missing"
+        ? `cannot read ${file}; pass --expect <version> or --stack <name>`
+        : error.message.replace(`Pulumi.${stack}.yaml`, file),
     );
   }
-  const config = (document as { config?: Record<string, unknown> } | null)?.config;
-  const value = config?.[appVersionKey];
+  const key = qualify(readProject(read), "appVersion");
+  const value = config[key];
   if (typeof value !== "string" || value === "") {
     // An unquoted 1.10 would arrive as the number 1.1: refuse rather than guess.
     throw new StackError(
       "config",
-      `${file}: expected config.${appVersionKey} to be a quoted version such as "1.0.6"; got ${JSON.stringify(value ?? null)}`,
+      `${file}: expected config.${key} to be a quoted version such as "1.0.6"; got ${JSON.stringify(value ?? null)}`,
     );
   }
   return value;

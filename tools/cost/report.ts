@@ -1,6 +1,6 @@
 /** An estimate as text for the terminal, as Markdown for docs/cost.md, or as JSON. */
 import { join } from "node:path";
-import { projectRoot } from "../plan/stackConfig";
+import { projectRoot } from "../../stacks/stackFile";
 import { prettierMarkdown } from "../diagram/render";
 import { Estimate } from "./estimate";
 import { priceBook } from "./prices";

@@ -9,7 +9,7 @@ import { basename, join } from "node:path";
 import { format, resolveConfig } from "prettier";
 import { PlannedService } from "../../components/cloudHome";
 import { cloudHome } from "../../providers/registry";
-import { projectRoot } from "../plan/stackConfig";
+import { projectRoot } from "../../stacks/stackFile";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
 import { Diagram } from "./model";

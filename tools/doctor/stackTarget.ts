@@ -1,9 +1,15 @@
-import { parse } from "yaml";
 import { Cloud, clouds } from "../../components/cloud";
 import { defaultRegion, regionConfigKey } from "../../stacks/regions";
+import { configSchema } from "../../stacks/schema";
+import {
+  configValue,
+  FileReader,
+  qualify,
+  readProject,
+  readStackFile,
+} from "../../stacks/stackFile";
 
-/** Reads a project file by path relative to the project root; undefined when it does not exist. */
-export type FileReader = (path: string) => string | undefined;
+export type { FileReader } from "../../stacks/stackFile";
 
 /** What the doctor and the pipeline need to know about a stack before touching any cloud. */
 export interface StackTarget {
@@ -16,42 +22,22 @@ export interface StackTarget {
   readonly secrets: "passphrase" | "cloud-kms" | "none";
 }
 
-const project = "ha-web-service";
-
 /**
- * Reads `Pulumi.<stack>.yaml` (and `Pulumi.yaml`'s defaults) the way the CLI merges them, without
- * the CLI: the pipeline needs the cloud before it can log in anywhere, and the doctor must work
- * when the CLI is missing. Throws with the key and value when the stack file is unusable.
+ * The stack's cloud, region, version and secrets provider, from `Pulumi.<stack>.yaml` and
+ * `Pulumi.yaml`'s defaults (stacks/stackFile.ts). Throws with the key and value when the stack file
+ * is unusable.
  */
 export function readStackTarget(readFile: FileReader, stack: string): StackTarget {
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
-    throw new Error(`stack: expected a stack name such as test; got ${JSON.stringify(stack)}`);
-  }
-  const text = readFile(`Pulumi.${stack}.yaml`);
-  if (text === undefined) {
-    throw new Error(
-      `stack: no Pulumi.${stack}.yaml in the project; create it with pulumi stack init ${stack}`,
-    );
-  }
-  const file = (parse(text) ?? {}) as {
-    config?: Record<string, unknown>;
-    encryptionsalt?: string;
-    secretsprovider?: string;
-  };
-  const projectFile = (parse(readFile("Pulumi.yaml") ?? "") ?? {}) as {
-    config?: Record<string, { default?: unknown }>;
-  };
-  const config = file.config ?? {};
+  const file = readStackFile(readFile, stack);
+  const project = readProject(readFile);
   const value = (key: string): string | undefined => {
-    const own = config[key.includes(":") ? key : `${project}:${key}`];
-    const fallback = key.includes(":") ? undefined : projectFile.config?.[key]?.default;
-    const chosen = own ?? fallback;
+    const chosen = configValue(project, file, key);
     return chosen === undefined || chosen === null ? undefined : String(chosen);
   };
-  const cloudText = value("cloud") ?? "aws";
+  const cloudText = value("cloud") ?? configSchema.cloud.default;
   if (!(clouds as readonly string[]).includes(cloudText)) {
     throw new Error(
-      `${project}:cloud in Pulumi.${stack}.yaml: expected one of ${clouds.join(", ")}; got ${JSON.stringify(cloudText)}`,
+      `${qualify(project, "cloud")} in ${file.path}: expected one of ${clouds.join(", ")}; got ${JSON.stringify(cloudText)}`,
     );
   }
   const cloud = cloudText as Cloud;

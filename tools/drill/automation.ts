@@ -3,7 +3,7 @@
  * needs the Pulumi CLI and the stack's backend and cloud credentials, so nothing here runs in CI;
  * the stack target takes a `StackApi`, and tests pass a fake one.
  */
-import { projectRoot } from "../plan/stackConfig";
+import { projectRoot } from "../../stacks/stackFile";
 
 export interface StackApi {
   /** `pulumi stack output --json`, as plain values. */

@@ -2,7 +2,7 @@ import { ParseArgsConfig } from "node:util";
 import { Cloud, clouds } from "../../components/cloud";
 import { ConfigurationError, EnvironmentError, UsageError } from "../lib/errors";
 import { PlanError, PlanOptions, PlanResult, runPlan } from "./run";
-import { parseOverrides } from "./stackConfig";
+import { parseOverrides } from "../../stacks/stackFile";
 
 /**
  * The flags every command built on the offline plan shares (plan, diagram, cost), for the

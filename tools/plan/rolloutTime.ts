@@ -8,7 +8,7 @@ import { RolloutTimeModel } from "../../components/cloudHome";
 import { cloudHome } from "../../providers/registry";
 import { parseSettings, toServiceArgs } from "../../stacks/settings";
 import { PlanOptions } from "./run";
-import { loadStackConfig } from "./stackConfig";
+import { loadStackConfig } from "../../stacks/stackFile";
 
 /** The cloud's model, from its home; loading it loads that cloud's deploy code. */
 export function rolloutTimeModel(cloud: Cloud): RolloutTimeModel {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cloud } from "../../components/cloud";
 import { buildProgram } from "../../program";
 import { PlannedInvoke, PlannedResource, RecordingMocks } from "./recorder";
-import { loadStackConfig } from "./stackConfig";
+import { loadStackConfig } from "../../stacks/stackFile";
 
 export interface PlanOptions {
   readonly stack: string;

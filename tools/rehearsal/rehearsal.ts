@@ -19,7 +19,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Cloud } from "../../components/cloud";
 import { RollingUpdatePolicy } from "../../components/rolling";
 import { parseSettings } from "../../stacks/settings";
-import { loadStackConfig } from "../plan/stackConfig";
+import { loadStackConfig } from "../../stacks/stackFile";
 import { writeBadReleaseWrapper } from "./badRelease";
 import { cloudMode } from "./cloudModes";
 import { hang, slow, unhealthy } from "./faults";

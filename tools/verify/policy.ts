@@ -28,7 +28,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { policies as packPolicies } from "../../policy/policies";
 import { PlannedResource } from "../plan/recorder";
-import { projectRoot } from "../plan/stackConfig";
+import { projectRoot } from "../../stacks/stackFile";
 
 export interface Violation {
   readonly policy: string;
