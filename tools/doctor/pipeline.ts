@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { runMain } from "../lib/cli";
+import { exitCodes, ToolError, UsageError } from "../lib/errors";
 import { FileReader, readStackTarget, toGithubOutput } from "./stackTarget";
 
 const usage = `Usage: tsx tools/doctor/pipeline.ts <command>
@@ -48,7 +50,9 @@ export function versionBumpProblem(
 /** `version-bump`: compares the working tree (HEAD) with `base` using git. */
 function versionBump(root: string, base: string): string | undefined {
   if (!/^[0-9a-f]{7,40}$/i.test(base)) {
-    throw new Error(`version-bump: expected a commit sha as <base>; got ${JSON.stringify(base)}`);
+    throw new UsageError(
+      `version-bump: expected a commit sha as <base>; got ${JSON.stringify(base)}`,
+    );
   }
   const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" });
   const changed = git("diff", "--name-only", base, "HEAD").split("\n").filter(Boolean);
@@ -102,10 +106,13 @@ export function main(argv: readonly string[], root = process.cwd()): number {
 }
 
 if (require.main === module) {
-  try {
-    process.exit(main(process.argv.slice(2)));
-  } catch (err) {
-    process.stderr.write(`pipeline: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
+  // A stack file or git failing is a failed pipeline step (exit 1), as before the toolkit.
+  runMain("pipeline", async (argv) => {
+    try {
+      return main(argv);
+    } catch (error) {
+      if (error instanceof ToolError) throw error;
+      throw new ToolError((error as Error).message, exitCodes.failed.code);
+    }
+  });
 }
