@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's one test command (`npm test`): lint, type-check, then every test tier.
+# The project's one test command (`npm test`): lint and type-check beside the fast tier, then the rest.
 #   bash scripts/test.sh          every tier: fast (mocked + loopback), image, engine
 #   bash scripts/test.sh --fast   the inner loop: lint, types, mocked and loopback tests only
 # The tests start real nginx, run shellcheck and cloud-init, build the image with buildah and run
@@ -14,7 +14,8 @@ fast=false
 [ "${1:-}" = "--fast" ] && fast=true
 
 summary="$(mktemp)"
-trap 'rm -f "$summary"' EXIT
+static_log="$(mktemp)"
+trap 'rm -f "$summary" "$static_log" "$static_log.rc"' EXIT
 export TEST_SUMMARY_FILE="$summary"
 status=0
 failed_steps=()
@@ -40,9 +41,28 @@ if ! bash scripts/system-deps.sh; then
   echo "system tools missing: see the message above" >&2
   exit 1
 fi
-step lint npm run --silent lint
-step type-check npm run --silent typecheck
-step "tests: mocked and loopback" mocha_tier --ignore 'tests/image/**' --ignore 'tests/engine/**' --ignore 'tests/clis/**' 'tests/**/*.test.ts'
+# The static checks (type-check, ESLint, Prettier: scripts/static-checks.mjs, which builds the
+# TypeScript program once for both) need one core for about half a minute, and the mocked and
+# loopback tests spend much of theirs waiting on processes and timers, so the two run side by side;
+# the checks' output is printed when the tests are done, so the two do not interleave.
+static_started=$SECONDS
+(
+  node scripts/static-checks.mjs >"$static_log" 2>&1
+  echo "$? $((SECONDS - static_started))" >"$static_log.rc"
+) &
+static_pid=$!
+# Two mocha workers (TEST_JOBS), one file each at a time: the tests bind port 0 and work in temp dirs.
+step "tests: mocked and loopback" mocha_tier --parallel --jobs "${TEST_JOBS:-2}" \
+  --ignore 'tests/image/**' --ignore 'tests/engine/**' --ignore 'tests/clis/**' 'tests/**/*.test.ts'
+wait "$static_pid"
+echo "== lint and types"
+cat "$static_log"
+read -r static_status static_seconds <"$static_log.rc"
+if [ "$static_status" -ne 0 ]; then
+  status=1
+  failed_steps+=("lint and types")
+fi
+echo "== lint and types: $static_seconds s"
 if [ "$fast" = false ]; then
   if compgen -G 'tests/image/*.test.ts' >/dev/null; then
     step "tests: the real image" mocha_tier --timeout 1800000 --slow 60000 'tests/image/**/*.test.ts'
