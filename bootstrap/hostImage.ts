@@ -7,6 +7,7 @@ import {
   hostImageDefinition,
   hostImageVersion,
 } from "../providers/azure/hostImage";
+import { azureBuiltInRoles } from "./azure";
 import { BootstrapSettings } from "./settings";
 
 /**
@@ -36,7 +37,9 @@ export const imageBuildVmSize = "Standard_D2s_v5";
  */
 export function azureHostImage(
   name: string,
-  settings: BootstrapSettings,
+  settings: BootstrapSettings & {
+    readonly registryPrincipals?: Readonly<Record<string, pulumi.Input<string>>>;
+  },
   group: azure.resources.ResourceGroup,
   subscription: pulumi.Output<string>,
   parent: pulumi.ComponentResource,
@@ -73,6 +76,23 @@ export function azureHostImage(
     },
     { parent, protect: true },
   );
+
+  // Whoever creates or updates a VM from a gallery image needs read on the image version, and each
+  // deploy identity's own rights stop at its resource group (bootstrap/azure.ts). Reader on the
+  // gallery reads the gallery, its definitions and versions, and nothing else.
+  // https://learn.microsoft.com/azure/virtual-machines/share-gallery#share-using-rbac
+  for (const [environment, principalId] of Object.entries(settings.registryPrincipals ?? {})) {
+    new azure.authorization.RoleAssignment(
+      `${name}-deploy-${environment}-host-image-reader`,
+      {
+        principalId,
+        principalType: "ServicePrincipal",
+        roleDefinitionId: pulumi.interpolate`${subscription}/providers/Microsoft.Authorization/roleDefinitions/${azureBuiltInRoles.reader}`,
+        scope: gallery.id,
+      },
+      { parent },
+    );
+  }
 
   const identity = new azure.managedidentity.UserAssignedIdentity(
     `${name}-image-builder`,

@@ -156,6 +156,13 @@ describe("bootstrap on Azure", () => {
             `${subscription}/resourceGroups/…${registryPath}`,
             grantableRolesCondition(azureGrantableRoles),
           ],
+          // Creating the scale set from the host image needs read on it (bootstrap/hostImage.ts).
+          [
+            `images-deploy-${environment}-host-image-reader`,
+            role(azureBuiltInRoles.reader),
+            `${subscription}/resourceGroups/…/providers/Microsoft.Compute/galleries/hawebsvc_images`,
+            null,
+          ],
           // The deploy that pushes may push and lock; the others only read (bootstrap/registry.ts).
           ...(environment === imagePushEnvironment
             ? [
@@ -338,7 +345,8 @@ describe("bootstrap on Azure", () => {
       ).inputs.principalId;
       const actions = ofType(run, "azure-native:authorization:RoleAssignment")
         .filter((r) => r.inputs.principalId === principal && r.name.startsWith("images-"))
-        .filter((r) => !r.inputs.condition)
+        // On the registry, and not the conditioned role-assignment grant.
+        .filter((r) => String(r.inputs.scope).includes(registryPath) && !r.inputs.condition)
         .flatMap((r) => {
           const id = String(r.inputs.roleDefinitionId).split("/").pop() ?? "";
           // Custom roles all get the mocks' one id; the lock role is the registry's only one.
@@ -590,5 +598,30 @@ describe("bootstrap on Azure: the instances' host image", () => {
     assert.equal(identity.type, "UserAssigned");
     assert.equal(identity.userAssignedIdentities.length, 1);
     assert.match(identity.userAssignedIdentities[0], /images-image-builder/);
+  });
+});
+
+describe("bootstrap on Azure: deploy identities can use the host image", () => {
+  it("gives each environment's deploy identity Reader on the gallery, which holds the image version its scale set boots", async () => {
+    const run = await load();
+    const gallery = `${subscription}/resourceGroups/ha-web-service-images/providers/Microsoft.Compute/galleries/hawebsvc_images`;
+    assert.ok(hostImageVersionId(subscription.split("/")[2]).startsWith(`${gallery}/`));
+    for (const environment of environments) {
+      const grant = named(
+        run,
+        "azure-native:authorization:RoleAssignment",
+        `images-deploy-${environment}-host-image-reader`,
+      ).inputs;
+      assert.equal(grant.scope, gallery);
+      assert.equal(grant.roleDefinitionId, role(azureBuiltInRoles.reader));
+      assert.equal(
+        grant.principalId,
+        named(
+          run,
+          "azure-native:authorization:RoleAssignment",
+          `pipeline-deploy-${environment}-workload`,
+        ).inputs.principalId,
+      );
+    }
   });
 });

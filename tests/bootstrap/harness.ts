@@ -97,7 +97,10 @@ function outputsFor(args: pulumi.runtime.MockResourceArgs, name: string): Record
     // ARM ids as Azure forms them, so tests can compare the host image version the bootstrap
     // builds with the one the stacks derive (providers/azure/hostImage.ts).
     case "azure-native:compute:Gallery":
-      return { name: inputs.galleryName };
+      return {
+        name: inputs.galleryName,
+        id: `/subscriptions/${subscription}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Compute/galleries/${inputs.galleryName}`,
+      };
     case "azure-native:compute:GalleryImage":
       return {
         name: inputs.galleryImageName,
