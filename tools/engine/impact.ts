@@ -9,6 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { changedSteps, isReplacement, mustNotReplace, PlannedStep } from "./steps";
 import { EngineWorkspace, repoRoot } from "./workspace";
+import { runMain } from "../lib/cli";
+import { writeLine } from "../lib/output";
 
 export interface ConfigChange {
   /** What the user changes, as the table's first column shows it. */
@@ -211,13 +213,13 @@ export function renderImpact(rows: readonly ImpactRow[], print: string): string 
 export const impactDoc = path.join(repoRoot, "docs", "change-impact.md");
 
 if (require.main === module) {
-  (async () => {
+  runMain("engine:impact", async (_argv, io) => {
     const rows: ImpactRow[] = [];
-    for (const cloud of clouds) rows.push(...(await previewChanges(cloud, (l) => console.log(l))));
+    for (const cloud of clouds) {
+      rows.push(...(await previewChanges(cloud, (line) => writeLine(io.stdout, line))));
+    }
     fs.writeFileSync(impactDoc, renderImpact(rows, fingerprint()));
-    console.log(`wrote ${path.relative(process.cwd(), impactDoc)}`);
-  })().catch((error) => {
-    console.error(error);
-    process.exit(1);
+    writeLine(io.stdout, `wrote ${path.relative(io.cwd, impactDoc)}`);
+    return 0;
   });
 }

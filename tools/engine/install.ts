@@ -1,6 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { requiredPlugins } from "./packages";
+import { runMain } from "../lib/cli";
+import { UsageError } from "../lib/errors";
+import { writeLine } from "../lib/output";
 
 /**
  * Installs the project's plugins into a PULUMI_HOME: the Node language host and one recording
@@ -46,10 +49,9 @@ function repoRoot(): string {
 }
 
 if (require.main === module) {
-  const [home, version] = process.argv.slice(2);
-  if (!home || !version) {
-    console.error("usage: install.ts <PULUMI_HOME> <pulumi version>");
-    process.exit(2);
-  }
-  console.log(`engine-setup: plugins ${installPlugins(home, version).join(", ")}`);
+  runMain("engine-setup", async ([home, version], io) => {
+    if (!home || !version) throw new UsageError("usage: install.ts <PULUMI_HOME> <pulumi version>");
+    writeLine(io.stdout, `engine-setup: plugins ${installPlugins(home, version).join(", ")}`);
+    return 0;
+  });
 }
