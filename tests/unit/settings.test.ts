@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
@@ -10,7 +11,10 @@ import { ConfigError, parseSettings, Settings } from "../../stacks/settings";
 import { configSchema } from "../../stacks/schema";
 import { RecordingMocks } from "../../tools/plan/recorder";
 import { runPlan, waitForRegistrations } from "../../tools/plan/run";
+import { readmePath, renderedProjectFile, renderedReadme } from "../../stacks/render";
 import { loadStackConfig } from "../../stacks/stackFile";
+import { readExpectedVersion } from "../../tools/check/stack";
+import { readStackTarget } from "../../tools/doctor/stackTarget";
 
 const root = join(__dirname, "..", "..");
 const base = { "ha-web-service:appVersion": "1.0.6" };
@@ -220,6 +224,10 @@ describe("stack settings", () => {
       config: Record<string, { type?: string; default?: unknown; description?: string }>;
     };
 
+    it("is rendered from the settings table (npm run settings:render)", () => {
+      assert.equal(readFileSync(join(root, "Pulumi.yaml"), "utf8"), renderedProjectFile());
+    });
+
     it("declares exactly the keys the settings read, with the same types and defaults", () => {
       assert.deepEqual(Object.keys(project.config).sort(), Object.keys(configSchema).sort());
       for (const [key, spec] of Object.entries(configSchema)) {
@@ -271,6 +279,49 @@ describe("stack settings", () => {
           { "managed-by": "pulumi", project: cfg.project, stack: "test" },
         ],
       );
+    });
+  });
+
+  it("the README's settings table is rendered from the table and the stack files", () => {
+    assert.equal(readFileSync(readmePath, "utf8"), renderedReadme());
+  });
+
+  // Another project name than this checkout's: a tool that wrote the name down reads nothing.
+  describe("every tool reads the stack file with the project name from Pulumi.yaml", () => {
+    const files: Record<string, string> = {
+      "Pulumi.yaml": "name: shop\nconfig:\n  cloud:\n    default: aws\n",
+      "Pulumi.qa.yaml": 'config:\n  shop:cloud: gcp\n  shop:appVersion: "2.1.0"\n',
+    };
+
+    it("the plan's engine configuration", () => {
+      const dir = mkdtempSync(join(tmpdir(), "settings-"));
+      try {
+        for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+        const cfg = loadStackConfig("qa", { zoneCount: "3" }, dir);
+        assert.deepEqual(cfg, {
+          project: "shop",
+          stack: "qa",
+          config: { "shop:cloud": "gcp", "shop:appVersion": "2.1.0", "shop:zoneCount": "3" },
+          secretKeys: [],
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("the doctor's stack target", () => {
+      const target = readStackTarget((path) => files[path], "qa");
+      assert.deepEqual([target.cloud, target.appVersion], ["gcp", "2.1.0"]);
+    });
+
+    it("the checker's expected version", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "settings-"));
+      try {
+        for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+        assert.equal(await readExpectedVersion("qa", dir), "2.1.0");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
