@@ -23,12 +23,9 @@ import {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "yaml";
 import { policies as packPolicies } from "../../policy/policies";
 import { PlannedResource } from "../plan/recorder";
-import { projectRoot } from "../../stacks/stackFile";
+import { readProject } from "../../stacks/stackFile";
 
 export interface Violation {
   readonly policy: string;
@@ -70,11 +67,6 @@ class NotApplicable extends Error {}
 /** `isType(aws.ecs.Service)` compares the class's type token, as the policy SDK does. */
 const isTypeOf = (type: string) => (resourceClass: unknown) =>
   (resourceClass as { __pulumiType?: string }).__pulumiType === type;
-
-function projectName(): string {
-  const project = parse(readFileSync(join(projectRoot, "Pulumi.yaml"), "utf8")) as { name: string };
-  return project.name;
-}
 
 const label = (r: Pick<PlannedResource, "type" | "name">) => `${r.type}::${r.name}`;
 
@@ -144,7 +136,7 @@ export async function evaluatePolicies(
 ): Promise<PolicyEvaluation> {
   const policies = options.policies ?? packPolicies;
   const config = options.config ?? {};
-  const project = options.project ?? projectName();
+  const project = options.project ?? readProject().name;
   const stack = plan.stack ?? "offline";
   const resources = plan.resources;
   const urns = urnsOf(resources, stack, project);
