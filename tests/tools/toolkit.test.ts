@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { exitCodes } from "../../tools/lib/errors";
 import { installHint, run, runText } from "../../tools/lib/exec";
 import { repoRoot } from "../helpers/processes";
@@ -53,9 +55,19 @@ describe("tools toolkit (tools/lib)", function () {
   this.timeout(60_000);
 
   describe("runMain: one exit-code scheme for every command", () => {
-    it("documents each code once", () => {
-      const codes = Object.values(exitCodes).map((c) => c.code);
-      assert.deepEqual(codes, [0, 1, 2, 3, 4, 70, 130]);
+    it("documents each code once, in docs/lifecycle.md as in tools/lib/errors.ts", () => {
+      assert.deepEqual(
+        Object.values(exitCodes).map((c) => c.code),
+        [0, 1, 2, 3, 4, 70, 130],
+      );
+      const doc = readFileSync(join(repoRoot, "docs", "lifecycle.md"), "utf8");
+      const section = doc.slice(doc.indexOf("### Exit codes of the tools"));
+      const table = section.slice(0, section.indexOf("\n#"));
+      const rows = [...table.matchAll(/^\| (\d+) +\| (.+?) +\|$/gm)].map((m) => ({
+        code: Number(m[1]),
+        meaning: m[2],
+      }));
+      assert.deepEqual(rows, Object.values(exitCodes));
     });
 
     it("exits with main's code only after a slow reader has taken all of stdout", async () => {

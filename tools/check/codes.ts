@@ -1,11 +1,14 @@
+import { exitCodes } from "../lib/errors";
+
 /**
  * Exit codes of `npm run check`, one per way a check can end. Scripts branch on these, so a
- * code keeps its meaning once released; add new ones at the end.
+ * code keeps its meaning once released; add new ones at the end. 0, 1 and 2 are the tools'
+ * scheme (tools/lib/errors.ts); 3-11 predate it and tell the ways a check fails apart.
  */
 export const checkExitCodes = {
-  ok: { code: 0, meaning: "the served version equals the expected one" },
-  wrongVersion: { code: 1, meaning: "a different version is served" },
-  usage: { code: 2, meaning: "bad command line" },
+  ok: { code: exitCodes.ok.code, meaning: "the served version equals the expected one" },
+  wrongVersion: { code: exitCodes.failed.code, meaning: "a different version is served" },
+  usage: { code: exitCodes.usage.code, meaning: "bad command line" },
   httpStatus: { code: 3, meaning: "HTTP error status (anything but 2xx)" },
   timeout: { code: 4, meaning: "no complete answer within --timeout" },
   connectionRefused: { code: 5, meaning: "connection refused (nothing listening)" },

@@ -5,7 +5,7 @@ import { printHelp, reportError } from "../lib/cli";
 import { exitCodes, UsageError } from "../lib/errors";
 import { Out, writeLine } from "../lib/output";
 import { parseDuration, parsePositiveInt, parseRate } from "../lib/parse";
-import { parseCloudMode } from "../rehearsal/cloudModes";
+import { parseCloud } from "../rehearsal/main";
 import { openStack, StackApi } from "./automation";
 import { Exec, execCli } from "./clouds";
 import { DrillKind, drillKinds, runDrill } from "./drills";
@@ -138,13 +138,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
       flags.instances === undefined
         ? undefined
         : parsePositiveInt(flags.instances, "instances", 20);
-    if (flags.cloud !== undefined) {
-      try {
-        parseCloudMode(flags.cloud);
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
-    }
+    if (flags.cloud !== undefined) parseCloud(flags.cloud);
     slowMs =
       flags["slow-ms"] === undefined
         ? undefined
@@ -181,7 +175,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
         stack: flags.stack ?? "test",
         instances,
         zones,
-        cloud: flags.cloud === undefined ? undefined : parseCloudMode(flags.cloud),
+        cloud: flags.cloud === undefined ? undefined : parseCloud(flags.cloud),
       });
     } else {
       const api = await (io.openStack ?? openStack)(target.name);

@@ -9,7 +9,8 @@ export const exitCodes = {
   usage: { code: 2, meaning: "bad command line or invalid stack configuration" },
   environment: {
     code: 3,
-    meaning: "could not run here: a missing tool, a plan the mocks cannot answer, a target",
+    meaning:
+      "could not run here: a missing tool, a plan the mocks cannot answer, a drill target that will not open",
   },
   policy: { code: 4, meaning: "a mandatory policy was violated (plan --policy)" },
   // sysexits.h EX_SOFTWARE: a bug in the tool, never a verdict about the deployment.

@@ -16,8 +16,8 @@ import {
   startRehearsal,
 } from "./rehearsal";
 
-/** `--cloud`, as a usage error (exit 2) when it names no cloud. */
-function parseCloud(text: string) {
+/** `--cloud` of the rehearsal and the local drills, as a usage error when it names no cloud. */
+export function parseCloud(text: string) {
   try {
     return parseCloudMode(text);
   } catch (error) {
