@@ -1,7 +1,6 @@
-/** The clouds this component can deploy to. The order is the order shown in messages. */
-export const clouds = ["aws", "gcp", "azure"] as const;
-
-export type Cloud = (typeof clouds)[number];
+/** The clouds this component can deploy to: one per line of the registry of cloud homes. */
+export { clouds } from "../providers/registry";
+export type { Cloud } from "../providers/registry";
 
 /** Neutral instance sizes; each cloud maps them to its own machine shapes (see `sizing.ts`). */
 export const instanceSizes = ["small", "medium", "large"] as const;

@@ -17,6 +17,7 @@ import type { CostMapping } from "../tools/cost/ledger";
 import type { Diagram } from "../tools/diagram/model";
 import type { DoctorEnv, Finding, CloudTool } from "../tools/doctor/finding";
 import type { CloudGroup, Exec } from "../tools/drill/clouds";
+import type { Arrangement, Plan as ImagePlan } from "../tools/image/arrangements";
 import type { CloudMocks } from "../tools/plan/mocks/types";
 import type { PlanResult } from "../tools/plan/run";
 import type { CloudMode } from "../tools/rehearsal/cloudModes";
@@ -113,4 +114,6 @@ export interface CloudHome {
   readonly doctorTools: readonly CloudTool[];
   /** How the rehearsal's nginx imitates the cloud's load balancer (`tools/rehearsal`). */
   readonly rehearsal: CloudMode;
+  /** How the cloud runs the image, read from a plan, for the image runner (`tools/image`). */
+  readonly imageArrangement: (plan: ImagePlan) => Arrangement;
 }

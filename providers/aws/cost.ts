@@ -1,4 +1,5 @@
 /** How AWS resources are priced from the plan: one rule per resource type (tools/cost/ledger.ts). */
+import { topologyOf } from "../../tools/plan/topology";
 import { at, first, list, num, str, strings } from "../../tools/verify/resources";
 import { Assumptions, CostMapping, freeTypes, Rule, usage } from "../../tools/cost/ledger";
 import { hoursPerMonth, priceBook, PriceBook } from "../../tools/cost/prices";
@@ -12,14 +13,13 @@ export const awsCost: CostMapping = {
 function awsRules(p: PriceBook["aws"], assumptions: Assumptions): Record<string, Rule> {
   const h = hoursPerMonth;
   return {
+    // The count from the topology; the size from the task definition, because Fargate bills the
+    // cpu and memory the definition registers (https://aws.amazon.com/fargate/pricing/).
     "aws:ecs/service:Service": (r, ledger, plan) => {
       const task = first(plan.resources, "aws:ecs/taskDefinition:TaskDefinition")?.inputs ?? {};
-      const count = num(r.inputs.desiredCount) ?? 0;
-      const max = num(
-        first(plan.resources, "aws:appautoscaling/target:Target")?.inputs.maxCapacity,
-      );
+      const { desired: count, max } = topologyOf(plan).instances;
       ledger.assumptions.push(
-        `${count} tasks, the deployed count${max !== undefined ? `; autoscaling may run up to ${max}` : ""}`,
+        `${count} tasks, the deployed count; autoscaling may run up to ${max}`,
       );
       const vcpu = (num(task.cpu) ?? 0) / 1024;
       const gb = (num(task.memory) ?? 0) / 1024;

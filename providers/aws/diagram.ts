@@ -1,5 +1,6 @@
 /** The AWS plan (ECS on Fargate behind an ALB) as an architecture diagram. */
-import { PlanResult } from "../../tools/plan/run";
+import { PlannedService } from "../../components/cloudHome";
+import { listenerText, topologyOf } from "../../tools/plan/topology";
 import {
   at,
   first,
@@ -33,12 +34,6 @@ const verbs: Record<string, string> = {
   "logs:CreateLogStream": "write",
   "logs:PutLogEvents": "write",
 };
-
-function listenerLabel(listener: Record<string, unknown>): string {
-  const action = str(at(listener, "defaultActions", 0, "type"));
-  const base = `${String(listener.protocol)} :${String(listener.port)}`;
-  return action === "redirect" ? `${base} → redirect` : base;
-}
 
 /** What a role may do, per target node: "log in, pull web-repo". */
 function grantsOf(
@@ -74,10 +69,16 @@ function grantsOf(
   }));
 }
 
-export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagram {
+/**
+ * Zones, counts, task size, listeners, health check and scaling range come from the neutral
+ * topology; the network layout, stores and grants from the resources, which the topology does not
+ * describe (subnet masks, NAT placement, the policy documents naming the repository and log group).
+ */
+export function awsDiagram(plan: PlannedService): Diagram {
   const r = plan.resources;
+  const t = topologyOf(plan);
   const vpc = first(r, T.vpc)?.inputs ?? {};
-  const zones = strings(vpc.availabilityZoneNames);
+  const zones = t.zones;
   const perZoneNat = at(vpc, "natGateways", "strategy") === "OnePerAz";
   const subnetMask = (type: string) =>
     num(
@@ -87,23 +88,9 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
     );
 
   const alb = first(r, T.alb);
-  const tg = first(r, T.tg)?.inputs ?? {};
-  // Only listeners on a port the internet may reach: the attach listener (a port no rule opens)
-  // exists only so ECS accepts the target group (providers/aws/loadBalancer.ts).
-  const openPorts = new Set(
-    ofType(r, T.ingress)
-      .filter((i) => i.inputs.cidrIpv4 === "0.0.0.0/0")
-      .map((i) => num(i.inputs.fromPort)),
-  );
-  const listeners = ofType(r, T.listener)
-    .map((l) => l.inputs)
-    .filter((l) => openPorts.has(num(l.port)));
-  const service = first(r, T.service);
-  const task = first(r, T.task)?.inputs ?? {};
-  const desired = num(service?.inputs.desiredCount) ?? 0;
-  const counts = spreadOverZones(desired, zones);
-  const vcpu = (num(task.cpu) ?? 0) / 1024;
-  const memoryGb = (num(task.memory) ?? 0) / 1024;
+  // The topology's listeners are the public ones: not the attach listener, a port no rule opens,
+  // which exists only so ECS accepts the target group (providers/aws/loadBalancer.ts).
+  const counts = spreadOverZones(t.instances.desired, zones);
   const egressPorts = ofType(r, T.egress)
     .filter((e) => e.inputs.cidrIpv4 === "0.0.0.0/0")
     .map((e) => `:${String(e.inputs.fromPort)}`);
@@ -116,8 +103,8 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
     albId,
     "stadium",
     `Application Load Balancer ${alb?.name ?? ""}`.trim(),
-    `listeners ${listeners.map(listenerLabel).join(", ")}`,
-    `health check ${String(at(tg, "healthCheck", "path"))} every ${String(at(tg, "healthCheck", "interval"))} s`,
+    `listeners ${t.loadBalancer.listeners.map(listenerText).join(", ")}`,
+    `health check ${t.healthCheck.path} every ${t.healthCheck.intervalSeconds} s`,
   );
   const natZones = new Set(perZoneNat ? zones : zones.slice(0, 1));
   const zoneGroups: Group[] = zones.map((zone, index) =>
@@ -127,7 +114,7 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
         "rect",
         `Fargate task ×${counts[index]}`,
         `private subnet /${String(subnetMask("Private"))}`,
-        `${vcpu} vCPU · ${memoryGb} GB · :${String(tg.port)}`,
+        `${t.instances.machineType} · :${t.instances.containerPort}`,
       ),
       ...(natZones.has(zone)
         ? [
@@ -156,7 +143,6 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
   const alarms = ofType(r, T.alarm);
   const topic = first(r, T.topic);
   const emails = ofType(r, T.subscription).map((s) => String(s.inputs.endpoint));
-  const scaling = first(r, T.scaling)?.inputs ?? {};
   const scalingMetrics = ofType(r, T.scalingPolicy).map((p) =>
     String(
       at(
@@ -225,7 +211,7 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
     node(
       ids.scaling,
       "subroutine",
-      `Application Auto Scaling ${String(scaling.minCapacity)}–${String(scaling.maxCapacity)} tasks`,
+      `Application Auto Scaling ${t.instances.min}–${t.instances.max} tasks`,
       `on ${scalingMetrics.join(", ")}`,
     ),
   ]);
@@ -270,16 +256,16 @@ export function awsDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
 
   const targets = { ecr: ids.ecr, logs: ids.logs };
   const edges: Edge[] = [
-    ...listeners.map((l): Edge => ({
+    ...t.loadBalancer.listeners.map((l): Edge => ({
       from: "internet",
       to: albId,
-      label: listenerLabel(l),
+      label: listenerText(l),
       kind: "traffic",
     })),
     ...zones.map((zone): Edge => ({
       from: albId,
       to: nodeId("task", zone),
-      label: `${String(tg.protocol)} :${String(tg.port)}`,
+      label: `${String(first(r, T.tg)?.inputs.protocol)} :${t.instances.containerPort}`,
       kind: "traffic",
     })),
     ...zones.map((zone): Edge => ({

@@ -9,6 +9,7 @@ import { awsCost } from "./cost";
 import { awsDiagram } from "./diagram";
 import { awsCredentials, awsTools } from "./doctor";
 import { ecsGroup } from "./drill";
+import { ecsArrangement } from "./image";
 import { awsMocks } from "./mocks";
 import { awsMode } from "./rehearsal";
 import { awsTypes } from "./resourceTypes";
@@ -29,4 +30,5 @@ export const home: CloudHome = {
   doctorCredentials: awsCredentials,
   doctorTools: awsTools,
   rehearsal: awsMode,
+  imageArrangement: ecsArrangement,
 };

@@ -22,7 +22,8 @@ export function awsTopology(name: string, args: ResolvedServiceArgs): ServiceTop
       layer: 7,
       listeners: webListeners(args.domain),
     },
-    instances: instancesOf(args, `Fargate ${size.cpu / 1024} vCPU, ${size.memory / 1024} GB`),
+    // Fargate sizes have no name: the task size is the shape.
+    instances: instancesOf(args, `${size.cpu / 1024} vCPU · ${size.memory / 1024} GB`),
     healthCheck: {
       path: args.healthCheckPath,
       port: args.containerPort,

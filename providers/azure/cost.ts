@@ -1,5 +1,6 @@
 /** How Azure resources are priced from the plan: one rule per resource type (tools/cost/ledger.ts). */
-import { at, first, list, num, str } from "../../tools/verify/resources";
+import { topologyOf } from "../../tools/plan/topology";
+import { at, list, str } from "../../tools/verify/resources";
 import { CostMapping, freeTypes, Rule, usage } from "../../tools/cost/ledger";
 import { hoursPerMonth, priceBook, PriceBook } from "../../tools/cost/prices";
 
@@ -12,25 +13,11 @@ export const azureCost: CostMapping = {
 function azureRules(p: PriceBook["azure"]): Record<string, Rule> {
   const h = hoursPerMonth;
   return {
+    // Count and VM size from the topology; the OS disk from the scale set, whose disk type and size
+    // are what is billed (https://azure.microsoft.com/pricing/details/managed-disks/).
     "azure-native:compute:VirtualMachineScaleSet": (r, ledger, plan) => {
-      const count = num(at(r.inputs, "sku", "capacity")) ?? 0;
-      const max = num(
-        at(
-          first(
-            plan.resources,
-            "azure-native:monitor:AutoscaleSetting",
-            "azure-native:insights:AutoscaleSetting",
-          )?.inputs,
-          "profiles",
-          0,
-          "capacity",
-          "maximum",
-        ),
-      );
-      ledger.assumptions.push(
-        `${count} VMs, the deployed count${max !== undefined ? `; autoscaling may run up to ${max}` : ""}`,
-      );
-      const size = str(at(r.inputs, "sku", "name")) ?? "";
+      const { desired: count, max, machineType: size } = topologyOf(plan).instances;
+      ledger.assumptions.push(`${count} VMs, the deployed count; autoscaling may run up to ${max}`);
       const price = p.vmHour[size];
       if (price === undefined) ledger.unpriced(r, `no price recorded for VM size ${size}`);
       else ledger.line(r, `${size}: ${count} VMs × ${h} h`, count * h, "VM-hour", price);

@@ -1,6 +1,7 @@
 /** The Azure plan (zone-spread scale set behind a Standard Load Balancer) as a diagram. */
-import { PlanResult } from "../../tools/plan/run";
-import { at, first, list, num, ofType, str, strings } from "../../tools/verify/resources";
+import { PlannedService } from "../../components/cloudHome";
+import { topologyOf } from "../../tools/plan/topology";
+import { at, first, list, ofType, str, strings } from "../../tools/verify/resources";
 import {
   Diagram,
   Edge,
@@ -17,19 +18,24 @@ const roleVerbs: Record<string, { verb: string; target: string }> = {
   "7f951dda-4ed3-4680-a7ca-43fe172d538d": { verb: "pull", target: "registry" },
 };
 
-export function azureDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagram {
+/**
+ * Zones, counts, VM size, listeners, probe, scaling range and egress come from the neutral
+ * topology; the network, stores, alerting and role assignments from the resources, which the
+ * topology does not describe (address spaces, NSG sources, the registry a role is scoped to).
+ */
+export function azureDiagram(plan: PlannedService): Diagram {
   const r = plan.resources;
+  const t = topologyOf(plan);
   const vmss = first(r, T.vmss);
-  const zones = strings(vmss?.inputs.zones);
-  const counts = spreadOverZones(num(at(vmss?.inputs, "sku", "capacity")) ?? 0, zones);
+  const zones = t.zones;
+  const counts = spreadOverZones(t.instances.desired, zones);
   const lb = first(r, T.lb);
-  const lbRules = list(lb?.inputs.loadBalancingRules);
-  const probe = at(lb?.inputs, "probes", 0);
+  const port = t.instances.containerPort;
+  const check = t.healthCheck;
   const ip = first(r, T.ip);
   const nsg = first(r, T.nsg);
   const subnet = first(r, T.subnet);
   const vnet = first(r, T.vnet);
-  const backendPorts = [...new Set(lbRules.map((rule) => String(at(rule, "backendPort"))))];
   const internetRules = list(nsg?.inputs.securityRules).filter(
     (rule) => at(rule, "access") === "Allow" && at(rule, "sourceAddressPrefix") === "Internet",
   );
@@ -42,18 +48,20 @@ export function azureDiagram(plan: Pick<PlanResult, "stack" | "resources">): Dia
     "stadium",
     `Standard Load Balancer ${lb?.name ?? ""}`,
     `public IP ${ip?.name ?? ""} · zones ${strings(ip?.inputs.zones).join(", ")}`,
-    `rules ${lbRules.map((rule) => `${String(at(rule, "protocol"))} :${String(at(rule, "frontendPort"))} → :${String(at(rule, "backendPort"))}`).join(", ")}`,
-    `probe ${String(at(probe, "protocol"))} ${String(at(probe, "requestPath"))} every ${String(at(probe, "intervalInSeconds"))} s`,
+    `rules ${t.loadBalancer.listeners.map((l) => `${l.protocol} :${l.port} → :${port}`).join(", ")}`,
+    `probe HTTP ${check.path} every ${check.intervalSeconds} s`,
     // Without a NAT gateway the VMs' egress leaves through the load balancer's outbound rule.
-    ...(outbound && !nat ? ["outbound rule: the VMs' egress (SNAT)"] : []),
+    ...(outbound && !nat
+      ? [`outbound rule (SNAT): the VMs' egress to ${t.egress.map((e) => e.to).join(", ")}`]
+      : []),
   );
   const zoneGroups = zones.map((zone, index) =>
     group(nodeId("zone", zone), `zone ${zone}`, [
       node(
         nodeId("vm", zone),
         "rect",
-        `VM ×${counts[index]} ${String(at(vmss?.inputs, "sku", "name"))}`,
-        `${imageLabel(at(vmss?.inputs, "virtualMachineProfile", "storageProfile", "imageReference"))} · :${backendPorts.join(", ")}`,
+        `VM ×${counts[index]} ${t.instances.machineType}`,
+        `${imageLabel(at(vmss?.inputs, "virtualMachineProfile", "storageProfile", "imageReference"))} · :${port}`,
       ),
     ]),
   );
@@ -79,7 +87,6 @@ export function azureDiagram(plan: Pick<PlanResult, "stack" | "resources">): Dia
   const emails = ofType(r, ...T.actionGroup).flatMap((g) =>
     list(g.inputs.emailReceivers).map((e) => String(at(e, "emailAddress"))),
   );
-  const capacity = at(first(r, ...T.autoscale)?.inputs, "profiles", 0, "capacity");
   const serviceNodes: Node[] = [
     registry
       ? node(
@@ -111,11 +118,7 @@ export function azureDiagram(plan: Pick<PlanResult, "stack" | "resources">): Dia
       `Azure Monitor: ${alerts.length} metric alerts`,
       emails.length > 0 ? `→ ${emails.join(", ")}` : "no receiver",
     ),
-    node(
-      "autoscaling",
-      "subroutine",
-      `Autoscale ${String(at(capacity, "minimum"))}–${String(at(capacity, "maximum"))} VMs`,
-    ),
+    node("autoscaling", "subroutine", `Autoscale ${t.instances.min}–${t.instances.max} VMs`),
   ];
   const services = group("regional_services", "Azure services", serviceNodes);
 
@@ -144,16 +147,16 @@ export function azureDiagram(plan: Pick<PlanResult, "stack" | "resources">): Dia
   );
 
   const edges: Edge[] = [
-    ...lbRules.map((rule): Edge => ({
+    ...t.loadBalancer.listeners.map((l): Edge => ({
       from: "internet",
       to: lbId,
-      label: `${String(at(rule, "protocol"))} :${String(at(rule, "frontendPort"))}`,
+      label: `${l.protocol} :${l.port}`,
       kind: "traffic",
     })),
     ...zones.map((zone): Edge => ({
       from: lbId,
       to: nodeId("vm", zone),
-      label: `${String(at(lbRules[0], "protocol"))} :${backendPorts.join(", ")}`,
+      label: `${t.loadBalancer.listeners[0]?.protocol ?? "TCP"} :${port}`,
       kind: "traffic",
     })),
     ...(nat

@@ -9,6 +9,7 @@ import { azureCost } from "./cost";
 import { azureDiagram } from "./diagram";
 import { azureCredentials, azureTools } from "./doctor";
 import { vmssGroup } from "./drill";
+import { azureArrangement } from "./image";
 import { azureMocks } from "./mocks";
 import { azureMode } from "./rehearsal";
 import { azureTypes } from "./resourceTypes";
@@ -29,4 +30,5 @@ export const home: CloudHome = {
   doctorCredentials: azureCredentials,
   doctorTools: azureTools,
   rehearsal: azureMode,
+  imageArrangement: azureArrangement,
 };

@@ -1,4 +1,5 @@
 /** How GCP resources are priced from the plan: one rule per resource type (tools/cost/ledger.ts). */
+import { topologyOf } from "../../tools/plan/topology";
 import { at, first, list, num, ofType, str } from "../../tools/verify/resources";
 import { CostMapping, freeTypes, Rule, usage } from "../../tools/cost/ledger";
 import { hoursPerMonth, priceBook, PriceBook } from "../../tools/cost/prices";
@@ -12,21 +13,13 @@ export const gcpCost: CostMapping = {
 function gcpRules(p: PriceBook["gcp"]): Record<string, Rule> {
   const h = hoursPerMonth;
   return {
+    // Count and machine type from the topology; the disks from the template, whose disk type and
+    // size are what is billed (https://cloud.google.com/compute/disks-image-pricing).
     "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": (r, ledger, plan) => {
       const template =
         first(plan.resources, "gcp:compute/instanceTemplate:InstanceTemplate")?.inputs ?? {};
-      const count = num(r.inputs.targetSize) ?? 0;
-      const max = num(
-        at(
-          first(plan.resources, "gcp:compute/regionAutoscaler:RegionAutoscaler")?.inputs,
-          "autoscalingPolicy",
-          "maxReplicas",
-        ),
-      );
-      ledger.assumptions.push(
-        `${count} VMs, the deployed count${max !== undefined ? `; autoscaling may run up to ${max}` : ""}`,
-      );
-      const machine = str(template.machineType) ?? "";
+      const { desired: count, max, machineType: machine } = topologyOf(plan).instances;
+      ledger.assumptions.push(`${count} VMs, the deployed count; autoscaling may run up to ${max}`);
       const machinePrice = p.machineHour[machine];
       if (machinePrice === undefined) {
         ledger.unpriced(r, `no price recorded for machine type ${machine}`);
@@ -77,11 +70,7 @@ function gcpRules(p: PriceBook["gcp"]): Record<string, Rule> {
       ledger.unpriced(r, "load balancer data processing: per GB");
     },
     "gcp:compute/routerNat:RouterNat": (r, ledger, plan) => {
-      const vms =
-        num(
-          first(plan.resources, "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager")
-            ?.inputs.targetSize,
-        ) ?? 0;
+      const vms = topologyOf(plan).instances.desired;
       const billed = Math.min(vms, p.natVmCap);
       ledger.line(r, `Cloud NAT: ${billed} VMs × ${h} h`, billed * h, "VM-hour", p.natVmHour);
       ledger.unpriced(r, "NAT data processing: per GB");

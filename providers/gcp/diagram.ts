@@ -1,7 +1,9 @@
 /** The GCP plan (regional MIG behind a global external Application Load Balancer) as a diagram. */
-import { PlanResult } from "../../tools/plan/run";
+import { PlannedService } from "../../components/cloudHome";
+import { TopologyListener } from "../../components/topology";
+import { listenerText, topologyOf } from "../../tools/plan/topology";
 import { PlannedResource } from "../../tools/plan/recorder";
-import { at, first, list, num, ofType, str, strings } from "../../tools/verify/resources";
+import { at, first, list, ofType, str, strings } from "../../tools/verify/resources";
 import {
   Diagram,
   Edge,
@@ -20,43 +22,37 @@ const roleVerbs: Record<string, { verb: string; target: "registry" | "logs" | "m
   "roles/monitoring.metricWriter": { verb: "write metrics", target: "monitoring" },
 };
 
-/** The mocks' id of a resource is `<logical name>-id`; inputs refer to others by it. */
-const byId = (resources: readonly PlannedResource[], id: unknown) =>
-  resources.find((r) => `${r.name}-id` === id);
-
-function listenerLabel(resources: readonly PlannedResource[], rule: PlannedResource): string {
-  const proxy = byId(resources, rule.inputs.target);
-  const port = String(rule.inputs.portRange);
-  if (proxy?.type === T.httpsProxy) {
-    const policy = byId(resources, proxy.inputs.sslPolicy)?.inputs;
-    const tls = policy ? ` (${String(policy.profile)}, ${String(policy.minTlsVersion)}+)` : "";
-    return `HTTPS :${port}${tls}`;
-  }
-  const map = byId(resources, proxy?.inputs.urlMap)?.inputs;
-  return map?.defaultUrlRedirect !== undefined ? `HTTP :${port} → redirect` : `HTTP :${port}`;
+/** The topology's listener, with the TLS policy's profile on HTTPS (a detail of the resource). */
+function listenerLabel(resources: readonly PlannedResource[], listener: TopologyListener): string {
+  if (listener.protocol !== "HTTPS") return listenerText(listener);
+  const policy = first(resources, T.sslPolicy)?.inputs;
+  const tls = policy ? ` (${String(policy.profile)}, ${String(policy.minTlsVersion)}+)` : "";
+  return `${listenerText(listener)}${tls}`;
 }
 
 const percent = (fraction: unknown) => String(Math.round(Number(fraction) * 100));
 
-export function gcpDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagram {
+/**
+ * Zones, counts, machine type, listeners, health check, scaling range and the instances' account
+ * come from the neutral topology; the network, stores, alerting and grants from the resources,
+ * which the topology does not describe (CIDR, firewall sources, repository names, alert policies).
+ */
+export function gcpDiagram(plan: PlannedService): Diagram {
   const r = plan.resources;
+  const t = topologyOf(plan);
   const subnet = first(r, T.subnet)?.inputs ?? {};
-  const mig = first(r, T.mig);
-  const zones = strings(mig?.inputs.distributionPolicyZones);
-  const counts = spreadOverZones(num(mig?.inputs.targetSize) ?? 0, zones);
-  const template = first(r, T.template)?.inputs ?? {};
-  const port = num(at(mig?.inputs, "namedPorts", 0, "port"));
-  const rules = ofType(r, T.rule).sort((a, b) => a.name.localeCompare(b.name));
-  const lbCheck = byId(r, first(r, T.backend)?.inputs.healthChecks)?.inputs;
-  const address = str(rules[0]?.inputs.ipAddress) ?? "";
+  const zones = t.zones;
+  const counts = spreadOverZones(t.instances.desired, zones);
+  const port = t.instances.containerPort;
+  const address = str(first(r, T.rule)?.inputs.ipAddress) ?? "";
 
   const lbId = "lb";
   const lb = node(
     lbId,
     "stadium",
     `Global external Application Load Balancer ${address}`.trim(),
-    `listeners ${rules.map((rule) => listenerLabel(r, rule)).join(", ")}`,
-    `health check ${String(at(lbCheck, "httpHealthCheck", "requestPath"))} every ${String(lbCheck?.checkIntervalSec)} s`,
+    `listeners ${t.loadBalancer.listeners.map((l) => listenerLabel(r, l)).join(", ")}`,
+    `health check ${t.healthCheck.path} every ${t.healthCheck.intervalSeconds} s`,
   );
   const allowLb = ofType(r, T.firewall).find((f) => list(f.inputs.allows).length > 0);
   const zoneGroups = zones.map((zone, index) =>
@@ -64,7 +60,7 @@ export function gcpDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
       node(
         nodeId("vm", zone),
         "rect",
-        `VM ×${counts[index]} ${String(template.machineType)}`,
+        `VM ×${counts[index]} ${t.instances.machineType}`,
         `Container-Optimized OS · :${String(port)}`,
       ),
     ]),
@@ -118,7 +114,7 @@ export function gcpDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
     node(
       "autoscaling",
       "subroutine",
-      `Autoscaler ${String(at(autoscaler, "minReplicas"))}–${String(at(autoscaler, "maxReplicas"))} VMs`,
+      `Autoscaler ${t.instances.min}–${t.instances.max} VMs`,
       `CPU ${percent(at(autoscaler, "cpuUtilization", "target"))} % · LB ${percent(at(autoscaler, "loadBalancingUtilization", "target"))} %`,
     ),
   ]);
@@ -126,7 +122,7 @@ export function gcpDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
   // Edges show what each grant lets the instances' account do; a role the table does not know is
   // listed on the account itself rather than left out.
   // The instances' account is the bootstrap's (bootstrap/gcp.ts), named by the template's email.
-  const email = str(at(template, "serviceAccount", "email")) ?? "";
+  const email = t.identities[0]?.name ?? "";
   const [accountId, project = ""] = email.replace(".iam.gserviceaccount.com", "").split("@");
   const accounts = email === "" ? [] : [{ name: accountId }];
   const member = `serviceAccount:${email}`;
@@ -165,10 +161,10 @@ export function gcpDiagram(plan: Pick<PlanResult, "stack" | "resources">): Diagr
 
   const backendLabel = `${String(first(r, T.backend)?.inputs.protocol)} :${String(port)}`;
   const edges: Edge[] = [
-    ...rules.map((rule): Edge => ({
+    ...t.loadBalancer.listeners.map((l): Edge => ({
       from: "internet",
       to: lbId,
-      label: listenerLabel(r, rule),
+      label: listenerLabel(r, l),
       kind: "traffic",
     })),
     ...zones.map((zone): Edge => ({

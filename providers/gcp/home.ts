@@ -9,6 +9,7 @@ import { gcpCost } from "./cost";
 import { gcpDiagram } from "./diagram";
 import { gcpCredentials, gcpTools } from "./doctor";
 import { migGroup } from "./drill";
+import { gceArrangement } from "./image";
 import { gcpMocks } from "./mocks";
 import { gcpMode } from "./rehearsal";
 import { gcpTypes } from "./resourceTypes";
@@ -29,4 +30,5 @@ export const home: CloudHome = {
   doctorCredentials: gcpCredentials,
   doctorTools: gcpTools,
   rehearsal: gcpMode,
+  imageArrangement: gceArrangement,
 };

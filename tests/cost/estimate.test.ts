@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { estimateCost, Estimate } from "../../tools/cost/estimate";
+import { ServiceTopology } from "../../components/topology";
 import { PlannedResource } from "../../tools/plan/recorder";
 import { planStack } from "../helpers/plan";
 import { landed } from "../policy/fixtures";
@@ -123,7 +124,15 @@ describe("cost · Azure", () => {
   });
 });
 
-/** Minimal hand-written plans for the branches the stacks do not take. */
+/**
+ * Minimal hand-written plans for the branches the stacks do not take. Instance counts and sizes
+ * are priced from the deploy's topology (components/topology.ts), so a plan with an instance
+ * group carries the part of one that the rules read.
+ */
+const withInstances = (instances: Partial<ServiceTopology["instances"]>) => ({
+  outputs: { topology: { instances: { min: 1, max: 1, desired: 1, ...instances } } },
+});
+
 const r = (type: string, name: string, inputs: Record<string, unknown>): PlannedResource => ({
   type,
   name,
@@ -149,6 +158,7 @@ describe("cost · rules beyond the stacks", () => {
     const e = estimateCost({
       stack: "x",
       cloud: "gcp",
+      ...withInstances({ desired: 40 }),
       resources: [
         r("gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "mig", {
           targetSize: 40,
@@ -183,6 +193,7 @@ describe("cost · rules beyond the stacks", () => {
     const e = estimateCost({
       stack: "x",
       cloud: "azure",
+      ...withInstances({ desired: 2, machineType: "Standard_M416ms_v2" }),
       resources: [
         r("azure-native:compute:VirtualMachineScaleSet", "big", {
           sku: { name: "Standard_M416ms_v2", capacity: 2 },

@@ -5,9 +5,9 @@ import {
   arrangementFor,
   dockerRunArgs,
   dockerRunArrangement,
-  ecsArrangement,
   planFor,
 } from "../../tools/image/arrangements";
+import { ecsArrangement } from "../../providers/aws/image";
 import { ProcessInfo } from "../../tools/image/container";
 import { userProblems, writeProblems } from "../../tools/image/checks";
 import { baseImage, withoutVolume } from "../../tools/image/engine";
@@ -172,7 +172,7 @@ describe("image arrangements: how each cloud runs the image, read from the plan"
       [
         "an unknown container key",
         plan({ secrets: [] }),
-        "aws task definition: containerDefinitions[0].secrets is not reproduced by the image runner; teach tools/image/arrangements.ts what it does",
+        "aws task definition: containerDefinitions[0].secrets is not reproduced by the image runner; teach providers/aws/image.ts what it does",
       ],
       [
         "tmpfs in linuxParameters",

@@ -3,7 +3,7 @@
  * shape of that mapping. Each cloud's rules live in its home (`providers/<cloud>/cost.ts`).
  */
 import { PlannedResource } from "../plan/recorder";
-import { PlanResult } from "../plan/run";
+import { PlannedService } from "../../components/cloudHome";
 
 export interface CostLine {
   /** `type::name` of the resource the cost comes from. */
@@ -26,7 +26,7 @@ export interface Assumptions {
   readonly logGbPerMonth?: number;
 }
 
-export type Plan = Pick<PlanResult, "stack" | "cloud" | "resources">;
+export type Plan = PlannedService;
 
 /** What a cloud's estimator records into. */
 export class Ledger {

@@ -6,9 +6,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { Cloud } from "../../components/cloud";
+import { cloudHome } from "../../providers/registry";
 
-export type ImageCloud = "aws" | "gcp" | "azure";
+export type ImageCloud = Cloud;
 
 /** A writable mount over the read-only root. */
 export type Mount =
@@ -62,7 +63,7 @@ export class ArrangementError extends Error {
   }
 }
 
-interface PlanResource {
+export interface PlanResource {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
@@ -71,138 +72,12 @@ export interface Plan {
   readonly resources: readonly PlanResource[];
 }
 
-function only(plan: Plan, type: string, source: string): PlanResource {
+export function only(plan: Plan, type: string, source: string): PlanResource {
   const found = plan.resources.filter((r) => r.type === type);
   if (found.length !== 1) {
     throw new ArrangementError(source, `expected one ${type} in the plan; found ${found.length}`);
   }
   return found[0] as PlanResource;
-}
-
-// ---------------------------------------------------------------------------------------------
-// ECS
-
-/**
- * Container-definition keys the runner reproduces, or that do not change how the container runs
- * on one task (logging, port names, the image reference). Any other key is refused.
- */
-const ecsKnownKeys = new Set([
-  "name",
-  "image",
-  "essential",
-  "portMappings",
-  "environment",
-  "user",
-  "readonlyRootFilesystem",
-  "mountPoints",
-  "stopTimeout",
-  "healthCheck",
-  "linuxParameters",
-  "logConfiguration",
-]);
-
-interface EcsContainer {
-  readonly [key: string]: unknown;
-  readonly portMappings?: readonly { containerPort: number }[];
-  readonly environment?: readonly { name: string; value: string }[];
-  readonly user?: string;
-  readonly readonlyRootFilesystem?: boolean;
-  readonly mountPoints?: readonly {
-    sourceVolume: string;
-    containerPath: string;
-    readOnly?: boolean;
-  }[];
-  readonly stopTimeout?: number;
-  readonly healthCheck?: { command: string[] };
-  readonly linuxParameters?: Record<string, unknown>;
-}
-
-/**
- * Environment Fargate adds to every container (platform 1.4.0).
- * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-metadata-endpoint-v4-fargate.html
- */
-function fargateEnv(region: string): Record<string, string> {
-  const metadata = "http://169.254.170.2/v4/standin-task-container";
-  return {
-    AWS_EXECUTION_ENV: "AWS_ECS_FARGATE",
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    ECS_CONTAINER_METADATA_URI: metadata.replace("/v4/", "/v3/"),
-    ECS_CONTAINER_METADATA_URI_V4: metadata,
-  };
-}
-
-export function ecsArrangement(plan: Plan): Arrangement {
-  const source = "aws task definition";
-  const task = only(plan, "aws:ecs/taskDefinition:TaskDefinition", source);
-  const raw = task.inputs.containerDefinitions;
-  const containers = (typeof raw === "string" ? JSON.parse(raw) : raw) as EcsContainer[];
-  if (!Array.isArray(containers) || containers.length !== 1) {
-    throw new ArrangementError(source, "expected exactly one container definition");
-  }
-  const c = containers[0] as EcsContainer;
-  for (const key of Object.keys(c)) {
-    if (!ecsKnownKeys.has(key)) {
-      throw new ArrangementError(
-        source,
-        `containerDefinitions[0].${key} is not reproduced by the image runner; teach tools/image/arrangements.ts what it does`,
-      );
-    }
-  }
-  const linux = c.linuxParameters ?? {};
-  for (const key of Object.keys(linux)) {
-    if (key !== "initProcessEnabled") {
-      throw new ArrangementError(
-        source,
-        `linuxParameters.${key} is not reproduced by the image runner`,
-      );
-    }
-  }
-  if (
-    task.inputs.requiresCompatibilities === undefined ||
-    !(task.inputs.requiresCompatibilities as string[]).includes("FARGATE")
-  ) {
-    throw new ArrangementError(source, "only Fargate tasks are reproduced");
-  }
-  const volumes = (task.inputs.volumes ?? []) as { name: string; [key: string]: unknown }[];
-  const mounts: Mount[] = (c.mountPoints ?? []).map((m) => {
-    const volume = volumes.find((v) => v.name === m.sourceVolume);
-    if (volume === undefined) {
-      throw new ArrangementError(source, `mountPoints: no volume named ${m.sourceVolume}`);
-    }
-    const extra = Object.keys(volume).filter((k) => k !== "name");
-    if (extra.length > 0) {
-      // efsVolumeConfiguration, host, dockerVolumeConfiguration...: not a Fargate bind mount.
-      throw new ArrangementError(
-        source,
-        `volume ${volume.name}: ${extra.join(", ")} is not reproduced`,
-      );
-    }
-    return { kind: "fargate-bind", path: m.containerPath, readOnly: m.readOnly === true };
-  });
-  const port = c.portMappings?.[0]?.containerPort;
-  if (port === undefined) throw new ArrangementError(source, "no portMappings[0].containerPort");
-  const provider = plan.resources.find((r) => r.type === "pulumi:providers:aws");
-  const region = String(provider?.inputs.region ?? "us-east-1");
-  return {
-    cloud: "aws",
-    source,
-    user: c.user,
-    readOnlyRoot: c.readonlyRootFilesystem === true,
-    env: {
-      ...fargateEnv(region),
-      ...Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value])),
-    },
-    mounts,
-    // ECS's default when stopTimeout is unset on Fargate is 30 s.
-    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
-    stopTimeoutSeconds: c.stopTimeout ?? 30,
-    noNewPrivileges: false,
-    capDrop: [],
-    init: linux.initProcessEnabled === true,
-    port,
-    healthCheck: c.healthCheck?.command,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,56 +293,9 @@ export function dockerRunArrangement(
   };
 }
 
-export function gceArrangement(plan: Plan): Arrangement {
-  const source = "gcp startup script";
-  const template = only(plan, "gcp:compute/instanceTemplate:InstanceTemplate", source);
-  const metadata = template.inputs.metadata as Record<string, string> | undefined;
-  const script = metadata?.["startup-script"];
-  if (typeof script !== "string") throw new ArrangementError(source, "no metadata.startup-script");
-  return dockerRunArrangement("gcp", dockerRunArgs(script, "", source), source);
-}
-
-export function azureArrangement(plan: Plan): Arrangement {
-  const source = "azure cloud-init";
-  const vmss = only(plan, "azure-native:compute:VirtualMachineScaleSet", source);
-  const profile = vmss.inputs.virtualMachineProfile as { osProfile?: { customData?: string } };
-  const customData = profile.osProfile?.customData;
-  if (typeof customData !== "string") throw new ArrangementError(source, "no osProfile.customData");
-  const cloudConfig = parseYaml(Buffer.from(customData, "base64").toString("utf8")) as {
-    write_files?: { path: string; content: string }[];
-  };
-  const files = cloudConfig.write_files ?? [];
-  const withRun = files.filter((f) => /^\s*docker run\b/m.test(f.content));
-  if (withRun.length !== 1) {
-    throw new ArrangementError(
-      source,
-      `expected one write_files entry with docker run; found ${withRun.length}`,
-    );
-  }
-  const script = (withRun[0] as { path: string; content: string }).content;
-  // Files the script sources (`. /etc/default/web`) are written by the same cloud-init.
-  const sourced = [...script.matchAll(/^\s*(?:\.|source)\s+(\S+)\s*$/gm)].map((m) => {
-    const file = files.find((f) => f.path === m[1]);
-    if (file === undefined)
-      throw new ArrangementError(source, `sources ${m[1]}, which cloud-init does not write`);
-    return file.content;
-  });
-  return dockerRunArrangement("azure", dockerRunArgs(script, sourced.join("\n"), source), source);
-}
-
+/** The cloud's arrangement, read by its home (`providers/<cloud>/image.ts`) from the plan. */
 export function arrangementFor(cloud: ImageCloud, plan: Plan): Arrangement {
-  switch (cloud) {
-    case "aws":
-      return ecsArrangement(plan);
-    case "gcp":
-      return gceArrangement(plan);
-    case "azure":
-      return azureArrangement(plan);
-    default: {
-      const never: never = cloud;
-      throw new Error(`unknown cloud ${String(never)}`);
-    }
-  }
+  return cloudHome(cloud).imageArrangement(plan);
 }
 
 /** The offline plan's JSON for a stack and cloud (`npm run plan -- --json`), from this checkout. */
