@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EngineWorkspace, repoRoot } from "../../tools/engine/workspace";
+import { repoRoot } from "../../tools/engine/workspace";
+import { eager, workspace } from "./deployments";
 
 /**
  * Scenario 2: the first deploy exactly as README and the runbook write it, command for command,
@@ -79,37 +80,48 @@ const documents = [
   { name: "README.md", from: /^## First real deploy/, to: /^## /, stacks: ["test"] },
 ];
 
+/** Runs a document's first deploy in a fresh workspace: the script's result, then each stack's. */
+async function firstDeploy(document: (typeof documents)[number]) {
+  const ws = workspace();
+  const markdown = fs.readFileSync(path.join(repoRoot, document.name), "utf8");
+  const to = document.to.source === "^## " ? /^## (?!First real deploy)/ : document.to;
+  const script = documentedScript(markdown, document.from, to);
+  const bin = writeStubs(ws.dir);
+  // `pulumi login --local` in the script chooses the backend, not the workspace's default.
+  const run = await ws.run("bash", ["-euo", "pipefail", "-c", script], {
+    env: { PATH: `${bin}${path.delimiter}${ws.env.PATH}`, PULUMI_BACKEND_URL: "" },
+    timeoutMs: 900_000,
+  });
+  const resources: Record<string, number> = {};
+  if (run.code === 0) {
+    for (const stack of document.stacks) {
+      const exported = await ws.run("pulumi", ["stack", "export", "--stack", stack], {
+        env: { PULUMI_BACKEND_URL: "" },
+      });
+      resources[stack] = (
+        (JSON.parse(exported.stdout) as { deployment: { resources?: unknown[] } }).deployment
+          .resources ?? []
+      ).length;
+    }
+  }
+  return { script, run, resources };
+}
+
 for (const document of documents) {
   describe(`engine: the first deploy as ${document.name} writes it`, function () {
     this.timeout(900_000);
-    let ws: EngineWorkspace;
-    before(() => {
-      ws = new EngineWorkspace();
-    });
-    after(() => ws?.remove());
+    // Started with the tier, beside the other documents and the clouds (deployments.ts).
+    const deployed = eager(() => firstDeploy(document));
 
     it(`succeeds on a fresh backend and deploys ${document.stacks.join(" and ")}`, async () => {
-      const markdown = fs.readFileSync(path.join(repoRoot, document.name), "utf8");
-      const to = document.to.source === "^## " ? /^## (?!First real deploy)/ : document.to;
-      const script = documentedScript(markdown, document.from, to);
-      const bin = writeStubs(ws.dir);
-      // `pulumi login --local` in the script chooses the backend, not the workspace's default.
-      const run = await ws.run("bash", ["-euo", "pipefail", "-c", script], {
-        env: { PATH: `${bin}${path.delimiter}${ws.env.PATH}`, PULUMI_BACKEND_URL: "" },
-        timeoutMs: 900_000,
-      });
+      const { script, run, resources } = await deployed;
       assert.equal(
         run.code,
         0,
         `the documented sequence failed:\n${script}\n${run.stdout}\n${run.stderr}`,
       );
       for (const stack of document.stacks) {
-        const exported = await ws.run("pulumi", ["stack", "export", "--stack", stack], {
-          env: { PULUMI_BACKEND_URL: "" },
-        });
-        const resources = (JSON.parse(exported.stdout) as { deployment: { resources?: unknown[] } })
-          .deployment.resources;
-        assert.ok((resources ?? []).length > 10, `${stack} was not deployed`);
+        assert.ok((resources[stack] ?? 0) > 10, `${stack} was not deployed`);
       }
     });
   });

@@ -1,15 +1,15 @@
 import * as assert from "node:assert/strict";
 import { LiveResource } from "../../tools/engine/provider/cloud";
 import { mustNotReplace } from "../../tools/engine/steps";
-import { EngineWorkspace } from "../../tools/engine/workspace";
+import { cloudStep, clouds, deployment } from "./deployments";
 
 /**
  * The real Pulumi engine (built by `npm run engine:setup`) runs the program on each cloud against
  * the recording providers: what only the engine decides (config validation, replace or update,
- * ignoreChanges, protect) is observed, not assumed. One workspace per cloud holds `test` and `prod`,
- * and the scenarios share them, in order.
+ * ignoreChanges, protect) is observed, not assumed. Each cloud's workspace holds `test` and `prod`
+ * deployed from empty state (deployments.ts); the scenarios' steps run on it in order, started
+ * with the tier, and each test asserts on what its step saw.
  */
-const clouds = ["aws", "gcp", "azure"] as const;
 
 /** What a rollout must change: the workload's definition and the group that runs it. */
 const rolloutTouches = {
@@ -24,28 +24,74 @@ const rolloutTouches = {
 for (const cloud of clouds) {
   describe(`engine: ${cloud}`, function () {
     this.timeout(600_000);
-    let ws: EngineWorkspace;
 
-    before(() => {
-      ws = new EngineWorkspace();
-    });
-    after(() => ws?.remove());
-
-    const deploy = async (stack: string) => {
-      await ws.ok(["stack", "init", stack]);
-      await ws.ok(["config", "set", "cloud", cloud]);
+    // The steps, in the order they run on this cloud's stacks.
+    const wrongType =
+      cloud === "aws"
+        ? cloudStep(cloud, async ({ ws }) => {
+            await ws.ok(["config", "set", "zoneCount", "two"]);
+            const preview = await ws.pulumi(["preview"]);
+            await ws.ok(["config", "set", "zoneCount", "2"]);
+            return preview;
+          })
+        : undefined;
+    const rollout = cloudStep(cloud, async ({ ws }) => {
+      await ws.ok(["config", "set", "appVersion", "1.0.1"]);
       ws.cloud.clearCalls();
       await ws.ok(["up", "--yes", "--skip-preview"]);
-      const created = ws.cloud.calls().filter((c) => c.op === "create");
-      const output = await ws.ok(["stack", "output", "cloud"]);
-      return { created, cloudOutput: output.stdout.trim() };
-    };
+      return ws.cloud.calls();
+    });
+    const capacity =
+      cloud === "azure"
+        ? cloudStep(cloud, async ({ ws }) => {
+            const scaleSet = ws.cloud
+              .list()
+              .find(
+                (r) =>
+                  r.type === "azure-native:compute:VirtualMachineScaleSet" &&
+                  r.urn.startsWith("urn:pulumi:test::"),
+              ) as LiveResource;
+            assert.ok(scaleSet, "no scale set in the recorded cloud");
+            const sku = scaleSet.outputs.sku as { capacity: number };
+            // The autoscaler scaled out in the cloud, behind Pulumi's back.
+            const scaled = sku.capacity + 3;
+            ws.cloud.put({
+              ...scaleSet,
+              outputs: { ...scaleSet.outputs, sku: { ...sku, capacity: scaled } },
+            });
+            await ws.ok(["refresh", "--yes", "--skip-preview"]);
+
+            await ws.ok(["config", "set", "appVersion", "1.0.2"]);
+            ws.cloud.clearCalls();
+            await ws.ok(["up", "--yes", "--skip-preview"]);
+            const updates = ws.cloud
+              .calls()
+              .filter(
+                (c) => c.op === "update" && c.type === scaleSet.type && c.urn === scaleSet.urn,
+              );
+            return { scaled, updates };
+          })
+        : undefined;
+    const destroy = cloudStep(cloud, async ({ ws }) => {
+      await ws.ok(["stack", "select", "prod"]);
+      try {
+        const state = JSON.parse((await ws.ok(["stack", "export"])).stdout) as {
+          deployment: { resources?: unknown[] };
+        };
+        ws.cloud.clearCalls();
+        const result = await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
+        const deleted = ws.cloud.calls().filter((c) => c.op === "delete");
+        return { resources: (state.deployment.resources ?? []).length, result, deleted };
+      } finally {
+        await ws.ok(["stack", "select", "test"]);
+      }
+    });
 
     it("1. pulumi up of test from empty state succeeds", async () => {
-      const { created, cloudOutput } = await deploy("test");
-      assert.equal(cloudOutput, cloud);
+      const { created, cloudOutput } = await deployment(cloud);
+      assert.equal(cloudOutput.test, cloud);
       // Every front-door type the program declares for this cloud was really created.
-      const types = new Set(created.map((c) => c.type));
+      const types = new Set(created.test.map((c) => c.type));
       for (const type of mustNotReplace) {
         if (type.startsWith(cloud === "azure" ? "azure-native:" : `${cloud}:`)) {
           const optional = /targetHttpsProxy|Listener/.test(type);
@@ -55,16 +101,14 @@ for (const cloud of clouds) {
     });
 
     it("1. pulumi up of prod from empty state succeeds", async () => {
-      const { cloudOutput } = await deploy("prod");
-      assert.equal(cloudOutput, cloud);
-      await ws.ok(["stack", "select", "test"]);
+      const { created, cloudOutput } = await deployment(cloud);
+      assert.equal(cloudOutput.prod, cloud);
+      assert.ok(created.prod.length > 10, "prod was not deployed");
     });
 
-    if (cloud === "aws") {
+    if (wrongType) {
       it("1. the CLI refuses a value of the wrong type for a declared config key", async () => {
-        await ws.ok(["config", "set", "zoneCount", "two"]);
-        const preview = await ws.pulumi(["preview"]);
-        await ws.ok(["config", "set", "zoneCount", "2"]);
+        const preview = await wrongType;
         assert.notEqual(preview.code, 0);
         assert.match(preview.stdout + preview.stderr, /zoneCount/);
         assert.match(preview.stdout + preview.stderr, /integer/);
@@ -74,10 +118,7 @@ for (const cloud of clouds) {
     it("3. a rollout replaces no load balancer, listener, target group, backend service, address or scale set", async () => {
       // What the preview of this change says is in docs/change-impact.md (scenario 4); here the
       // rollout itself runs and the recording providers show what the engine really did.
-      await ws.ok(["config", "set", "appVersion", "1.0.1"]);
-      ws.cloud.clearCalls();
-      await ws.ok(["up", "--yes", "--skip-preview"]);
-      const calls = ws.cloud.calls();
+      const calls = await rollout;
       const replacedTypes = calls.filter((c) => c.op === "create").map((c) => c.type);
       assert.deepEqual(
         replacedTypes.filter((t) => mustNotReplace.has(t)),
@@ -96,31 +137,9 @@ for (const cloud of clouds) {
       );
     });
 
-    if (cloud === "azure") {
+    if (capacity) {
       it("5. capacity the autoscaler set survives refresh and a rollout", async () => {
-        const scaleSet = ws.cloud
-          .list()
-          .find(
-            (r) =>
-              r.type === "azure-native:compute:VirtualMachineScaleSet" &&
-              r.urn.startsWith("urn:pulumi:test::"),
-          ) as LiveResource;
-        assert.ok(scaleSet, "no scale set in the recorded cloud");
-        const sku = scaleSet.outputs.sku as { capacity: number };
-        // The autoscaler scaled out in the cloud, behind Pulumi's back.
-        const scaled = sku.capacity + 3;
-        ws.cloud.put({
-          ...scaleSet,
-          outputs: { ...scaleSet.outputs, sku: { ...sku, capacity: scaled } },
-        });
-        await ws.ok(["refresh", "--yes", "--skip-preview"]);
-
-        await ws.ok(["config", "set", "appVersion", "1.0.2"]);
-        ws.cloud.clearCalls();
-        await ws.ok(["up", "--yes", "--skip-preview"]);
-        const updates = ws.cloud
-          .calls()
-          .filter((c) => c.op === "update" && c.type === scaleSet.type && c.urn === scaleSet.urn);
+        const { scaled, updates } = await capacity;
         assert.equal(updates.length, 1, "the rollout did not update the scale set");
         const sent = updates[0].sent?.sku as { capacity?: number } | undefined;
         assert.equal(sent?.capacity, scaled, "the rollout sent the old capacity back");
@@ -128,16 +147,9 @@ for (const cloud of clouds) {
     }
 
     it("6. pulumi destroy is refused in prod before anything is deleted", async () => {
-      await ws.ok(["stack", "select", "prod"]);
-      const state = JSON.parse((await ws.ok(["stack", "export"])).stdout) as {
-        deployment: { resources?: unknown[] };
-      };
-      assert.ok((state.deployment.resources ?? []).length > 10, "prod is not deployed");
-      ws.cloud.clearCalls();
-      const destroy = await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
-      const deleted = ws.cloud.calls().filter((c) => c.op === "delete");
-      await ws.ok(["stack", "select", "test"]);
-      assert.notEqual(destroy.code, 0, "destroy of prod succeeded");
+      const { resources, result, deleted } = await destroy;
+      assert.ok(resources > 10, "prod is not deployed");
+      assert.notEqual(result.code, 0, "destroy of prod succeeded");
       assert.deepEqual(
         deleted.map((c) => c.urn),
         [],
@@ -145,7 +157,7 @@ for (const cloud of clouds) {
       );
       // Refused by the engine's `protect`, which stops before any delete; a cloud-side lock
       // would fail only after the unlocked resources had gone.
-      assert.match(destroy.stdout + destroy.stderr, /protected/);
+      assert.match(result.stdout + result.stderr, /protected/);
     });
   });
 }

@@ -29,31 +29,33 @@ export interface RecordedCall {
  * resources (one JSON file each, so a test can change one "in the cloud") and a log of every call,
  * one file per process so that concurrent writers never interleave. The folder is HA_ENGINE_CLOUD,
  * else `cloud/` beside PULUMI_HOME.
+ * A resource is keyed by its URN and id, not its id alone: the mocks give `test` and `prod` the
+ * same ids, and the two stacks stand for two accounts, where one's resources are not the other's.
  */
 export class RecordedCloud {
   constructor(readonly dir: string = defaultCloudDir()) {}
 
-  private file(type: string, id: string): string {
-    const key = createHash("sha1").update(`${type}\n${id}`).digest("hex").slice(0, 16);
+  private file(urn: string, id: string): string {
+    const key = createHash("sha1").update(`${urn}\n${id}`).digest("hex").slice(0, 16);
     return path.join(this.dir, "resources", `${key}.json`);
   }
 
-  get(type: string, id: string): LiveResource | undefined {
-    const file = this.file(type, id);
+  get(urn: string, id: string): LiveResource | undefined {
+    const file = this.file(urn, id);
     return fs.existsSync(file)
       ? (JSON.parse(fs.readFileSync(file, "utf8")) as LiveResource)
       : undefined;
   }
 
   put(resource: LiveResource): void {
-    const file = this.file(resource.type, resource.id);
+    const file = this.file(resource.urn, resource.id);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(resource, null, 1));
     fs.renameSync(`${file}.${process.pid}`, file);
   }
 
-  remove(type: string, id: string): void {
-    fs.rmSync(this.file(type, id), { force: true });
+  remove(urn: string, id: string): void {
+    fs.rmSync(this.file(urn, id), { force: true });
   }
 
   /**

@@ -8,15 +8,17 @@ type Props = Record<string, unknown>;
 
 /**
  * Invokes that read a live resource are answered by the mocks from what they are told exists;
- * here that is the recorded cloud, synced into the mocks' table before the mocks answer.
+ * here that is the recorded cloud, synced into the mocks' table before the mocks answer. Only the
+ * invoking stack's resources count: each stack stands for its own account.
  */
-const liveLookups: Record<string, (cloud: RecordedCloud, inputs: Props) => void> = {
-  "azure-native:compute:getVirtualMachineScaleSet": (cloud, inputs) => {
+const liveLookups: Record<string, (cloud: RecordedCloud, inputs: Props, stack: string) => void> = {
+  "azure-native:compute:getVirtualMachineScaleSet": (cloud, inputs, stack) => {
     const name = String(inputs.vmScaleSetName);
     const live = cloud
       .list()
       .find(
         (r) =>
+          (stack === "" || r.urn.startsWith(`urn:pulumi:${stack}::`)) &&
           r.type === "azure-native:compute:VirtualMachineScaleSet" &&
           r.outputs.vmScaleSetName === name &&
           r.outputs.resourceGroupName === inputs.resourceGroupName,
@@ -56,13 +58,15 @@ export function parseUrn(urn: string): { type: string; name: string } {
 /**
  * A provider that answers the engine as a real one would, without a cloud: `create` and `read`
  * compute outputs with the very code the offline plan's mocks use (tools/plan/recorder.ts and the
- * per-cloud tables in tools/plan/mocks/), the live resources sit in a RecordedCloud, and every
+ * per-cloud tables in providers/<cloud>/mocks.ts), the live resources sit in a RecordedCloud, and every
  * create, update and delete is recorded with what the engine sent.
  */
 export class RecordingProvider implements pulumi.provider.Provider {
   private readonly mocks = new RecordingMocks();
   /** `<urn>::<id>` of this provider instance, as a mock sees an explicit provider. */
   private providerReference: string | undefined;
+  /** The stack this provider instance serves, from the URN the engine configures it with. */
+  private stack = "";
 
   constructor(
     readonly pkg: string,
@@ -76,6 +80,7 @@ export class RecordingProvider implements pulumi.provider.Provider {
    */
   configure(urn: string | undefined, args: Props): void {
     const name = urn ? parseUrn(urn).name : "default";
+    this.stack = urn?.split("::")[0].replace(/^urn:pulumi:/, "") ?? "";
     this.mocks.newResource({
       type: `pulumi:providers:${this.pkg}`,
       name,
@@ -151,7 +156,7 @@ export class RecordingProvider implements pulumi.provider.Provider {
   ): { id: string; props?: Props; inputs?: Props } {
     const { type } = parseUrn(urn);
     this.cloud.record({ op: "read", type, urn, id });
-    const live = this.cloud.get(type, id);
+    const live = this.cloud.get(urn, id);
     if (!live) return { id: "" };
     return {
       id,
@@ -180,13 +185,13 @@ export class RecordingProvider implements pulumi.provider.Provider {
       this.cloud.record({ op: "delete-refused", type, urn, id, sent: props });
       throw new Error(refusal);
     }
-    this.cloud.remove(type, id);
+    this.cloud.remove(urn, id);
     this.cloud.record({ op: "delete", type, urn, id, sent: props });
   }
 
   async invoke(token: string, inputs: Props): Promise<pulumi.provider.InvokeResult> {
     this.cloud.record({ op: "invoke", type: token, urn: "", sent: inputs });
-    liveLookups[token]?.(this.cloud, inputs);
+    liveLookups[token]?.(this.cloud, inputs, this.stack);
     return { outputs: this.mocks.call({ token, inputs, provider: this.providerReference }) };
   }
 
