@@ -6,6 +6,7 @@ import { hoursPerMonth, priceBook, PriceBook } from "../../tools/cost/prices";
 
 export const awsCost: CostMapping = {
   region: priceBook.aws.region,
+  sources: priceBook.aws.sources,
   rules: (assumptions) => awsRules(priceBook.aws, assumptions),
   assumptions: ["1 ALB LCU on average; traffic decides the real figure"],
 };

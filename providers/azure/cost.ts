@@ -6,6 +6,7 @@ import { hoursPerMonth, priceBook, PriceBook } from "../../tools/cost/prices";
 
 export const azureCost: CostMapping = {
   region: priceBook.azure.region,
+  sources: priceBook.azure.sources,
   rules: () => azureRules(priceBook.azure),
   assumptions: [],
 };

@@ -6,6 +6,7 @@ import { hoursPerMonth, priceBook, PriceBook } from "../../tools/cost/prices";
 
 export const gcpCost: CostMapping = {
   region: priceBook.gcp.region,
+  sources: priceBook.gcp.sources,
   rules: () => gcpRules(priceBook.gcp),
   assumptions: [],
 };

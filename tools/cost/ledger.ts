@@ -109,6 +109,8 @@ export const usage =
 export interface CostMapping {
   /** The region the cloud's list prices were recorded for. */
   readonly region: string;
+  /** The price pages the cloud's figures come from, for the report. */
+  readonly sources: readonly string[];
   /** A rule per resource type; a type with no rule is listed as not estimated. */
   readonly rules: (assumptions: Assumptions) => Readonly<Record<string, Rule>>;
   /** Assumptions every estimate on this cloud rests on, shown under the total. */

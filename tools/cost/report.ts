@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { projectRoot } from "../../stacks/stackFile";
 import { prettierMarkdown } from "../diagram/render";
 import { Estimate } from "./estimate";
+import { allCloudHomes } from "../../providers/registry";
 import { priceBook } from "./prices";
 
 export const money = (value: number) => `$${value.toFixed(2)}`;
@@ -103,8 +104,8 @@ export async function markdownDocument(estimates: readonly Estimate[]): Promise<
     ...estimates.map(markdownSection),
     "## Price sources",
     "",
-    ...(["aws", "gcp", "azure"] as const).map(
-      (cloud) => `- ${cloud} (${priceBook[cloud].region}): ${priceBook[cloud].sources.join("; ")}`,
+    ...allCloudHomes().map(
+      ({ cloud, cost }) => `- ${cloud} (${cost.region}): ${cost.sources.join("; ")}`,
     ),
     "",
   ].join("\n");
