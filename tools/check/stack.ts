@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { failureOf, run } from "../lib/exec";
 import {
   filesIn,
   qualify,
@@ -51,35 +51,23 @@ export async function readExpectedVersion(stack: string, dir: string): Promise<s
 }
 
 /** `pulumi stack output versionUrl --stack <stack>`, with the two ways it can fail told apart. */
-export function readStackUrl(stack: string, env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "pulumi",
-      ["stack", "output", "versionUrl", "--stack", stack],
-      { env, cwd, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if ((error as NodeJS.ErrnoException | null)?.code === "ENOENT") {
-          reject(
-            new StackError(
-              "pulumiMissing",
-              "pulumi CLI not found on PATH; install it, or pass --url instead of --stack",
-            ),
-          );
-          return;
-        }
-        const url = stdout.trim();
-        if (error !== null || url === "") {
-          const detail = stderr.trim().split("\n")[0] || (error?.message ?? "empty output");
-          reject(
-            new StackError(
-              "pulumiFailed",
-              `pulumi stack output versionUrl --stack ${stack} failed: ${detail}`,
-            ),
-          );
-          return;
-        }
-        resolve(url);
-      },
+export async function readStackUrl(
+  stack: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<string> {
+  const args = ["stack", "output", "versionUrl", "--stack", stack];
+  const result = await run("pulumi", args, { env, cwd, timeoutMs: 60_000 });
+  if (result.missing) {
+    throw new StackError(
+      "pulumiMissing",
+      "pulumi CLI not found on PATH; install it, or pass --url instead of --stack",
     );
-  });
+  }
+  const url = result.stdout.trim();
+  if (result.code !== 0 || url === "") {
+    const detail = result.code === 0 ? "empty output" : failureOf(result);
+    throw new StackError("pulumiFailed", `pulumi ${args.join(" ")} failed: ${detail}`);
+  }
+  return url;
 }

@@ -13,6 +13,8 @@ import { projectRoot } from "../../stacks/stackFile";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
 import { Diagram } from "./model";
+import { EnvironmentError, MissingToolError } from "../lib/errors";
+import { installHint } from "../lib/exec";
 
 type Plan = PlannedService;
 
@@ -82,11 +84,11 @@ export function sourceComment(dot: string): string {
 export function svgDocument(diagram: Diagram): string {
   const dot = toDot(diagram);
   const result = spawnSync("dot", ["-Tsvg"], { input: dot, encoding: "utf8" });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
+    throw new MissingToolError("dot", installHint("dot"));
+  }
   if (result.error !== undefined || result.status !== 0) {
-    const reason = result.error?.message ?? result.stderr;
-    throw new Error(
-      `diagram: Graphviz dot failed (${reason.trim()}); install it with apt-get install graphviz`,
-    );
+    throw new EnvironmentError(`Graphviz dot failed: ${result.error?.message ?? result.stderr}`);
   }
   // The comment goes after the XML declaration, which must stay first.
   return result.stdout.replace(
