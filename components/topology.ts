@@ -20,8 +20,7 @@ export interface TopologyHealthCheck {
   readonly intervalSeconds: number;
   /** Absent where the cloud has no per-probe timeout (Azure's load balancer probe). */
   readonly timeoutSeconds?: number;
-  /** Absent where one success puts an instance back (Azure's load balancer probe). */
-  readonly healthyThreshold?: number;
+  readonly healthyThreshold: number;
   readonly unhealthyThreshold: number;
 }
 

@@ -22,12 +22,15 @@ export function azureTopology(name: string, args: ResolvedServiceArgs): ServiceT
       listeners: [{ protocol: "TCP", port: frontendPort, action: "forward" }],
     },
     instances: instancesOf(args, azureVmSize(args.instanceSize)),
-    // A Standard Load Balancer probe has no timeout of its own and one success puts an instance
-    // back: https://learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview
+    // A probe has no timeout setting of its own, and probeThreshold counts both ways: "after
+    // failing the number of consecutive probes equal to this value, the endpoint will be taken out
+    // of rotation and require the same number of successful consecutive probes to be placed back"
+    // (probeThreshold, https://learn.microsoft.com/javascript/api/@azure-rest/arm-network/probepropertiesformatoutput).
     healthCheck: {
       path: args.healthCheckPath,
       port: args.containerPort,
       intervalSeconds: probeIntervalSeconds,
+      healthyThreshold: probeThreshold,
       unhealthyThreshold: probeThreshold,
     },
     identities: [

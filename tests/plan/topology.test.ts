@@ -169,6 +169,8 @@ const disagreements: Readonly<Record<Cloud, (t: ServiceTopology, r: Resources) =
         path: at(probe, "requestPath"),
         port: at(probe, "port"),
         intervalSeconds: at(probe, "intervalInSeconds"),
+        // One setting for both directions on Azure (providers/azure/topology.ts).
+        healthyThreshold: at(probe, "probeThreshold"),
         unhealthyThreshold: at(probe, "probeThreshold"),
       }),
       ...same("listeners", sortListeners(t.loadBalancer.listeners), sortListeners(listeners)),
@@ -296,7 +298,13 @@ const expected = (stack: string): Record<Cloud, ServiceTopology> => ({
       machineType: stack === "prod" ? "Standard_D2as_v5" : "Standard_D2als_v5",
       containerPort: 8080,
     },
-    healthCheck: { path: "/healthz", port: 8080, intervalSeconds: 5, unhealthyThreshold: 2 },
+    healthCheck: {
+      path: "/healthz",
+      port: 8080,
+      intervalSeconds: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+    },
     identities: [{ name: "web-identity", may: ["AcrPull: pull images from the shared registry"] }],
     egress: azureEgress,
   },
