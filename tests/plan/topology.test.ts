@@ -74,6 +74,19 @@ const disagreements: Readonly<Record<Cloud, (t: ServiceTopology, r: Resources) =
             ),
         )
         .map((e) => `egress ${e.ports} to ${e.to}: no such security group rule`),
+      ...same(
+        "egress via",
+        t.egress.map((e) => e.via),
+        [
+          at(vpc, "natGateways", "strategy") === "OnePerAz"
+            ? "a NAT gateway per zone"
+            : "one NAT gateway",
+          ...list(vpc?.vpcEndpointSpecs)
+            .filter((spec) => at(spec, "vpcEndpointType") === "Gateway")
+            .filter((spec) => String(at(spec, "serviceName")).endsWith(".s3"))
+            .map(() => "the S3 gateway endpoint"),
+        ],
+      ),
     ];
   },
   gcp: (t, r) => {
