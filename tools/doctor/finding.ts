@@ -1,13 +1,9 @@
 /** What the doctor's checks share, its own and each cloud's (`providers/<cloud>/doctor.ts`). */
+import type { RunResult } from "../lib/exec";
 import { FileReader } from "./stackTarget";
 
-/** What running a command gave. `missing` is true when the program is not installed at all. */
-export interface ExecResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly missing: boolean;
-}
+/** What running a command gave (the toolkit's `run`); `missing`: not installed at all. */
+export type ExecResult = Pick<RunResult, "code" | "stdout" | "stderr" | "missing">;
 
 /**
  * Everything the doctor reads from the machine, injected so tests can fake any machine: no check
