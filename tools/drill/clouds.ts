@@ -33,9 +33,9 @@
  *   capacity back at once: what it then measures is the replacement path (a new VM boots and
  *   passes its health probe), which is what a repair does after its grace period.
  */
-import { execFile } from "node:child_process";
 import { InstanceGroupDescriptor } from "../../components/cloudHome";
 import { allCloudHomes } from "../../providers/registry";
+import { runText } from "../lib/exec";
 
 /** Runs a CLI and resolves with its stdout; rejects with its stderr when it fails. */
 export type Exec = (file: string, args: readonly string[]) => Promise<string>;
@@ -76,28 +76,8 @@ export interface CloudGroup {
   }): Promise<SettledRollout>;
 }
 
-export const execCli: Exec = (file, args) =>
-  new Promise((resolve, reject) =>
-    execFile(
-      file,
-      [...args],
-      { timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error === null) {
-          resolve(stdout);
-          return;
-        }
-        const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-        reject(
-          new Error(
-            missing
-              ? `${file} not found on PATH: install the ${file} CLI and log in`
-              : `${file} ${args.slice(0, 3).join(" ")} failed: ${stderr.trim() || error.message}`,
-          ),
-        );
-      },
-    ),
-  );
+/** The cloud CLIs, with 10 minutes each: a scale-set upgrade can take that long to answer. */
+export const execCli: Exec = (file, args) => runText(file, args, { timeoutMs: 10 * 60_000 });
 
 export function parseJson<T>(text: string, what: string): T {
   try {

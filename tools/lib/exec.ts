@@ -13,6 +13,9 @@ const installHints: Readonly<Record<string, string>> = {
   git: "install it with `apt-get install git`",
   gh: "install the GitHub CLI (https://cli.github.com)",
   jq: "install it with `apt-get install jq`",
+  aws: "install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html) and log in",
+  gcloud: "install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install) and log in",
+  az: "install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli) and log in",
 };
 
 /** How to install `command`, as the message of a missing program says it. */
