@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { toRehearsalRollout } from "../../components/rolling";
 import { parseSettings } from "../../stacks/settings";
 import { loadStackConfig } from "../../stacks/stackFile";
 import { cloudMode } from "../../tools/rehearsal/cloudModes";
@@ -10,6 +9,7 @@ import {
   isoDurationSeconds,
   rehearsalTiming,
   timeScale,
+  toRehearsalRollout,
 } from "../../tools/rehearsal/timing";
 
 describe("rehearsal timings: the cloud mode's numbers divided by the time scale", () => {
