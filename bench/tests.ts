@@ -1,7 +1,7 @@
 // `npm run bench:tests`: wall time of the inner test loop (`npm run test:fast`) and of each of its
 // tiers, and the peak memory of the largest single process in it. Each sample is one whole run
 // of scripts/test.sh --fast, as a developer runs it; the tiers' times are the "== <step>: N s"
-// lines the script prints, and the static checks' parts are the lines scripts/static-checks.mjs
+// lines the script prints, and the static checks' parts are the lines scripts/static-checks.ts
 // prints. Reported, never asserted: hosts are noisy, and the suite shares the machine with the
 // tests' own processes. The target is issue 18's: at most 90 s warm on 2 cores, at most 1.5 GB
 // for any one process.
@@ -9,20 +9,12 @@
 //   node -r ./scripts/register.js bench/tests.ts [--runs 3] [--json] [--write FILE]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { summarize } from "./stats";
 
 const root = join(__dirname, "..");
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "3" },
-    json: { type: "boolean", default: false },
-    write: { type: "string", default: "docs/reports/bench/tests.json" },
-  },
-});
-const runs = Number(values.runs);
 // GNU time reports the largest resident set of any one process the run waited for (getrusage's
 // RUSAGE_CHILDREN ru_maxrss: https://man7.org/linux/man-pages/man2/getrusage.2.html). Where it is
 // missing (macOS without gnu-time) the peak is left out rather than guessed.
@@ -34,6 +26,8 @@ interface Sample {
   readonly steps: Record<string, number>;
   readonly passed: number;
   readonly failed: number;
+  /** The host's 1-minute load average before and after: other work on the machine shows here. */
+  readonly load: readonly [number, number];
 }
 
 /** Parses test.sh's step lines ("== name: 12 s") and static-checks' part lines ("   eslint: 9.1 s"). */
@@ -50,6 +44,7 @@ function sample(): Sample {
   const scratch = mkdtempSync(join(tmpdir(), "bench-tests-"));
   const timeFile = join(scratch, "time");
   const command = ["bash", "scripts/test.sh", "--fast"];
+  const loadBefore = loadavg()[0];
   const start = performance.now();
   const child = gnuTime
     ? spawnSync(gnuTime, ["-f", "%M", "-o", timeFile, ...command], { cwd: root, encoding: "utf8" })
@@ -65,10 +60,19 @@ function sample(): Sample {
     steps: stepTimes(output),
     passed: Number(total?.[1] ?? NaN),
     failed: Number(total?.[2] ?? NaN),
+    load: [Number(loadBefore.toFixed(1)), Number(loadavg()[0].toFixed(1))],
   };
 }
 
 function main(): void {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: "string", default: "3" },
+      json: { type: "boolean", default: false },
+      write: { type: "string", default: "docs/reports/bench/tests.json" },
+    },
+  });
+  const runs = Number(values.runs);
   const samples = Array.from({ length: runs }, (_, i) => {
     const s = sample();
     console.error(
@@ -94,6 +98,7 @@ function main(): void {
       passed: Math.max(...samples.map((s) => s.passed)),
       failed: Math.max(...samples.map((s) => s.failed)),
     },
+    loadAverage1m: samples.map((s) => s.load),
     steps: stepNames.map((step) => ({
       step,
       ...seconds(samples.flatMap((s) => (step in s.steps ? [s.steps[step]] : []))),

@@ -41,13 +41,13 @@ if ! bash scripts/system-deps.sh; then
   echo "system tools missing: see the message above" >&2
   exit 1
 fi
-# The static checks (type-check, ESLint, Prettier: scripts/static-checks.mjs, which builds the
+# The static checks (type-check, ESLint, Prettier: scripts/static-checks.ts, which builds the
 # TypeScript program once for both) need one core for about half a minute, and the mocked and
 # loopback tests spend much of theirs waiting on processes and timers, so the two run side by side;
 # the checks' output is printed when the tests are done, so the two do not interleave.
 static_started=$SECONDS
 (
-  node scripts/static-checks.mjs >"$static_log" 2>&1
+  node -r ./scripts/register.js scripts/static-checks.ts >"$static_log" 2>&1
   echo "$? $((SECONDS - static_started))" >"$static_log.rc"
 ) &
 static_pid=$!
