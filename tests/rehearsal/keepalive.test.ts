@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { clouds } from "../../components/cloud";
 import { cloudMode } from "../../tools/rehearsal/cloudModes";
 import { InstanceProcess, launchInstance } from "../../tools/rehearsal/instance";
-import { measureKeepaliveRace } from "../../tools/rehearsal/keepalive";
+import { measureKeepaliveRace } from "./keepaliveRace";
 import { defaultNginxBin } from "../../tools/rehearsal/lb";
 import { lbBehaviour, shippedKeepaliveSeconds } from "../../tools/rehearsal/timing";
 
