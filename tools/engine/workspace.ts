@@ -36,14 +36,28 @@ function linkProject(from: string, to: string, top: boolean): void {
   }
 }
 
+/**
+ * With HA_ENGINE_PROFILE=<file>, every command a workspace runs is appended there as one JSON line
+ * (command, arguments, milliseconds), to see where the engine tier spends its time.
+ */
+function profile(command: string, args: readonly string[], startedAt: number): void {
+  const file = process.env.HA_ENGINE_PROFILE;
+  if (!file) return;
+  const line = { command, args: args.join(" ").slice(0, 80), ms: Date.now() - startedAt };
+  fs.appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
+
 export class EngineWorkspace {
   readonly dir: string;
   readonly project: string;
   readonly cloud: RecordedCloud;
   readonly env: NodeJS.ProcessEnv;
+  /** The folder whose `bin/pulumi` is the CLI engine:setup installed. */
+  readonly cliRoot: string;
 
   constructor(root = repoRoot) {
-    const cli = path.join(root, ".engine", "bin", "pulumi");
+    this.cliRoot = path.join(root, ".engine");
+    const cli = path.join(this.cliRoot, "bin", "pulumi");
     if (!fs.existsSync(cli)) throw new Error("the engine is not set up: run npm run engine:setup");
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-engine-"));
     this.project = path.join(this.dir, "project");
@@ -83,7 +97,8 @@ export class EngineWorkspace {
     args: readonly string[],
     options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
   ): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
+    const started = Date.now();
+    return new Promise<RunResult>((resolve, reject) => {
       const child = spawn(command, [...args], {
         cwd: this.project,
         env: { ...this.env, ...options.env },
@@ -93,13 +108,16 @@ export class EngineWorkspace {
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d));
       child.stderr.on("data", (d: Buffer) => (stderr += d));
+      // Generous: the tier runs its jobs side by side (tests/engine/deployments.ts), and the
+      // machine may be shared.
       const timer = setTimeout(() => {
         child.kill("SIGINT");
         reject(new Error(`${command} ${args.join(" ")} timed out\n${stdout}\n${stderr}`));
-      }, options.timeoutMs ?? 180_000);
+      }, options.timeoutMs ?? 600_000);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
+        profile(command, args, started);
         resolve({ code: code ?? 1, stdout, stderr });
       });
     });
