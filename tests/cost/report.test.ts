@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { clouds } from "../../components/cloud";
 import { estimateCost, Estimate } from "../../tools/cost/estimate";
 import {
@@ -16,16 +15,22 @@ import {
   shortResource,
   summaryText,
 } from "../../tools/cost/report";
+import { main } from "../../tools/cost/cli";
+import { repoRoot, runInProcess } from "../helpers/command";
 import { planStack } from "../helpers/plan";
 
-const root = join(__dirname, "..", "..");
-
+/** The cost command's main, in this process, with its output captured. */
 function cost(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["-r", "./scripts/register.js", "tools/cost/cli.ts", ...args],
-    { cwd: root, encoding: "utf8", timeout: 60_000 },
-  );
+  return runInProcess("cost", main, args);
+}
+
+/** `npm run cost` as a user runs it: the script's wiring and the real process's exit code. */
+function costProcess(...args: string[]) {
+  const result = spawnSync("npm", ["run", "--silent", "cost", "--", ...args], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -83,9 +88,9 @@ describe("cost report", () => {
     assert.equal(shortResource("awsx:ec2:Vpc::web-vpc"), "Vpc web-vpc");
   });
 
-  it("the command prints JSON with every line and exits 2 on bad arguments", function () {
+  it("the command prints JSON with every line and exits 2 on bad arguments", async function () {
     this.timeout(60_000);
-    const json = cost("--stack", "prod", "--cloud", "gcp", "--json");
+    const json = await cost("--stack", "prod", "--cloud", "gcp", "--json");
     assert.equal(json.code, 0, json.stderr);
     const doc = JSON.parse(json.stdout) as Estimate;
     assert.equal(doc.cloud, "gcp");
@@ -95,13 +100,13 @@ describe("cost report", () => {
       doc.lines.reduce((sum, l) => sum + l.monthly, 0),
     );
 
-    const badCloud = cost("--cloud", "awz");
+    const badCloud = costProcess("--cloud", "awz");
     assert.equal(badCloud.code, 2);
     assert.equal(
       badCloud.stderr,
       'cost: --cloud: expected one of aws, gcp, azure; got "awz" (see --help)\n',
     );
-    const badLogs = cost("--log-gb", "lots");
+    const badLogs = await cost("--log-gb", "lots");
     assert.equal(badLogs.code, 2);
     assert.equal(
       badLogs.stderr,

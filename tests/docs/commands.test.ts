@@ -7,6 +7,11 @@
  * Marking is explicit because whether a command needs a cloud cannot be guessed safely. Every
  * marked command becomes its own test, named by file and line; one whose tool is missing fails.
  * Unmarked blocks still have their `npm run` scripts checked against package.json.
+ *
+ * A plain `npm run <script> -- args` whose script is one TypeScript CLI (`node -r
+ * ./scripts/register.js tools/X/cli.ts` or `tsx tools/X/cli.ts`) runs in-process: the same
+ * `main` with the same arguments, without loading Node and the SDKs again per command. Any other
+ * command (quotes, pipes, several commands, another script) runs in bash as before.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -21,6 +26,7 @@ import {
   parseOfflineMarker,
   repoRoot,
 } from "./markdown";
+import { packageScripts, runScriptInProcess, scriptCli } from "../helpers/command";
 
 /** Each command's limit: an offline plan takes about 2 s, a CLI's --help about 1 s. */
 const commandTimeoutMs = 30_000;
@@ -95,6 +101,50 @@ function run(command: string): Promise<{ code: number; output: string }> {
   });
 }
 
+/** A word the shell passes on as it is: no quotes, expansions, globs or operators. */
+const plainWord = /^[\w@%+=:,./-]+$/;
+
+/**
+ * `npm run <script> -- args [> /dev/null] [# comment]` with plain words only, as the script name
+ * and the arguments npm passes to it; undefined for anything the shell would do more with.
+ */
+function plainNpmRun(
+  command: string,
+): { script: string; args: string[]; discardStdout: boolean } | undefined {
+  const words = command
+    .replace(/\s+#.*$/, "")
+    .trim()
+    .split(/\s+/);
+  if (words[0] !== "npm" || words[1] !== "run") return undefined;
+  let rest = words.slice(2);
+  if (rest[0] === "--silent") rest = rest.slice(1);
+  const [script, ...after] = rest;
+  let args = after;
+  const discardStdout = args.length >= 2 && args.at(-2) === ">" && args.at(-1) === "/dev/null";
+  if (discardStdout) args = args.slice(0, -2);
+  if (args.length > 0) {
+    if (args[0] !== "--") return undefined;
+    args = args.slice(1);
+  }
+  if (script === undefined || ![script, ...args].every((word) => plainWord.test(word))) {
+    return undefined;
+  }
+  return { script, args, discardStdout };
+}
+
+/** Runs a documented command: in-process when it is a plain `npm run` of one CLI, else in bash. */
+async function runDocumented(command: string): Promise<{ code: number; output: string }> {
+  const npmRun = plainNpmRun(command);
+  if (npmRun === undefined || scriptCli(packageScripts()[npmRun.script] ?? "") === undefined) {
+    return run(command);
+  }
+  const { code, stdout, stderr } = await runScriptInProcess(npmRun.script, npmRun.args, {
+    env: { ...process.env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
+    cwd: repoRoot,
+  });
+  return { code, output: `${npmRun.discardStdout ? "" : stdout}${stderr}` };
+}
+
 const { offline, blocks, problems } = collect();
 
 describe("documented commands", function () {
@@ -129,9 +179,46 @@ describe("documented commands", function () {
     assert.deepEqual(unknown, []);
   });
 
+  it("every script the offline commands run is one TypeScript CLI exporting main, so they run in-process", () => {
+    const scripts = packageScripts();
+    const notInProcess = offline
+      .map(({ where, command }) => ({ where, npmRun: plainNpmRun(command) }))
+      .filter(({ npmRun }) => npmRun !== undefined)
+      .filter(({ npmRun }) => scriptCli(scripts[npmRun!.script] ?? "") === undefined)
+      .map(({ where, npmRun }) => `${where}: ${npmRun!.script}: ${scripts[npmRun!.script]}`);
+    assert.deepEqual(notInProcess, []);
+  });
+
+  it("a plain npm run is recognised; anything the shell would do more with is not", () => {
+    assert.deepEqual(plainNpmRun("npm run plan -- --stack prod --json   # stable JSON"), {
+      script: "plan",
+      args: ["--stack", "prod", "--json"],
+      discardStdout: false,
+    });
+    assert.deepEqual(plainNpmRun("npm run --silent check -- --help > /dev/null"), {
+      script: "check",
+      args: ["--help"],
+      discardStdout: true,
+    });
+    for (const shell of [
+      "npm run plan -- --stack prod | head",
+      'npm run plan -- --stack "$STACK"',
+      "npm run plan -- --stack prod && echo ok",
+      "npm run plan --stack prod",
+      "npm test",
+      "FOO=1 npm run plan",
+    ]) {
+      assert.equal(plainNpmRun(shell), undefined, shell);
+    }
+    assert.equal(scriptCli("node -r ./scripts/register.js tools/plan/cli.ts"), "tools/plan/cli.ts");
+    assert.equal(scriptCli("tsx tools/drill/cli.ts"), "tools/drill/cli.ts");
+    assert.equal(scriptCli("tsx bench/app.ts"), undefined);
+    assert.equal(scriptCli("bash scripts/test.sh --fast"), undefined);
+  });
+
   for (const { where, command, marker, expectedOutput } of offline) {
     it(`${where}: ${command}`, async () => {
-      const { code, output } = await run(command);
+      const { code, output } = await runDocumented(command);
       assert.equal(
         code,
         marker.exit,

@@ -1,45 +1,35 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { promisify } from "node:util";
+import { main } from "../../tools/plan/cli";
+import { runInProcess } from "../helpers/command";
 
-const run = promisify(execFile);
-const root = join(__dirname, "..", "..");
-
+// `npm run plan`'s main, run in-process; tests/plan/cli.test.ts and tests/azure/cli.test.ts run
+// the script as a real process.
 describe("npm run plan on gcp", () => {
   it("refuses a rolling policy that would take prod's whole fleet out, naming the stack key, exit 2", async () => {
-    const error = await run(
-      "npm",
-      [
-        "run",
-        "--silent",
-        "plan",
-        "--",
-        "--stack",
-        "prod",
-        "--cloud",
-        "gcp",
-        "-c",
-        "rollingMaxUnavailablePercent=34",
-      ],
-      { cwd: root, timeout: 50_000 },
-    ).then(
-      () => assert.fail("the plan should have been refused"),
-      (err: { code: number; stderr: string }) => err,
-    );
-    assert.equal(error.code, 2);
+    const result = await runInProcess("plan", main, [
+      "--stack",
+      "prod",
+      "--cloud",
+      "gcp",
+      "-c",
+      "rollingMaxUnavailablePercent=34",
+    ]);
+    assert.equal(result.code, 2);
     assert.match(
-      error.stderr,
+      result.stderr,
       /^ {2}rollingMaxUnavailablePercent \(rollingUpdate\.maxUnavailablePercent\): expected 0 on gcp with 3 instances over 3 zones: .* so 1 would become 3, every instance; got 34$/m,
     );
   });
 
   it("plans prod offline and prints the JSON document", async () => {
-    const { stdout } = await run(
-      "npm",
-      ["run", "--silent", "plan", "--", "--stack", "prod", "--cloud", "gcp", "--json"],
-      { cwd: root, timeout: 50_000, maxBuffer: 16 * 1024 * 1024 },
-    );
+    const { code, stdout, stderr } = await runInProcess("plan", main, [
+      "--stack",
+      "prod",
+      "--cloud",
+      "gcp",
+      "--json",
+    ]);
+    assert.equal(code, 0, stderr);
     const document = JSON.parse(stdout) as {
       stack: string;
       cloud: string;

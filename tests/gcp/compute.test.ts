@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { RecordingMocks } from "../../tools/plan/recorder";
+import { until } from "../../tools/lib/wait";
 import { runPlan } from "../../tools/plan/run";
 import { guardedRules, one } from "../helpers/plan";
 import { zoneChangeProblem } from "../../providers/gcp/compute";
@@ -282,16 +283,16 @@ describe("a zoneCount change on a deployed group", () => {
     try {
       const mocks = new TwoZoneGroupMocks();
       await runPlan({ stack: "prod", cloud: "gcp", mocks }).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.equal(mocks.resources.filter((r) => r.type === T.autoscaler).length, 0);
-      assert.ok(
+      const refused = () =>
         rejections.some((r) =>
           /^error serializing property "description": zoneCount: the instance group runs in us-central1-a, us-central1-b; moving it to us-central1-a, us-central1-b, us-central1-c would replace it/.test(
             (r as Error).message,
           ),
-        ),
-        `no zone refusal among ${rejections.map(String).join("; ")}`,
-      );
+        );
+      // Waits for the rejection rather than a fixed 200 ms; gives up after 5 s.
+      await until(refused, 5_000, 10);
+      assert.equal(mocks.resources.filter((r) => r.type === T.autoscaler).length, 0);
+      assert.ok(refused(), `no zone refusal among ${rejections.map(String).join("; ")}`);
     } finally {
       process.off("unhandledRejection", listener);
     }

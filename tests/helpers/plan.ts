@@ -19,15 +19,23 @@ export function planStack(
   const key = JSON.stringify([stack, cloud, overrides]);
   let plan = cache.get(key);
   if (!plan) {
-    // Plans must not interleave: each installs its own global mocks and config.
-    plan = queue.then(() => runPlan({ stack, cloud, overrides }));
-    queue = plan.then(
-      () => undefined,
-      () => undefined,
-    );
+    plan = exclusively(() => runPlan({ stack, cloud, overrides }));
     cache.set(key, plan);
   }
   return plan;
+}
+
+/**
+ * Runs `work` after everything queued before it has settled. Plans must not interleave: each
+ * installs its own global mocks and configuration (so does a plan command run in-process).
+ */
+export function exclusively<T>(work: () => Promise<T>): Promise<T> {
+  const result = queue.then(work);
+  queue = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  return result;
 }
 let queue: Promise<unknown> = Promise.resolve();
 

@@ -1,26 +1,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { main } from "../../tools/plan/cli";
+import { repoRoot, runInProcess } from "../helpers/command";
 
-const root = join(__dirname, "..", "..");
-
-/** Runs `npm run plan` the way a user does, as a separate process. */
+/** Runs the plan command's main in this process, with its output captured. */
 function plan(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["-r", "./scripts/register.js", "tools/plan/cli.ts", ...args],
-    {
-      cwd: root,
-      encoding: "utf8",
-      timeout: 60_000,
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runInProcess("plan", main, args);
 }
 
 describe("plan command", () => {
-  it("prints a stable JSON document of every resource, grouped by parent", () => {
-    const { code, stdout, stderr } = plan("--stack", "prod", "--json");
+  it("prints a stable JSON document of every resource, grouped by parent", async () => {
+    const { code, stdout, stderr } = await plan("--stack", "prod", "--json");
     assert.equal(code, 0, stderr);
     const doc = JSON.parse(stdout) as {
       stack: string;
@@ -38,8 +28,8 @@ describe("plan command", () => {
     assert.ok(doc.resources.some((r) => r.type === "aws:ecs/service:Service"));
   });
 
-  it("prints a readable tree by default", () => {
-    const { code, stdout } = plan("--stack", "test");
+  it("prints a readable tree by default", async () => {
+    const { code, stdout } = await plan("--stack", "test");
     assert.equal(code, 0);
     const lines = stdout.split("\n");
     assert.match(
@@ -50,8 +40,8 @@ describe("plan command", () => {
     assert.ok(lines.includes("   ├─ aws:ecs/service:Service  web-service"), stdout);
   });
 
-  it("applies -c overrides like pulumi preview -c", () => {
-    const { code, stdout } = plan(
+  it("applies -c overrides like pulumi preview -c", async () => {
+    const { code, stdout } = await plan(
       "--stack",
       "test",
       "-c",
@@ -64,8 +54,8 @@ describe("plan command", () => {
     assert.ok(stdout.includes('"aws:acm/certificate:Certificate"'));
   });
 
-  it("exits 2 with the validation message and no resources on bad configuration", () => {
-    const { code, stdout, stderr } = plan("--stack", "test", "-c", "cloud=awz", "--json");
+  it("exits 2 with the validation message and no resources on bad configuration", async () => {
+    const { code, stdout, stderr } = await plan("--stack", "test", "-c", "cloud=awz", "--json");
     assert.equal(code, 2);
     assert.equal(stdout, "");
     assert.equal(
@@ -74,8 +64,8 @@ describe("plan command", () => {
     );
   });
 
-  it("rejects an unknown --cloud before planning", () => {
-    const { code, stderr } = plan("--stack", "test", "--cloud", "oracle");
+  it("rejects an unknown --cloud before planning", async () => {
+    const { code, stderr } = await plan("--stack", "test", "--cloud", "oracle");
     assert.equal(code, 2);
     assert.equal(
       stderr,
@@ -83,11 +73,11 @@ describe("plan command", () => {
     );
   });
 
-  it("evaluates the policy pack with --policy and exits 4 on a mandatory violation", () => {
-    const clean = plan("--stack", "prod", "--cloud", "azure", "--policy");
+  it("evaluates the policy pack with --policy and exits 4 on a mandatory violation", async () => {
+    const clean = await plan("--stack", "prod", "--cloud", "azure", "--policy");
     assert.equal(clean.code, 0, clean.stderr);
     assert.match(clean.stdout, /policy: \d+ policies on \d+ resources: 0 mandatory/);
-    const broken = plan(
+    const broken = await plan(
       "--stack",
       "test",
       "-c",
@@ -103,9 +93,25 @@ describe("plan command", () => {
     );
   });
 
-  it("rejects a stack with no stack file", () => {
-    const { code, stderr } = plan("--stack", "staging");
+  it("rejects a stack with no stack file", async () => {
+    const { code, stderr } = await plan("--stack", "staging");
     assert.equal(code, 2);
     assert.match(stderr, /^stack: no Pulumi\.staging\.yaml in /);
+  });
+
+  // The tests above call main in-process; this one runs `npm run plan` as a user does, so the
+  // script's wiring and the exit code of the real process (runMain) stay proven.
+  it("as a process (npm run plan): exits 2 with the message on stderr and nothing on stdout", () => {
+    const result = spawnSync(
+      "npm",
+      ["run", "--silent", "plan", "--", "--stack", "test", "-c", "cloud=awz", "--json"],
+      { cwd: repoRoot, encoding: "utf8", timeout: 60_000 },
+    );
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(result.stdout, "");
+    assert.equal(
+      result.stderr,
+      'invalid stack configuration:\n  ha-web-service:cloud: expected one of aws, gcp, azure; got "awz"\n',
+    );
   });
 });

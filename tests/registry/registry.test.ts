@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { Cloud } from "../../components/cloud";
 import { isPinnedByDigest, repositoryOf } from "../../components/image";
 import { sharedRegistryName } from "../../providers/azure/registry";
 import { mockAccount } from "../../tools/plan/mocks/types";
+import { main } from "../../tools/plan/cli";
+import { runInProcess } from "../helpers/command";
 import { json, ofType, one, planStack } from "../helpers/plan";
 
-const root = join(__dirname, "..", "..");
 const digest = `sha256:${"ab".repeat(32)}`;
 const account = mockAccount.awsAccountId;
 const subscription = mockAccount.azureSubscriptionId;
@@ -19,14 +18,10 @@ const sharedRepository: Record<Cloud, string> = {
   azure: `${sharedRegistryName(subscription)}.azurecr.io/web`,
 };
 
-/** Runs `npm run plan` as a user does and returns its exit code and output. */
-function planCli(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["-r", "./scripts/register.js", "tools/plan/cli.ts", ...args],
-    { cwd: root, encoding: "utf8", timeout: 120_000 },
-  );
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+/** Runs the plan command's main in this process; its exit code and output. */
+async function planCli(...args: string[]) {
+  const { code, stdout, stderr } = await runInProcess("plan", main, args);
+  return { status: code, output: `${stdout}${stderr}` };
 }
 
 describe("image references", () => {
@@ -45,9 +40,16 @@ describe("image references", () => {
 });
 
 describe("prod deploys by digest only", () => {
-  it("refuses a tag-only image: exit 2, and the message names the key and the value", () => {
+  it("refuses a tag-only image: exit 2, and the message names the key and the value", async () => {
     const image = `${sharedRepository.aws}:1.0.0`;
-    const { status, output } = planCli("--stack", "prod", "--cloud", "aws", "-c", `image=${image}`);
+    const { status, output } = await planCli(
+      "--stack",
+      "prod",
+      "--cloud",
+      "aws",
+      "-c",
+      `image=${image}`,
+    );
     assert.equal(status, 2, output);
     assert.match(
       output,
@@ -57,8 +59,8 @@ describe("prod deploys by digest only", () => {
     );
   });
 
-  it("accepts the same repository by digest on prod", () => {
-    const { status, output } = planCli(
+  it("accepts the same repository by digest on prod", async () => {
+    const { status, output } = await planCli(
       "--stack",
       "prod",
       "--cloud",
@@ -69,8 +71,8 @@ describe("prod deploys by digest only", () => {
     assert.equal(status, 0, output);
   });
 
-  it("lets test take a tag for a hand deploy", () => {
-    const { status, output } = planCli(
+  it("lets test take a tag for a hand deploy", async () => {
+    const { status, output } = await planCli(
       "--stack",
       "test",
       "--cloud",

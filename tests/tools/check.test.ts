@@ -8,14 +8,16 @@ import { checkExitCodes } from "../../tools/check/codes";
 import { runCheckCli, usage } from "../../tools/check/main";
 import { readExpectedVersion } from "../../tools/check/stack";
 import { Lookup } from "../../tools/lib/net";
+import { main } from "../../tools/check/cli";
+import { runInProcess } from "../helpers/command";
 import { freePort, repoRoot } from "../helpers/processes";
 import { LocalServer, serve, text } from "./servers";
 
 const cli = join(repoRoot, "tools", "check", "cli.ts");
 const tsx = require.resolve("tsx/cjs");
 
-/** Runs the real CLI as a child process, for its real exit code. */
-function runCli(
+/** Runs the real CLI as a child process, for the real process's exit code. */
+function runCliProcess(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -32,6 +34,17 @@ function runCli(
         resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
     ),
   );
+}
+
+/** The CLI's main (tools/check/cli.ts) in this process, with the io a child process would get. */
+function runCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runInProcess("check", main, args, {
+    env: options.env ?? { PATH: process.env.PATH },
+    cwd: options.cwd ?? repoRoot,
+  });
 }
 
 /** Drops the leading ISO timestamp of a text line. */
@@ -223,10 +236,18 @@ describe("version checker", function () {
     });
   });
 
+  // The first test runs the CLI as a child process (the real exit code); the rest call its main.
   describe("the CLI, as a child process", () => {
     it("exits 1 with one line showing both versions", async () => {
       const server = await start(text("1.0.5\n"));
-      const result = await runCli(["--url", server.url(), "--expect", "1.0.6", "--attempts", "1"]);
+      const result = await runCliProcess([
+        "--url",
+        server.url(),
+        "--expect",
+        "1.0.6",
+        "--attempts",
+        "1",
+      ]);
       assert.equal(result.code, 1);
       assert.deepEqual(result.stdout.trimEnd().split("\n").map(untimed), [
         `FAIL wrong version: served 1.0.5, expected 1.0.6 (${server.url()})`,

@@ -5,6 +5,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { until } from "../../tools/lib/wait";
 import { runProbeCli } from "../../tools/probe/main";
 import { ProbeStatus, runProbe } from "../../tools/probe/probe";
 import { freePort, repoRoot, waitForHttp } from "../helpers/processes";
@@ -207,9 +208,11 @@ describe("downtime probe", function () {
     });
 
     it("stops on SIGINT, still prints the summary and writes the JSON report", async () => {
-      const server = await start((_req, res) =>
-        res.writeHead(200, { "x-app-version": "4.0.0" }).end(),
-      );
+      let requests = 0;
+      const server = await start((_req, res) => {
+        requests += 1;
+        res.writeHead(200, { "x-app-version": "4.0.0" }).end();
+      });
       const dir = mkdtempSync(join(tmpdir(), "probe-"));
       dirs.push(dir);
       const json = join(dir, "report.json");
@@ -233,7 +236,8 @@ describe("downtime probe", function () {
       children.push(child);
       let stdout = "";
       child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      await sleep(1_500);
+      // Interrupt once the probe is sending (not after a fixed time: starting tsx can take long).
+      assert.ok(await until(() => requests >= 3, 20_000, 20), "the probe sent nothing");
       const interruptedAt = performance.now();
       child.kill("SIGINT");
       const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
