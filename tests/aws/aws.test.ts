@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveServiceArgs } from "../../components/args";
@@ -15,9 +14,11 @@ import {
 } from "../../providers/aws/loadBalancer";
 import { alertsKeyPolicy, deploymentRollbackAlarms } from "../../providers/aws/monitoring";
 import { OptionRecordingMocks } from "../gcp/helpers";
+import { main as planMain } from "../../tools/plan/cli";
 import { runPlan } from "../../tools/plan/run";
 import { mockAccount } from "../../tools/plan/mocks/types";
 import { instructions } from "../app/dockerfileRules";
+import { runInProcess } from "../helpers/command";
 import { copyPlan, guardedRules, json, ofType, one, planStack, PlanResult } from "../helpers/plan";
 
 type Plan = Pick<PlanResult, "resources">;
@@ -749,26 +750,29 @@ describe("AWS · hosted zone from awsHostedZone", () => {
     assert.equal(hostedZoneProblem("www.example.com", "example.com"), undefined);
   });
 
-  it("exits 2 from the plan, naming awsHostedZone, for a domain without its zone", () => {
-    const run = (...overrides: string[]) =>
-      spawnSync(
-        process.execPath,
-        ["-r", "./scripts/register.js", "tools/plan/cli.ts", "--stack", "test", ...overrides],
-        { cwd: root, encoding: "utf8", timeout: 60_000 },
-      );
-    const missing = run("-c", "domain=www.example.com");
+  it("exits 2 from the plan, naming awsHostedZone, for a domain without its zone", async () => {
+    // The plan command's main, in-process (tests/plan/cli.test.ts also runs it as a process).
+    const run = async (...overrides: string[]) => {
+      const { code, stderr } = await runInProcess("plan", planMain, [
+        "--stack",
+        "test",
+        ...overrides,
+      ]);
+      return { status: code, stderr };
+    };
+    const missing = await run("-c", "domain=www.example.com");
     assert.equal(missing.status, 2, missing.stderr);
     assert.match(
       missing.stderr,
       /awsHostedZone: expected the name of the Route 53 public hosted zone/,
     );
-    const wrong = run("-c", "domain=www.example.com", "-c", "awsHostedZone=example.org");
+    const wrong = await run("-c", "domain=www.example.com", "-c", "awsHostedZone=example.org");
     assert.equal(wrong.status, 2, wrong.stderr);
     assert.match(
       wrong.stderr,
       /awsHostedZone: expected a zone that holds domain "www\.example\.com".*got "example\.org"/,
     );
-    const malformed = run("-c", "domain=www.example.com", "-c", "awsHostedZone=Example.COM");
+    const malformed = await run("-c", "domain=www.example.com", "-c", "awsHostedZone=Example.COM");
     assert.equal(malformed.status, 2, malformed.stderr);
     assert.match(
       malformed.stderr,

@@ -7,7 +7,8 @@ export type { PlannedResource, PlanResult };
 
 /**
  * Plans a stack file under mocks, as `npm run plan` does. Results are cached per argument set
- * because planning is the slow part and assertions never mutate a plan.
+ * (per mocha worker) because planning is the slow part; a cached plan is deep-frozen, so a test
+ * that mutated it, and so changed what later tests see, fails with a TypeError instead.
  */
 const cache = new Map<string, Promise<PlanResult>>();
 
@@ -19,10 +20,20 @@ export function planStack(
   const key = JSON.stringify([stack, cloud, overrides]);
   let plan = cache.get(key);
   if (!plan) {
-    plan = exclusively(() => runPlan({ stack, cloud, overrides }));
+    plan = exclusively(() => runPlan({ stack, cloud, overrides })).then(deepFreeze);
     cache.set(key, plan);
   }
   return plan;
+}
+
+/** Freezes `value` and every plain object and array under it (test modules run in strict mode). */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
 }
 
 /**

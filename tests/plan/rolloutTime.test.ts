@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { clouds } from "../../components/cloud";
 import { awsRolloutTime } from "../../providers/aws/rolloutTime";
+import { main } from "../../tools/plan/cli";
 import { resolvedArgsFor, rolloutTimeLines } from "../../tools/plan/rolloutTime";
+import { runInProcess } from "../helpers/command";
 
 const root = join(__dirname, "..", "..");
 
@@ -46,17 +47,14 @@ describe("plan: the expected rollout time, from each cloud's own model", functio
     );
   });
 
-  it("npm run plan prints it under the resource tree; --json stays one document", () => {
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, ["-r", "./scripts/register.js", "tools/plan/cli.ts", ...args], {
-        cwd: root,
-        encoding: "utf8",
-        timeout: 60_000,
-      });
-    const text = run("--stack", "test", "--cloud", "gcp");
-    assert.equal(text.status, 0, text.stderr);
+  it("npm run plan prints it under the resource tree; --json stays one document", async () => {
+    // The plan command's main, in-process (tests/plan/cli.test.ts also runs it as a process).
+    const run = (...args: string[]) => runInProcess("plan", main, args);
+    const text = await run("--stack", "test", "--cloud", "gcp");
+    assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /\nrollout time \(gcp, 2 instances\): about \d+ s/);
-    const json = run("--stack", "test", "--cloud", "gcp", "--json");
+    const json = await run("--stack", "test", "--cloud", "gcp", "--json");
+    assert.equal(json.code, 0, json.stderr);
     JSON.parse(json.stdout);
   });
 
