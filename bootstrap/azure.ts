@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as azure from "@pulumi/azure-native";
+import * as azure from "../providers/azure/sdk";
 import { azureAudience, deploySubject, githubIssuer, pipelineSubjects } from "./trust";
 import { BootstrapImplementation, environmentVariables, subjectTag } from "./types";
 import { workloadResourceGroup } from "../providers/azure/naming";

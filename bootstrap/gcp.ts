@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "../providers/gcp/sdk";
 import { deploySubject, gcpAttributeCondition, githubIssuer, pipelineSubjects } from "./trust";
 import { BootstrapImplementation, environmentVariables, subjectTag } from "./types";
 import { instanceAccountId } from "../providers/gcp/names";

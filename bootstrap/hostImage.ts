@@ -1,4 +1,4 @@
-import * as azure from "@pulumi/azure-native";
+import * as azure from "../providers/azure/sdk";
 import * as pulumi from "@pulumi/pulumi";
 import {
   baseImage,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import * as azure from "@pulumi/azure-native";
-import * as gcp from "@pulumi/gcp";
+import * as azure from "../providers/azure/sdk";
+import * as gcp from "../providers/gcp/sdk";
 import * as pulumi from "@pulumi/pulumi";
 import { ecrLifecyclePolicy, sharedRepositoryName } from "../providers/aws/registry";
 import {

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "./sdk";
 import { GcpContext } from "./context";
 import { GcpIdentity } from "./identity";
 import { gcpName } from "./names";

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as gcp from "./sdk";
 import { instanceAccountEmail } from "./names";
 import { GcpContext } from "./context";
 import { GcpRegistry } from "./registry";
