@@ -28,7 +28,7 @@ import { runProbe } from "../tools/probe/probe";
 import { RehearsalEvent, startRehearsal } from "../tools/rehearsal/rehearsal";
 import { clouds } from "../components/cloud";
 import { DrillKind } from "../tools/drill/drills";
-import { parseCloudMode } from "../tools/rehearsal/cloudModes";
+import { parseCloud } from "../tools/lib/parse";
 import { reportDrills, writeDrillReports } from "./drillReports";
 import { summarize, Summary } from "./stats";
 
@@ -126,7 +126,7 @@ async function main() {
       }
       return d as DrillKind;
     });
-    const chosen = only.clouds?.split(",").map((c) => parseCloudMode(c, "clouds")) ?? [...clouds];
+    const chosen = only.clouds?.split(",").map((c) => parseCloud(c, "clouds")) ?? [...clouds];
     const started = Date.now();
     process.stderr.write(`writing drill reports to ${dir}/<cloud>/<drill>.{md,json}\n`);
     const rows = await writeDrillReports({

@@ -8,7 +8,8 @@ import {
 import { lbHealthCheck } from "../../providers/gcp/compute";
 import { backendTimeoutSec } from "../../providers/gcp/loadBalancer";
 import { clouds } from "../../components/cloud";
-import { cloudMode, parseCloudMode } from "../../tools/rehearsal/cloudModes";
+import { cloudMode } from "../../tools/rehearsal/cloudModes";
+import { parseCloud as parseCloudMode } from "../../tools/lib/parse";
 
 /**
  * The table repeats the providers' numbers (importing them would load the cloud SDKs into every

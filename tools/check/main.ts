@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseFlags } from "../lib/args";
-import { printHelp } from "../lib/cli";
+import { IoWith, printHelp } from "../lib/cli";
 import { UsageError } from "../lib/errors";
 import { Lookup } from "../lib/net";
-import { Out, writeLine } from "../lib/output";
-import { parseDuration, parseHttpUrl, parsePositiveInt } from "../lib/parse";
+import { writeLine } from "../lib/output";
+import { ifGiven, parseDuration, parseHttpUrl, parsePositiveInt } from "../lib/parse";
 import { checkVersion, CheckResult } from "./check";
 import { CheckOutcome, checkExitCodes, exitCodeTable } from "./codes";
 import { readExpectedVersion, readStackUrl, StackError } from "./stack";
@@ -41,15 +41,8 @@ Exit codes:
 ${exitCodeTable()}
 With several checks: 0 if all passed, else the code of the last one that failed.`;
 
-export interface CheckIo {
-  readonly stdout: Out;
-  readonly stderr: Out;
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  /** Aborting ends a periodic run after the current check. */
-  readonly signal?: AbortSignal;
-  readonly lookup?: Lookup;
-}
+/** Aborting `signal` ends a periodic run after the current check. */
+export type CheckIo = IoWith<"stdout" | "stderr" | "env" | "cwd"> & { readonly lookup?: Lookup };
 
 const flagSpec = {
   url: { type: "string" },
@@ -126,7 +119,7 @@ export async function runCheckCli(argv: readonly string[], io: CheckIo): Promise
   const json = flags.json === true;
   if (flags.help === true) return printHelp(io, usage);
   try {
-    const every = flags.every === undefined ? undefined : parseDuration(flags.every, "every");
+    const every = ifGiven(flags.every, (text) => parseDuration(text, "every"));
     const times =
       flags.times === undefined
         ? every === undefined

@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Cloud, clouds } from "../../components/cloud";
 import { parseFlags } from "../lib/args";
 import { CommandIo, printHelp, runMain } from "../lib/cli";
-import { UsageError } from "../lib/errors";
 import { run } from "../lib/exec";
+import { ifGiven, parseCloud } from "../lib/parse";
 import { DoctorEnv, exitCodeOf, render, runDoctor } from "./checks";
 
 const usage = `Usage: npm run doctor -- [--stack <name>] [--cloud aws|gcp|azure] [--github <owner/name>] [--json]
@@ -45,15 +44,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return printHelp(io, usage);
-  const cloud = values.cloud;
-  if (cloud !== undefined && !(clouds as readonly string[]).includes(cloud)) {
-    throw new UsageError(
-      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(cloud)}`,
-    );
-  }
+  const cloud = ifGiven(values.cloud, parseCloud);
   const findings = await runDoctor(realEnv(), {
     stack: values.stack,
-    cloud: cloud as Cloud,
+    cloud,
     github: values.github,
   });
   io.stdout.write(values.json ? `${JSON.stringify(findings, null, 2)}\n` : render(findings));

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { Cloud } from "../../components/cloud";
 import { dirname, resolve } from "node:path";
 import { parseFlags } from "../lib/args";
-import { printHelp, reportError } from "../lib/cli";
+import { IoWith, printHelp, reportError } from "../lib/cli";
 import { exitCodes, UsageError } from "../lib/errors";
-import { Out, writeLine } from "../lib/output";
-import { parseDuration, parsePositiveInt, parseRate } from "../lib/parse";
-import { parseCloud } from "../rehearsal/main";
+import { writeLine } from "../lib/output";
+import { ifGiven, parseCloud, parseDuration, parsePositiveInt, parseRate } from "../lib/parse";
 import { openStack, StackApi } from "./automation";
 import { Exec, execCli } from "./clouds";
 import { DrillKind, drillKinds, runDrill } from "./drills";
@@ -58,17 +58,13 @@ Options:
 
 Exit codes: 0 every check passed, 1 a check failed, 2 bad command line, 3 the drill could not run.`;
 
-export interface DrillIo {
-  readonly stdout: Out;
-  readonly stderr: Out;
+/** `cwd` resolves the report paths (default: the current directory); `signal` (Ctrl-C) stops
+ * the drill, tears the target down and exits 130. */
+export interface DrillIo extends IoWith<"stdout" | "stderr"> {
   /** @default the Automation API (automation.ts) */
   readonly openStack?: (name: string) => Promise<StackApi>;
   /** @default execFile */
   readonly exec?: Exec;
-  /** Report paths are resolved against this. @default the current directory */
-  readonly cwd?: string;
-  /** Ctrl-C: stop the drill, tear the target down, exit 130. */
-  readonly signal?: AbortSignal;
 }
 
 const flagSpec = {
@@ -109,6 +105,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
   let instances: number | undefined;
   let slowMs: number | undefined;
   let zones: number | undefined;
+  let cloud: Cloud | undefined;
   try {
     const [first, ...rest] = argv;
     if (first === "-h" || first === "--help") return printHelp(io, usage);
@@ -132,18 +129,11 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
         `--tolerance: expected a whole number of failed requests; got ${JSON.stringify(flags.tolerance)}`,
       );
     }
-    maxMttrMs =
-      flags["max-mttr"] === undefined ? undefined : parseDuration(flags["max-mttr"], "max-mttr");
-    instances =
-      flags.instances === undefined
-        ? undefined
-        : parsePositiveInt(flags.instances, "instances", 20);
-    if (flags.cloud !== undefined) parseCloud(flags.cloud);
-    slowMs =
-      flags["slow-ms"] === undefined
-        ? undefined
-        : parsePositiveInt(flags["slow-ms"], "slow-ms", 2000);
-    zones = flags.zones === undefined ? undefined : parsePositiveInt(flags.zones, "zones", 6);
+    maxMttrMs = ifGiven(flags["max-mttr"], (text) => parseDuration(text, "max-mttr"));
+    instances = ifGiven(flags.instances, (text) => parsePositiveInt(text, "instances", 20));
+    cloud = ifGiven(flags.cloud, parseCloud);
+    slowMs = ifGiven(flags["slow-ms"], (text) => parsePositiveInt(text, "slow-ms", 2000));
+    zones = ifGiven(flags.zones, (text) => parsePositiveInt(text, "zones", 6));
     if (target.kind === "stack") {
       if (
         flags.instances !== undefined ||
@@ -175,7 +165,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
         stack: flags.stack ?? "test",
         instances,
         zones,
-        cloud: flags.cloud === undefined ? undefined : parseCloud(flags.cloud),
+        cloud,
       });
     } else {
       const api = await (io.openStack ?? openStack)(target.name);

@@ -16,6 +16,12 @@ export interface CommandIo {
   readonly signal: AbortSignal;
 }
 
+/**
+ * The io a command declares: the fields it needs, the rest of `CommandIo` optional, so a test
+ * passes only what the command reads.
+ */
+export type IoWith<Needed extends keyof CommandIo> = Pick<CommandIo, Needed> & Partial<CommandIo>;
+
 export type Main = (argv: readonly string[], io: CommandIo) => Promise<number>;
 
 /** Prints `usage` and returns 0, for --help. */

@@ -1,4 +1,18 @@
+import { Cloud, clouds } from "../../components/cloud";
 import { UsageError } from "./errors";
+
+/** `parse(text)` for a flag that was given; `undefined` for one that was not. */
+export function ifGiven<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
+  return text === undefined ? undefined : parse(text);
+}
+
+/** `--cloud`: one of the clouds the component deploys to. */
+export function parseCloud(text: string, flag = "cloud"): Cloud {
+  if ((clouds as readonly string[]).includes(text)) return text as Cloud;
+  throw new UsageError(
+    `--${flag}: expected one of ${clouds.join(", ")}; got ${JSON.stringify(text)}`,
+  );
+}
 
 const durationUnits: Readonly<Record<string, number>> = {
   ms: 1,

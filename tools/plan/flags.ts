@@ -1,6 +1,6 @@
 import { ParseArgsConfig } from "node:util";
-import { Cloud, clouds } from "../../components/cloud";
 import { ConfigurationError, EnvironmentError, UsageError } from "../lib/errors";
+import { ifGiven, parseCloud } from "../lib/parse";
 import { PlanError, PlanOptions, PlanResult, runPlan } from "./run";
 import { parseOverrides } from "../../stacks/stackFile";
 
@@ -21,18 +21,14 @@ export function planOptionsFrom(values: {
   cloud?: string;
   config?: string[];
 }): PlanOptions {
-  if (values.cloud !== undefined && !(clouds as readonly string[]).includes(values.cloud)) {
-    throw new UsageError(
-      `--cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(values.cloud)}`,
-    );
-  }
+  const cloud = ifGiven(values.cloud, parseCloud);
   let overrides: Record<string, string>;
   try {
     overrides = parseOverrides(values.config ?? []);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return { stack: values.stack ?? "test", cloud: values.cloud as Cloud | undefined, overrides };
+  return { stack: values.stack ?? "test", cloud, overrides };
 }
 
 /**

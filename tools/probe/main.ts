@@ -1,10 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import { parseFlags } from "../lib/args";
-import { printHelp, reportError } from "../lib/cli";
+import { IoWith, printHelp, reportError } from "../lib/cli";
 import { UsageError } from "../lib/errors";
 import { Lookup } from "../lib/net";
-import { isInteractive, Out, writeLine } from "../lib/output";
+import { isInteractive, writeLine } from "../lib/output";
 import {
+  ifGiven,
   parseDuration,
   parseHttpUrl,
   parsePositiveInt,
@@ -36,13 +37,7 @@ Options:
 
 Exit codes: 0 failures within tolerance, 1 too many failures, 2 bad command line.`;
 
-export interface ProbeIo {
-  readonly stdout: Out;
-  readonly stderr: Out;
-  readonly env: NodeJS.ProcessEnv;
-  readonly signal?: AbortSignal;
-  readonly lookup?: Lookup;
-}
+export type ProbeIo = IoWith<"stdout" | "stderr" | "env"> & { readonly lookup?: Lookup };
 
 const flagSpec = {
   url: { type: "string" },
@@ -69,10 +64,9 @@ export async function runProbeCli(argv: readonly string[], io: ProbeIo): Promise
       url: flags.url,
       rate: parseRate(flags.rate ?? "2/s", "rate"),
       durationMs: parseDuration(flags.duration ?? "60s", "duration"),
-      concurrency:
-        flags.concurrency === undefined
-          ? undefined
-          : parsePositiveInt(flags.concurrency, "concurrency", 1024),
+      concurrency: ifGiven(flags.concurrency, (text) =>
+        parsePositiveInt(text, "concurrency", 1024),
+      ),
       timeoutMs: parseDuration(flags.timeout ?? "1s", "timeout"),
       lookup: io.lookup,
     };

@@ -5,7 +5,7 @@
  * are repeated here rather than imported) and renders each mode to a configuration `nginx -t`
  * accepts; the drills and the keepalive test show each property's effect.
  */
-import { Cloud, clouds } from "../../components/cloud";
+import { Cloud } from "../../components/cloud";
 import { cloudHome } from "../../providers/registry";
 
 /** A value and the documentation (or provider source) it comes from. */
@@ -82,10 +82,4 @@ export const cite = <T>(value: T, source: string): Cited<T> => ({ value, source 
 /** The cloud's mode, from its home. Scaled by `timeScale` (timing.ts) where the rehearsal uses a duration. */
 export function cloudMode(cloud: Cloud): CloudMode {
   return cloudHome(cloud).rehearsal;
-}
-
-/** `--cloud`: one of the clouds, or a usage message naming the flag. */
-export function parseCloudMode(text: string, flag = "cloud"): Cloud {
-  if ((clouds as readonly string[]).includes(text)) return text as Cloud;
-  throw new Error(`--${flag}: expected one of ${clouds.join(", ")}; got ${JSON.stringify(text)}`);
 }

@@ -1,12 +1,11 @@
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { parseFlags } from "../lib/args";
-import { printHelp, reportError } from "../lib/cli";
+import { IoWith, printHelp, reportError } from "../lib/cli";
 import { UsageError } from "../lib/errors";
-import { Out, writeLine } from "../lib/output";
-import { parsePositiveInt } from "../lib/parse";
+import { writeLine } from "../lib/output";
+import { ifGiven, parseCloud, parsePositiveInt } from "../lib/parse";
 import { groupAlive, portOpen } from "./procs";
-import { parseCloudMode } from "./cloudModes";
 import {
   FaultKind,
   faultKinds,
@@ -15,15 +14,6 @@ import {
   RehearsalStatus,
   startRehearsal,
 } from "./rehearsal";
-
-/** `--cloud` of the rehearsal and the local drills, as a usage error when it names no cloud. */
-export function parseCloud(text: string) {
-  try {
-    return parseCloudMode(text);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 export const usage = `Usage: npm run rehearse -- [options]
 
@@ -51,13 +41,10 @@ Commands, typed while it runs:
   status                print the status
   quit                  stop everything and leave (as Ctrl-C)`;
 
-export interface RehearseIo {
-  readonly stdout: Out;
-  readonly stderr: Out;
+/** `signal` (Ctrl-C) stops the rehearsal, and the function resolves. */
+export interface RehearseIo extends IoWith<"stdout" | "stderr" | "signal"> {
   /** Commands, one a line; optional. */
   readonly stdin?: Readable;
-  /** Aborted on Ctrl-C: the rehearsal stops and the function resolves. */
-  readonly signal: AbortSignal;
 }
 
 const flagSpec = {
@@ -101,13 +88,10 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
     if (flags.help === true) return printHelp(io, usage);
     options = {
       stack: flags.stack ?? "test",
-      cloud: flags.cloud === undefined ? undefined : parseCloud(flags.cloud),
-      instances:
-        flags.instances === undefined
-          ? undefined
-          : parsePositiveInt(flags.instances, "instances", 20),
+      cloud: ifGiven(flags.cloud, parseCloud),
+      instances: ifGiven(flags.instances, (text) => parsePositiveInt(text, "instances", 20)),
       version: flags.version,
-      lbPort: flags.port === undefined ? undefined : parsePositiveInt(flags.port, "port", 65535),
+      lbPort: ifGiven(flags.port, (text) => parsePositiveInt(text, "port", 65535)),
     };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
