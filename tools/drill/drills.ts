@@ -5,6 +5,7 @@
  * settle, and reads what the clients saw from the probe's report.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { until } from "../lib/wait";
 import { runProbe } from "../probe/probe";
 import { ProbeReport } from "../probe/stats";
 import { DrillTarget, FaultDrill, faultDrills } from "./target";
@@ -125,20 +126,6 @@ export function nextVersion(version: string): string {
   return `${match[1]}.${match[2]}.${Number(match[3]) + 1}`;
 }
 
-/** Polls `condition` every `pollMs`; resolves with the epoch ms it held, or undefined at the deadline. */
-async function until(
-  condition: () => Promise<boolean>,
-  timeoutMs: number,
-  pollMs: number,
-): Promise<number | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return Date.now();
-    if (Date.now() > deadline) return undefined;
-    await sleep(pollMs);
-  }
-}
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 export async function runDrill(target: DrillTarget, options: DrillOptions): Promise<DrillReport> {
@@ -153,11 +140,9 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
   };
 
   const size = await target.expectedSize();
-  const steady = await until(
-    async () => (await target.healthyCount()) >= size,
-    limits.settleMs,
-    pollMs,
-  );
+  const healthyCount = async () => (await target.instances()).filter((i) => i.healthy).length;
+  const groupWhole = async () => (await healthyCount()) >= size;
+  const steady = await until(groupWhole, limits.settleMs, pollMs);
   if (steady === undefined) {
     throw new Error(`the target never had ${size} healthy instances; not drilling a broken group`);
   }
@@ -225,15 +210,9 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
         );
         if (detected !== undefined) mark(`${removed.id} no longer counted healthy`);
         const whole =
-          detected === undefined
-            ? undefined
-            : await until(
-                async () => (await target.healthyCount()) >= size,
-                limits.settleMs,
-                pollMs,
-              );
+          detected === undefined ? undefined : await until(groupWhole, limits.settleMs, pollMs);
         if (whole !== undefined) mark(`${size} healthy instances again`);
-        const healthyNow = await target.healthyCount();
+        const healthyNow = await healthyCount();
         check(
           "group whole again",
           `${size} healthy instances`,

@@ -73,7 +73,6 @@ export function localTarget(
     url: async () => `${rehearsal.url}/`,
     expectedSize: async () => rehearsal.status().desired,
     instances: async () => instances(),
-    healthyCount: async () => rehearsal.status().inService,
     removeOneInstance: async () => {
       const victim = instances().find((i) => i.healthy);
       if (victim === undefined) throw new Error("no healthy instance to remove");

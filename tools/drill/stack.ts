@@ -105,7 +105,6 @@ export function stackTarget(options: StackTargetOptions): DrillTarget {
     // grown the group, and "whole again" must mean that size.
     expectedSize: async () => (await cloud()).desiredSize(),
     instances: async () => list(),
-    healthyCount: async () => (await list()).filter((i) => i.healthy).length,
     removeOneInstance: async () => {
       const victim = (await list()).find((i) => i.healthy);
       if (victim === undefined) throw new Error("no healthy instance to remove");

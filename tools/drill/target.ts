@@ -60,7 +60,6 @@ export interface DrillTarget {
   /** Instances the group should have. */
   expectedSize(): Promise<number>;
   instances(): Promise<TargetInstance[]>;
-  healthyCount(): Promise<number>;
   /** Removes one healthy instance the way an instance is lost; resolves with which one. */
   removeOneInstance(): Promise<{ readonly id: string; readonly detail: string }>;
   /**

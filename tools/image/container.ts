@@ -31,6 +31,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { runText } from "../lib/exec";
+import { until } from "../lib/wait";
 import type { Arrangement, Mount } from "./arrangements";
 import { runDockerContainer } from "./docker";
 import { BuiltImage, podman } from "./engine";
@@ -529,13 +530,11 @@ export async function httpGet(
 }
 
 async function waitForHealthy(container: RunningContainer, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let exitedEarly = false;
   void container.exited.then(() => (exitedEarly = true));
-  while (Date.now() < deadline && !exitedEarly) {
-    if ((await httpGet(`${container.baseUrl}/healthz`, 1_000))?.status === 200) return;
-    await sleep(100);
-  }
+  const healthy = async () =>
+    (await httpGet(`${container.baseUrl}/healthz`, 1_000))?.status === 200;
+  if ((await until(healthy, timeoutMs, 100, () => exitedEarly)) !== undefined) return;
   throw new Error(
     exitedEarly
       ? "the container exited before it was healthy"

@@ -2,7 +2,7 @@ import { runMain } from "../lib/cli";
 import { runRehearseCli } from "./main";
 
 // First Ctrl-C (or SIGTERM): stop everything in order and leave. Second: leave at once; the
-// exit hooks of lb.ts and instance.ts still kill every process group the rehearsal started.
+// exit hook of procs.ts still kills every process group the rehearsal started.
 runMain("rehearse", (argv, io) => runRehearseCli(argv, { ...io, stdin: process.stdin }), {
   interruptible: true,
 });

@@ -14,7 +14,7 @@
  *
  * Every instance runs in its own process group, as a container is its own PID namespace: a kill
  * reaches nginx's workers too, and Ctrl-C in the terminal does not reach it at all. A process
- * `exit` hook kills every group still running if a caller forgot (or the run was interrupted).
+ * `exit` hook (procs.ts) kills every group still running if a caller forgot.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import {
@@ -30,11 +30,12 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { until } from "../lib/wait";
 import { keepaliveEnvVar } from "../../components/keepalive";
 import { MissingToolError } from "../lib/errors";
 import { installHint } from "../lib/exec";
 import { defaultNginxBin } from "./lb";
-import { freePort, signalGroup } from "./procs";
+import { freePort, keepTail, signalGroup, startedGroups } from "./procs";
 
 export { freePort };
 export const repoRoot = resolve(__dirname, "..", "..");
@@ -121,13 +122,6 @@ export interface InstanceProcess {
   removeFiles(): void;
 }
 
-const live = new Set<number>();
-process.once("exit", () => {
-  for (const pgid of live) signalGroup(pgid, "SIGKILL");
-});
-
-const outputLimit = 4 * 1024 * 1024;
-
 /** Starts the instance's processes and returns at once. */
 export async function launchInstance(options: LaunchOptions): Promise<InstanceProcess> {
   const nginx = options.nginxBin ?? nginxBin;
@@ -189,23 +183,14 @@ export async function launchInstance(options: LaunchOptions): Promise<InstancePr
   );
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start instance ${options.id}`);
-  live.add(pid);
+  startedGroups.add(pid);
 
-  const chunks: string[] = [];
-  let size = 0;
-  const keep = (chunk: Buffer) => {
-    chunks.push(chunk.toString("utf8"));
-    size += chunk.length;
-    while (size > outputLimit && chunks.length > 1) size -= chunks.shift()?.length ?? 0;
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const output = () => chunks.join("");
+  const output = keepTail([child.stdout, child.stderr], 4 * 1024 * 1024);
   let hasExited = false;
   const exited = new Promise<Exit>((done) =>
     child.once("exit", (code, signal) => {
       hasExited = true;
-      live.delete(pid);
+      startedGroups.delete(pid);
       done({ code, signal });
     }),
   );
@@ -278,13 +263,9 @@ export async function waitForHttp(
   const { status = 200, timeoutMs = 10_000, intervalMs = 50 } = options;
   let aborted = false;
   void options.abort?.then(() => (aborted = true));
-  const deadline = Date.now() + timeoutMs;
   let last: number | undefined;
-  while (Date.now() < deadline && !aborted) {
-    last = await getStatus(url);
-    if (last === status) return;
-    await sleep(intervalMs);
-  }
+  const answered = async () => (last = await getStatus(url)) === status;
+  if ((await until(answered, timeoutMs, intervalMs, () => aborted)) !== undefined) return;
   const why = aborted ? "gave up" : `timed out after ${timeoutMs} ms`;
   throw new Error(
     `waitForHttp ${url}: ${why} waiting for ${status}; last answer ${last ?? "none"}`,

@@ -9,8 +9,9 @@ import { run } from "../lib/exec";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { until } from "../lib/wait";
 import { LbBehaviour, LbServer, renderLbConfig } from "./lbConfig";
-import { childPids, freePort, portOpen, signalGroup } from "./procs";
+import { childPids, freePort, keepTail, portOpen, signalGroup, startedGroups } from "./procs";
 
 export interface LoadBalancerOptions {
   /** Holds the configuration, pid file, access log and temp directories. */
@@ -28,20 +29,6 @@ export interface LoadBalancerOptions {
 
 /** Debian's nginx-light, or $NGINX_BIN. */
 export const defaultNginxBin = process.env.NGINX_BIN ?? "/usr/sbin/nginx";
-
-const live = new Set<number>();
-process.once("exit", () => {
-  for (const pgid of live) signalGroup(pgid, "SIGKILL");
-});
-
-/** Keeps the last 64 KiB of what a process wrote: enough to explain a failure. */
-function tail(child: ChildProcess): () => string {
-  let text = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    text = (text + chunk.toString("utf8")).slice(-65536);
-  });
-  return () => text;
-}
 
 export class LoadBalancer {
   private generationCount = 1;
@@ -61,7 +48,7 @@ export class LoadBalancer {
     this.exitedPromise = new Promise((resolve) =>
       child.once("exit", (code) => {
         this.hasExited = true;
-        live.delete(pid);
+        startedGroups.delete(pid);
         resolve(code);
       }),
     );
@@ -99,14 +86,13 @@ export class LoadBalancer {
       stdio: ["ignore", "ignore", "pipe"],
     });
     if (child.pid === undefined) throw new Error(`could not start ${options.nginxBin}`);
-    live.add(child.pid);
-    const lb = new LoadBalancer(child, child.pid, port, confPath, options, tail(child));
-    const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+    startedGroups.add(child.pid);
+    const stderr = keepTail([child.stderr], 65_536);
+    const lb = new LoadBalancer(child, child.pid, port, confPath, options, stderr);
     const workers = options.workerProcesses ?? 1;
-    while (Date.now() < deadline && !lb.hasExited) {
-      if ((await portOpen(port)) && childPids(lb.pid).length >= workers) return lb;
-      await sleep(20);
-    }
+    const serving = async () => (await portOpen(port)) && childPids(lb.pid).length >= workers;
+    const timeoutMs = options.startTimeoutMs ?? 10_000;
+    if ((await until(serving, timeoutMs, 20, () => lb.hasExited)) !== undefined) return lb;
     signalGroup(lb.pid, "SIGKILL");
     throw new Error(`load balancer did not start on port ${port}:\n${lb.stderr()}`);
   }
@@ -210,6 +196,6 @@ export class LoadBalancer {
     }
     signalGroup(this.pid, "SIGKILL");
     await this.exitedPromise;
-    live.delete(this.pid);
+    startedGroups.delete(this.pid);
   }
 }

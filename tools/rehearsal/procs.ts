@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { AddressInfo, createServer } from "node:net";
+import { Readable } from "node:stream";
 
 /**
  * Live children of `ppid`, from /proc: how the load balancer's reload is followed (nginx has no
@@ -47,6 +48,32 @@ function liveProcesses(): { pid: number; ppid: number; pgrp: number }[] {
  */
 export function groupAlive(pgid: number): boolean {
   return liveProcesses().some((p) => p.pgrp === pgid);
+}
+
+/**
+ * Process groups the rehearsal started (the load balancer's, each instance's) and has not seen
+ * exit: a process `exit` hook kills them if a caller forgot to stop them, or Ctrl-C came twice.
+ */
+export const startedGroups = new Set<number>();
+process.once("exit", () => {
+  for (const pgid of startedGroups) signalGroup(pgid, "SIGKILL");
+});
+
+/**
+ * The last `limit` characters `streams` wrote, enough to explain a failure. Whole chunks are
+ * kept and joined on demand: an instance under a benchmark writes megabytes of access log.
+ */
+export function keepTail(streams: readonly (Readable | null)[], limit: number): () => string {
+  const chunks: string[] = [];
+  let size = 0;
+  for (const stream of streams) {
+    stream?.on("data", (chunk: Buffer) => {
+      chunks.push(chunk.toString("utf8"));
+      size += chunk.length;
+      while (size > limit && chunks.length > 1) size -= chunks.shift()?.length ?? 0;
+    });
+  }
+  return () => chunks.join("").slice(-limit);
 }
 
 /** Sends `signal` to every process of the group; false if the group is gone. */

@@ -324,8 +324,8 @@ export async function startRehearsal(options: RehearsalOptions = {}): Promise<Re
 /** Directories of rehearsals not stopped yet; removed if the process leaves without stop(). */
 const liveDirs = new Set<string>();
 process.once("exit", () => {
-  // Runs after the exit hooks of lb.ts and instance.ts have killed the processes (registered
-  // first), so nothing is still writing here.
+  // Runs after the exit hook of procs.ts has killed the processes (registered first, when
+  // instance.ts is imported), so nothing is still writing here.
   for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
 });
 
