@@ -4,7 +4,7 @@
  * heading, fenced blocks with a language.
  */
 import { formatDuration } from "../lib/parse";
-import { summaryLines } from "../probe/format";
+import { summaryLines, versionMix } from "../probe/format";
 import { DrillReport } from "./drills";
 
 const titles: Record<DrillReport["drill"], string> = {
@@ -52,14 +52,6 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   ];
 }
 
-function mix(versions: Readonly<Record<string, number>>): string {
-  const total = Object.values(versions).reduce((a, b) => a + b, 0);
-  return Object.entries(versions)
-    .sort((a, b) => b[1] - a[1])
-    .map(([version, count]) => `${version} ${Math.round((count / total) * 100)} %`)
-    .join(", ");
-}
-
 /** Seconds with two decimals: the figures are measured to the millisecond and compared closely. */
 const ms = (value: number | undefined | null) =>
   value === undefined || value === null ? "–" : `${(value / 1000).toFixed(2)} s`;
@@ -99,7 +91,7 @@ export function renderMarkdown(report: DrillReport): string {
 
   const spans = report.probe.versionSpans.map((span) => [
     `${span.fromSecond}–${span.toSecond} s`,
-    mix(span.versions),
+    versionMix(span.versions, " %", false),
   ]);
 
   const lines = [

@@ -2,21 +2,28 @@ import { formatDuration } from "../lib/parse";
 import { ProbeStatus } from "./probe";
 import { ProbeReport } from "./stats";
 
-function mix(versions: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(versions);
+/**
+ * Each version's share, largest first: "1.0.7 80%, 1.0.6 20%". The status line (`alone`) names
+ * a lone version without 100%, and "none" for nothing; the drill report writes "80 %".
+ */
+export function versionMix(
+  versions: Readonly<Record<string, number>>,
+  unit = "%",
+  alone = true,
+): string {
+  const entries = Object.entries(versions).sort((a, b) => b[1] - a[1]);
   const total = entries.reduce((sum, [, count]) => sum + count, 0);
-  if (total === 0) return "none";
-  if (entries.length === 1) return entries[0]?.[0] ?? "none";
+  if (alone && total === 0) return "none";
+  if (alone && entries.length === 1) return entries[0]?.[0] ?? "none";
   return entries
-    .sort((a, b) => b[1] - a[1])
-    .map(([version, count]) => `${version} ${Math.round((count / total) * 100)}%`)
+    .map(([version, count]) => `${version} ${Math.round((count / total) * 100)}${unit}`)
     .join(", ");
 }
 
 export function statusLine(status: ProbeStatus): string {
   return (
     `${formatDuration(status.elapsedMs).padStart(6)}  requests ${status.sent}, failed ${status.failed}, ` +
-    `in flight ${status.inFlight}, versions ${mix(status.recentVersions)}`
+    `in flight ${status.inFlight}, versions ${versionMix(status.recentVersions)}`
   );
 }
 
@@ -63,7 +70,7 @@ export function summaryLines(report: ProbeReport, verdict: string): string[] {
   if (report.versionSpans.length > 0) {
     lines.push(
       `timeline   ${report.versionSpans
-        .map((span) => `${span.fromSecond}-${span.toSecond} s: ${mix(span.versions)}`)
+        .map((span) => `${span.fromSecond}-${span.toSecond} s: ${versionMix(span.versions)}`)
         .join(" | ")}`,
     );
   }
