@@ -9,7 +9,7 @@ import {
 } from "../../tools/image/arrangements";
 import { ecsArrangement } from "../../providers/aws/image";
 import { ProcessInfo } from "../../tools/image/container";
-import { userProblems, writeProblems } from "../../tools/image/checks";
+import { userProblems, writeProblems } from "./checks";
 import { baseImage, withoutVolume } from "../../tools/image/engine";
 
 const source = "test";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ImageCloud } from "../../tools/image/arrangements";
-import { userProblems, writeProblems } from "../../tools/image/checks";
+import { userProblems, writeProblems } from "./checks";
 import { RunningContainer, httpGet, runContainer } from "../../tools/image/container";
 import { BuiltImage, detectEngine } from "../../tools/image/engine";
 import { cloudArrangement, imageFor, imageRunnable, testVersion } from "../../tools/image/instance";
