@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Cloud, clouds } from "../../components/cloud";
 import { ServiceTopology } from "../../components/topology";
 import { sharedRegistryName } from "../../providers/azure/registry";
-import { nodeIds, toMermaid } from "../../tools/diagram/mermaid";
+import { toMermaid } from "../../tools/diagram/mermaid";
 import { Diagram, Group, Node } from "../../tools/diagram/model";
 import { diagramOf } from "../../tools/diagram/render";
 import { mockAccount } from "../../tools/plan/mocks/types";
@@ -18,6 +18,9 @@ function allNodes(d: Diagram): Node[] {
   const walk = (g: Group): Node[] => [...g.nodes, ...g.groups.flatMap(walk)];
   return [...d.nodes, ...d.groups.flatMap(walk)];
 }
+
+/** Every node id of the diagram, to check edges point at something. */
+const nodeIds = (d: Diagram) => allNodes(d).map((n) => n.id);
 const labelOf = (d: Diagram, id: string) => allNodes(d).find((n) => n.id === id)?.label;
 const edgesFrom = (d: Diagram, from: string) =>
   d.edges.filter((e) => e.from === from).map((e) => `${e.to} ${e.label ?? ""}`.trim());

@@ -53,12 +53,3 @@ export function toMermaid(diagram: Diagram): string {
   ];
   return `${lines.join("\n")}\n`;
 }
-
-/** Every node id of the diagram, to check edges point at something. */
-export function nodeIds(diagram: Diagram): string[] {
-  const fromGroup = (g: Group): string[] => [
-    ...g.nodes.map((n) => n.id),
-    ...g.groups.flatMap(fromGroup),
-  ];
-  return [...diagram.nodes.map((n) => n.id), ...diagram.groups.flatMap(fromGroup)];
-}
