@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../providers/aws/sdk";
 import * as azure from "../providers/azure/sdk";
 import * as gcp from "../providers/gcp/sdk";
 import * as pulumi from "@pulumi/pulumi";

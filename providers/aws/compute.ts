@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./sdk";
 import * as pulumi from "@pulumi/pulumi";
 import { keepaliveAbove, keepaliveEnvVar } from "../../components/keepalive";
 import { toEcsDeployment } from "../../components/rolling";
