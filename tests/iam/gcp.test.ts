@@ -4,13 +4,7 @@
  * logs and metrics, and nothing else.
  */
 import assert from "node:assert/strict";
-import {
-  decideGcp,
-  GcpDecision,
-  GcpGrant,
-  gcpGrantsOf,
-  scopesAdmit,
-} from "./gcpIam";
+import { decideGcp, GcpDecision, GcpGrant, gcpGrantsOf, scopesAdmit } from "./gcpIam";
 import { copyPlan, one, planStack, PlanResult } from "../helpers/plan";
 
 const projects = { test: "acme-ha-web-test", prod: "acme-ha-web-prod" } as const;
