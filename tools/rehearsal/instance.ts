@@ -34,13 +34,14 @@ import { until } from "../lib/wait";
 import { keepaliveEnvVar } from "../../components/keepalive";
 import { MissingToolError } from "../lib/errors";
 import { installHint } from "../lib/exec";
+import { compiledSupervisor } from "./appBuild";
 import { defaultNginxBin } from "./lb";
 import { freePort, keepTail, signalGroup, startedGroups } from "./procs";
 
 export { freePort };
 export const repoRoot = resolve(__dirname, "..", "..");
 export const nginxBin = defaultNginxBin;
-const supervisorSource = join(repoRoot, "app", "src", "supervisor.ts");
+const appCache = join(repoRoot, "node_modules", ".cache", "ha-web-app");
 const tsxRegister = require.resolve("tsx/cjs");
 
 export interface Exit {
@@ -82,8 +83,8 @@ export interface LaunchOptions {
   /** Extra environment, applied last. */
   readonly env?: Readonly<Record<string, string>>;
   /**
-   * The supervisor to run: a compiled `supervisor.js` runs as is.
-   * @default app/src/supervisor.ts under tsx
+   * The supervisor to run: a `.js` file runs as is, a `.ts` file under tsx.
+   * @default app/ compiled to JavaScript, as the image runs it (appBuild.ts)
    */
   readonly entry?: string;
   /** Run as this user (only possible as root). @default the current user */
@@ -151,7 +152,7 @@ export async function launchInstance(options: LaunchOptions): Promise<InstancePr
   for (const path of [parent, dir, www]) chmodSync(path, 0o755);
   if (options.user !== undefined) chownSync(run, options.user.uid, options.user.gid);
 
-  const entry = options.entry ?? supervisorSource;
+  const entry = options.entry ?? compiledSupervisor(join(repoRoot, "app"), appCache);
   const child: ChildProcess = spawn(
     process.execPath,
     entry.endsWith(".ts") ? ["--require", tsxRegister, entry] : [entry],
