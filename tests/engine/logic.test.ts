@@ -6,11 +6,30 @@ import { configVariable, runArguments } from "../../tools/engine/languageHost";
 import { requiredPlugins } from "../../tools/engine/packages";
 import { diffInputs, refreshedInputs } from "../../tools/engine/provider/diff";
 import { deleteRefusal, parseUrn } from "../../tools/engine/provider/recording";
+import { refusal } from "../../tools/engine/impact";
 import { changedSteps } from "../../tools/engine/steps";
 import { repoRoot } from "../../tools/engine/workspace";
 import { downloadModule } from "./upstream";
 
 describe("engine: language host, diff and refresh logic", () => {
+  it("reports a refused change in the program's words, without the engine's temporary path", () => {
+    // `pulumi preview --json` escapes the program's multi-line error inside a JSON string.
+    const program = "/tmp/ha-engine-G2iUCS/project/index.ts";
+    const output = [
+      "{",
+      `  "message": "error: Running program '${program}' failed with an unhandled exception:\\nError: invalid HighlyAvailableWebService \\"web\\":\\n  rollingMaxSurgePercent (rollingUpdate.maxSurgePercent): expected 0 or at least 51 on gcp; got 50\\n    at new HighlyAvailableWebService\\n"`,
+      "}",
+    ].join("\n");
+    assert.equal(
+      refusal(output),
+      "rollingMaxSurgePercent (rollingUpdate.maxSurgePercent): expected 0 or at least 51 on gcp; got 50",
+    );
+    assert.equal(
+      refusal(`error: Running program '${program}' failed with an unhandled exception:`),
+      "Running program the program failed with an unhandled exception:",
+    );
+  });
+
   it("starts the program as the real host's constructArguments does", () => {
     const request = new langproto.RunRequest();
     const info = new langproto.ProgramInfo();

@@ -137,16 +137,24 @@ export async function previewChanges(
   }
 }
 
-/** The program's or the CLI's own message, the first error line in the output. */
-function refusal(output: string): string {
-  const line = output
+/**
+ * Why the change was refused, in the program's own words: the validation line that names the stack
+ * key ("<key> (<component arg>): expected …; got …", the convention of components/validation.ts and
+ * stacks/settings.ts), else the first error line. The output is JSON (`--json`), so its newlines
+ * arrive escaped; the engine's temporary workspace path is dropped so the table is reproducible.
+ */
+export function refusal(output: string): string {
+  const lines = output
+    .replace(/\\n/g, "\n")
+    .replace(/\\"/g, '"')
     .split("\n")
-    .map((l) => l.trim())
-    .find((l) => /^error:|"message": "error/.test(l) || /error: /.test(l));
-  return (line ?? "refused")
-    .replace(/^.*?error:\s*/, "")
-    .replace(/\\n.*$/, "")
-    .slice(0, 200);
+    .map((line) => line.trim().replace(/^"message":\s*"/, ""));
+  const problem = lines.find((line) => /^[a-zA-Z][\w.]*( \([^)]*\))?: expected /.test(line));
+  const error = lines.find((line) => /error: /.test(line));
+  return (problem ?? error?.replace(/^.*?error:\s*/, "") ?? "refused")
+    .replace(/'?\/tmp\/ha-engine-[\w.-]+\/project\/index\.ts'?/g, "the program")
+    .replace(/["\s]+$/, "")
+    .slice(0, 600);
 }
 
 /** Files whose change can change the table: the program, its stack files, the engine tooling. */
