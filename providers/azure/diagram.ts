@@ -10,6 +10,7 @@ import {
   Node,
   nodeId,
   spreadOverZones,
+  zoneTrafficEdges,
 } from "../../tools/diagram/model";
 import { azureTypes as T } from "./resourceTypes";
 
@@ -153,20 +154,12 @@ export function azureDiagram(plan: PlannedService): Diagram {
       label: `${l.protocol} :${l.port}`,
       kind: "traffic",
     })),
-    ...zones.map((zone): Edge => ({
-      from: lbId,
-      to: nodeId("vm", zone),
-      label: `${t.loadBalancer.listeners[0]?.protocol ?? "TCP"} :${port}`,
-      kind: "traffic",
-    })),
-    ...(nat
-      ? zones.map((zone): Edge => ({
-          from: nodeId("vm", zone),
-          to: "nat",
-          label: "egress",
-          kind: "traffic",
-        }))
-      : []),
+    ...zoneTrafficEdges(
+      lbId,
+      zones,
+      `${t.loadBalancer.listeners[0]?.protocol ?? "TCP"} :${port}`,
+      nat !== undefined,
+    ),
     ...grantEdges,
   ];
   return {

@@ -12,6 +12,7 @@ import {
   Node,
   nodeId,
   spreadOverZones,
+  zoneTrafficEdges,
 } from "../../tools/diagram/model";
 import { gcpTypes as T } from "./resourceTypes";
 
@@ -167,20 +168,7 @@ export function gcpDiagram(plan: PlannedService): Diagram {
       label: listenerLabel(r, l),
       kind: "traffic",
     })),
-    ...zones.map((zone): Edge => ({
-      from: lbId,
-      to: nodeId("vm", zone),
-      label: backendLabel,
-      kind: "traffic",
-    })),
-    ...(nat
-      ? zones.map((zone): Edge => ({
-          from: nodeId("vm", zone),
-          to: "nat",
-          label: "egress",
-          kind: "traffic",
-        }))
-      : []),
+    ...zoneTrafficEdges(lbId, zones, backendLabel, nat !== undefined),
     ...grantEdges,
   ];
   return {

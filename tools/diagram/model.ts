@@ -49,6 +49,25 @@ export interface Diagram {
   readonly edges: readonly Edge[];
 }
 
+/**
+ * The load balancer's traffic to the instances in each zone (`vm_<zone>`), and, when the network
+ * has a NAT, each zone's egress through it: the same edges on every VM-based cloud.
+ */
+export function zoneTrafficEdges(
+  lbId: string,
+  zones: readonly string[],
+  label: string,
+  nat: boolean,
+): Edge[] {
+  const vm = (zone: string) => nodeId("vm", zone);
+  return [
+    ...zones.map((zone): Edge => ({ from: lbId, to: vm(zone), label, kind: "traffic" })),
+    ...(nat
+      ? zones.map((zone): Edge => ({ from: vm(zone), to: "nat", label: "egress", kind: "traffic" }))
+      : []),
+  ];
+}
+
 /** A Mermaid-safe id: lower-case letters, digits and underscores. */
 export function nodeId(...parts: readonly string[]): string {
   return parts
