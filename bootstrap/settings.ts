@@ -126,7 +126,7 @@ export function parseBootstrapSettings(
       'a non-empty list of distinct lower-case environment names, such as ["test", "prod"]',
     ) ?? defaultEnvironments;
 
-  const region = read(regionConfigKey[cloud]) ?? defaultRegion[cloud];
+  const region = read(regionConfigKey(cloud)) ?? defaultRegion(cloud);
   const workloadRegions = readList(
     "workloadRegions",
     /^[a-z0-9-]+$/,

@@ -85,6 +85,19 @@ export interface RolloutTimeModel {
   readonly bootPhase: RegExp;
 }
 
+/**
+ * Where one cloud runs (`providers/<cloud>/regions.ts`): the regions this project knows, with the
+ * zones a new account can use there. Kept static so that a preview is deterministic and a bad zone
+ * count fails before anything is registered; add a row to deploy somewhere else.
+ */
+export interface CloudRegions {
+  /** The region key the cloud's provider reads, as users set it with `pulumi config set`. */
+  readonly configKey: string;
+  readonly defaultRegion: string;
+  /** Zones by region; `[]` for a region without availability zones, so the error can say so. */
+  readonly zones: Readonly<Record<string, readonly string[]>>;
+}
+
 /** The plan as the diagram and cost builders read it. */
 export type PlannedService = Pick<PlanResult, "stack" | "cloud" | "resources"> &
   Partial<Pick<PlanResult, "outputs">>;
@@ -98,6 +111,8 @@ export interface CloudHome {
   readonly loadDeploy: () => CloudModule;
   /** The expected rollout time; it reads the deploy code's constants, so it loads the SDK too. */
   readonly loadRolloutTime: () => RolloutTimeModel;
+  /** Its regions and their zones, which the settings read. */
+  readonly regions: CloudRegions;
   /** The Pulumi type tokens of what the deploy registers, by role (diagram, cost, policy). */
   readonly resourceTypes: Readonly<Record<string, string | readonly string[]>>;
   /** What the cloud's provider computes, for the offline plan (`tools/plan/recorder.ts`). */

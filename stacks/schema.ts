@@ -59,7 +59,7 @@ export const configSchema = {
   zoneCount: {
     type: "integer",
     default: 2,
-    // The most is the region's zone count (stacks/regions.ts), checked by the parser.
+    // The most is the region's zone count (providers/<cloud>/regions.ts), checked by the parser.
     min: 2,
     description:
       "Zones the instances are spread over (at least 2, at most what the region offers).",

@@ -111,13 +111,13 @@ export function parseSettings(
   };
 
   const cloud = check("cloud") as Cloud;
-  const regionKey = regionConfigKey[cloud];
-  const region = raw[regionKey] || defaultRegion[cloud];
+  const regionKey = regionConfigKey(cloud);
+  const region = raw[regionKey] || defaultRegion(cloud);
   const regionZones = zonesOf(cloud, region);
   if (regionZones === undefined) {
     fail(
       regionKey,
-      `a region this project knows (${knownRegions(cloud).join(", ")}); add it to stacks/regions.ts`,
+      `a region this project knows (${knownRegions(cloud).join(", ")}); add it to providers/${cloud}/regions.ts`,
       region,
     );
   } else if (regionZones.length < 2) {

@@ -11,6 +11,7 @@ import { awsCredentials, awsTools } from "./doctor";
 import { ecsGroup } from "./drill";
 import { ecsArrangement } from "./image";
 import { awsMocks } from "./mocks";
+import { awsRegions } from "./regions";
 import { awsMode } from "./rehearsal";
 import { awsTypes } from "./resourceTypes";
 
@@ -22,6 +23,7 @@ export const home: CloudHome = {
     estimate: (require("./rolloutTime") as typeof import("./rolloutTime")).awsRolloutTime,
     bootPhase: /start on Fargate/,
   }),
+  regions: awsRegions,
   resourceTypes: awsTypes,
   mocks: awsMocks,
   diagram: awsDiagram,

@@ -11,6 +11,7 @@ import { azureCredentials, azureTools } from "./doctor";
 import { vmssGroup } from "./drill";
 import { azureArrangement } from "./image";
 import { azureMocks } from "./mocks";
+import { azureRegions } from "./regions";
 import { azureMode } from "./rehearsal";
 import { azureTypes } from "./resourceTypes";
 
@@ -22,6 +23,7 @@ export const home: CloudHome = {
     estimate: (require("./rolloutTime") as typeof import("./rolloutTime")).azureRolloutTime,
     bootPhase: /\(an estimate\)$/,
   }),
+  regions: azureRegions,
   resourceTypes: azureTypes,
   mocks: azureMocks,
   diagram: azureDiagram,

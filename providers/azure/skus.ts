@@ -2,8 +2,8 @@ import { InstanceSize, instanceSizes } from "../../components/cloud";
 import { azureVmSize } from "../../components/sizing";
 
 /**
- * VM sizes offered with availability zones in each zonal region stacks/regions.ts knows, for the
- * sizes components/sizing.ts maps to. A static table: the plan runs offline, and Azure's answer
+ * VM sizes offered with availability zones in each zonal region of providers/azure/regions.ts,
+ * for the sizes components/sizing.ts maps to. A static table: the plan runs offline, and Azure's answer
  * is per subscription. Source: Microsoft's size pages (Dalsv5, Dasv5 series: "available in all
  * regions with availability zones" as last read) and, to refresh a row,
  *   az vm list-skus --location <region> --resource-type virtualMachines --zone \

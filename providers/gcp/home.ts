@@ -11,6 +11,7 @@ import { gcpCredentials, gcpTools } from "./doctor";
 import { migGroup } from "./drill";
 import { gceArrangement } from "./image";
 import { gcpMocks } from "./mocks";
+import { gcpRegions } from "./regions";
 import { gcpMode } from "./rehearsal";
 import { gcpTypes } from "./resourceTypes";
 
@@ -22,6 +23,7 @@ export const home: CloudHome = {
     estimate: (require("./rolloutTime") as typeof import("./rolloutTime")).gcpRolloutTime,
     bootPhase: /: boot, pull and start/,
   }),
+  regions: gcpRegions,
   resourceTypes: gcpTypes,
   mocks: gcpMocks,
   diagram: gcpDiagram,

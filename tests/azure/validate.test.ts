@@ -51,7 +51,7 @@ describe("azure: bad stack configuration stops the plan with a clear message", (
       name: "ConfigError",
       message:
         `invalid stack configuration:\n  azure-native:location: expected a region this project ` +
-        `knows (${knownRegions("azure").join(", ")}); add it to stacks/regions.ts; got "moon"`,
+        `knows (${knownRegions("azure").join(", ")}); add it to providers/azure/regions.ts; got "moon"`,
     });
   });
 

@@ -139,7 +139,7 @@ describe("gcp plans with bad configuration stop before registering anything", ()
       "an unknown region",
       { "gcp:region": "mars-east1" },
       "ConfigError",
-      'gcp:region: expected a region this project knows (us-central1, us-east1, us-west1, europe-west1, europe-west2, europe-west4, asia-southeast1); add it to stacks/regions.ts; got "mars-east1"',
+      'gcp:region: expected a region this project knows (us-central1, us-east1, us-west1, europe-west1, europe-west2, europe-west4, asia-southeast1); add it to providers/gcp/regions.ts; got "mars-east1"',
     ],
     [
       "more zones than the region has",

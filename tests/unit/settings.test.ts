@@ -137,7 +137,7 @@ describe("stack settings", () => {
         "an unknown region",
         { "aws:region": "us-mars-1" },
         [
-          'aws:region: expected a region this project knows (us-east-1, us-east-2, us-west-2, eu-west-1, eu-west-2, eu-central-1, ap-southeast-2, ap-northeast-1); add it to stacks/regions.ts; got "us-mars-1"',
+          'aws:region: expected a region this project knows (us-east-1, us-east-2, us-west-2, eu-west-1, eu-west-2, eu-central-1, ap-southeast-2, ap-northeast-1); add it to providers/aws/regions.ts; got "us-mars-1"',
         ],
       ],
       [

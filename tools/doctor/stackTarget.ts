@@ -45,7 +45,7 @@ export function readStackTarget(readFile: FileReader, stack: string): StackTarge
   return {
     stack,
     cloud,
-    region: value(regionConfigKey[cloud]) ?? defaultRegion[cloud],
+    region: value(regionConfigKey(cloud)) ?? defaultRegion(cloud),
     appVersion: value("appVersion"),
     gcpProject: value("gcp:project"),
     secrets: /^(awskms|gcpkms|azurekeyvault|hashivault):\/\//.test(secretsProvider)
