@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseFlags } from "../lib/args";
 import { CommandIo, printHelp, runMain } from "../lib/cli";
 import { run } from "../lib/exec";
 import { ifGiven, parseCloud } from "../lib/parse";
+import { filesIn, projectRoot } from "../../stacks/stackFile";
 import { DoctorEnv, exitCodeOf, render, runDoctor } from "./checks";
 
 const usage = `Usage: npm run doctor -- [--stack <name>] [--cloud aws|gcp|azure] [--github <owner/name>] [--json]
@@ -17,20 +16,12 @@ before \`pulumi config set cloud\`. Prints one line per check; each problem says
 
 Exit codes: 0 ready, 1 a problem was found, 2 bad arguments.`;
 
-const projectRoot = join(__dirname, "..", "..");
-
 /** The real machine. Commands get a time limit: a cloud CLI waiting on the network must not hang. */
 export function realEnv(): DoctorEnv {
   return {
     env: process.env,
     nodeVersion: process.version,
-    readFile: (path) => {
-      try {
-        return readFileSync(join(projectRoot, path), "utf8");
-      } catch {
-        return undefined;
-      }
-    },
+    readFile: filesIn(projectRoot),
     exec: (command, args) => run(command, args, { timeoutMs: 20_000, cwd: projectRoot }),
   };
 }

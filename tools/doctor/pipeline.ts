@@ -1,8 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { runMain } from "../lib/cli";
 import { exitCodes, ToolError, UsageError } from "../lib/errors";
+import { filesIn } from "../../stacks/stackFile";
 import { FileReader, readStackTarget, toGithubOutput } from "./stackTarget";
 
 const usage = `Usage: tsx tools/doctor/pipeline.ts <command>
@@ -67,18 +66,8 @@ function versionBump(root: string, base: string): string | undefined {
     Object.fromEntries(
       deployedStacks.map((stack) => [stack, readStackTarget(readFile, stack).appVersion]),
     );
-  return versionBumpProblem(changed, versionsOf(atBase), versionsOf(workingTree(root)));
+  return versionBumpProblem(changed, versionsOf(atBase), versionsOf(filesIn(root)));
 }
-
-const workingTree =
-  (root: string): FileReader =>
-  (path) => {
-    try {
-      return readFileSync(join(root, path), "utf8");
-    } catch {
-      return undefined;
-    }
-  };
 
 /**
  * Shares the stack-file reading with the doctor so the pipeline and a developer's machine agree
@@ -88,7 +77,7 @@ export function main(argv: readonly string[], root = process.cwd()): number {
   const [command, argument] = argv;
   switch (command) {
     case "target":
-      process.stdout.write(toGithubOutput(readStackTarget(workingTree(root), argument ?? "")));
+      process.stdout.write(toGithubOutput(readStackTarget(filesIn(root), argument ?? "")));
       return 0;
     case "version-bump": {
       const problem = versionBump(root, argument ?? "");
