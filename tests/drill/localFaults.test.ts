@@ -1,49 +1,5 @@
 import assert from "node:assert/strict";
-import { Cloud } from "../../components/cloud";
-import { DrillOptions, DrillReport, runDrill } from "../../tools/drill/drills";
-import { localTarget } from "../../tools/drill/local";
-import { FaultDrill } from "../../tools/drill/target";
-import { groupAlive } from "../../tools/rehearsal/procs";
-import { RehearsalOptions, startRehearsal } from "../../tools/rehearsal/rehearsal";
-
-/**
- * The fault drills for real, each well under 15 s: 3 instances over 3 zones, the probe at
- * 100 requests/s and seed 000's curl check alongside. Each fault has a broken-policy counterpart
- * the drill must catch. The whole file takes about two minutes on an idle two-core machine.
- */
-async function drill(
-  kind: FaultDrill,
-  cloud: Cloud,
-  rehearsalOptions: RehearsalOptions = {},
-  drillOptions: Partial<DrillOptions> = {},
-  /** A policy change made once the group serves (a broken one that would not let it start). */
-  bootDeadlineAfterStartMs?: number,
-): Promise<DrillReport> {
-  const rehearsal = await startRehearsal({
-    stack: "test",
-    instances: 3,
-    zones: 3,
-    cloud,
-    ...rehearsalOptions,
-  });
-  if (bootDeadlineAfterStartMs !== undefined) rehearsal.setBootDeadline(bootDeadlineAfterStartMs);
-  try {
-    return await runDrill(localTarget(rehearsal, { ownsRehearsal: false }), {
-      kind,
-      rate: 100,
-      warmupMs: 500,
-      cooldownMs: 500,
-      settleMs: 8_000,
-      ...drillOptions,
-    });
-  } finally {
-    const groups = rehearsal.footprint().processGroups;
-    await rehearsal.stop();
-    assert.deepEqual(groups.filter(groupAlive), [], "process groups left");
-  }
-}
-
-const failed = (report: DrillReport) => report.checks.filter((c) => !c.pass).map((c) => c.name);
+import { drill, failed } from "./faultDrill";
 
 describe("fault drills against the local rehearsal, per cloud mode", function () {
   this.timeout(40_000);
@@ -119,51 +75,5 @@ describe("fault drills against the local rehearsal, per cloud mode", function ()
     assert.ok(report.figures.mttrMs !== undefined && report.figures.mttrMs <= 5_000);
     // One zone of three: a third of the capacity lost until the refill.
     assert.equal(report.figures.capacity?.minPct, 67);
-  });
-
-  describe("broken policies the drills catch", () => {
-    it("kill with a boot deadline shorter than a boot: the replacement never serves", async () => {
-      const report = await drill("kill", "gcp", {}, { settleMs: 5_000 }, 150);
-      assert.ok(failed(report).includes("time to replace (MTTR)"), JSON.stringify(failed(report)));
-    });
-
-    it("hang with a health-check timeout longer than the drill: never detected", async () => {
-      const report = await drill(
-        "hang",
-        "gcp",
-        { timing: { healthTimeoutMs: 20_000 } },
-        { settleMs: 4_000 },
-      );
-      assert.ok(failed(report).includes("fault detected"), JSON.stringify(failed(report)));
-    });
-
-    it("unhealthy with a threshold of 1000 failures: never taken out", async () => {
-      const report = await drill(
-        "unhealthy",
-        "gcp",
-        { timing: { unhealthyThreshold: 1_000 } },
-        { settleMs: 4_000 },
-      );
-      assert.ok(failed(report).includes("fault detected"), JSON.stringify(failed(report)));
-    });
-
-    it("slow with a health-check timeout below the added latency: a live instance is replaced", async () => {
-      const report = await drill(
-        "slow",
-        "gcp",
-        { timing: { healthTimeoutMs: 100 } },
-        { slowMs: 400 },
-      );
-      assert.ok(
-        failed(report).includes("slow instance kept (not mistaken for a dead one)"),
-        JSON.stringify(failed(report)),
-      );
-    });
-
-    it("zone-loss with every instance in one zone: nothing is left to serve", async () => {
-      const report = await drill("zone-loss", "gcp", { zones: 1 }, { settleMs: 6_000 });
-      assert.ok(failed(report).includes("failed requests"), JSON.stringify(failed(report)));
-      assert.ok(failed(report).includes("group refilled in the remaining zones"));
-    });
   });
 });

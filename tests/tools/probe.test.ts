@@ -133,14 +133,20 @@ describe("downtime probe", function () {
   });
 
   it("shows the switch-over when the version changes mid-run, from the header or the body", async () => {
-    let t0 = 0;
-    const version = () => (performance.now() - t0 < 1_000 ? "1.0.5" : "1.0.6");
+    // The release changes after the first second's 50 requests to each path. Counted, not timed
+    // by the server's clock: on a loaded machine a request arrives later than the probe scheduled
+    // it (its record's time), so a clock switch at 1,000 ms raced the last requests of second 0.
+    const answered = new Map<string | undefined, number>();
+    const version = (path: string | undefined) => {
+      const count = (answered.get(path) ?? 0) + 1;
+      answered.set(path, count);
+      return count <= 50 ? "1.0.5" : "1.0.6";
+    };
     const server = await start((req, res) => {
-      const v = version();
+      const v = version(req.url);
       if (req.url === "/version.txt") res.end(`${v}\n`);
       else res.writeHead(200, { "x-app-version": v }).end("{}");
     });
-    t0 = performance.now();
     const [byHeader, byBody] = await Promise.all([
       runProbe({ url: server.url("/"), rate: 50, durationMs: 2_000 }),
       runProbe({ url: server.url("/version.txt"), rate: 50, durationMs: 2_000 }),
