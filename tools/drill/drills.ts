@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { until } from "../lib/wait";
 import { runProbe } from "../probe/probe";
 import { ProbeReport } from "../probe/stats";
-import { DrillTarget, FaultDrill, faultDrills } from "./target";
+import { DrillTarget, FaultDrill, faultDrills, TargetInstance } from "./target";
 import { runWitness, WitnessReport } from "./witness";
 
 export const drillKinds = ["self-heal", "rollout", "bad-release", ...faultDrills] as const;
@@ -140,8 +140,7 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
   };
 
   const size = await target.expectedSize();
-  const healthyCount = async () => (await target.instances()).filter((i) => i.healthy).length;
-  const groupWhole = async () => (await healthyCount()) >= size;
+  const groupWhole = async () => (await target.instances()).filter((i) => i.healthy).length >= size;
   const steady = await until(groupWhole, limits.settleMs, pollMs);
   if (steady === undefined) {
     throw new Error(`the target never had ${size} healthy instances; not drilling a broken group`);
@@ -185,191 +184,149 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
   const checks: DrillCheck[] = [];
   const check = (name: string, expected: string, actual: string, pass: boolean) =>
     checks.push({ name, expected, actual, pass });
-  let figures: Omit<DrillFigures, "requests" | "failedRequests" | "longestOutageMs"> = {};
+  type Figures = Omit<DrillFigures, "requests" | "failedRequests" | "longestOutageMs">;
+  let figures: Figures = {};
   let rolloutWindow: { start: number; end: number } | undefined;
   let probe: ProbeReport;
 
-  try {
-    await sleep(warmupMs);
-    switch (options.kind) {
-      case "self-heal": {
-        const budget = options.maxMttrMs ?? limits.mttrMs;
-        const start = Date.now();
-        const removed = await target.removeOneInstance();
-        mark(`removed ${removed.id}: ${removed.detail}`);
-        const detected = await until(
-          async () => {
-            const list = await target.instances();
-            return (
-              !list.some((i) => i.id === removed.id && i.healthy) ||
-              list.filter((i) => i.healthy).length < size
-            );
-          },
-          limits.settleMs,
-          pollMs,
+  /**
+   * Self-heal and the fault drills, one loop: take instances away (or slow one down), sample the
+   * capacity left, and time how long the target takes to notice and to be whole again.
+   */
+  const lose = async (kind: "self-heal" | FaultDrill): Promise<Figures> => {
+    const start = Date.now();
+    let victims: readonly string[];
+    let zone: string | undefined;
+    if (kind === "self-heal") {
+      const removed = await target.removeOneInstance();
+      mark(`removed ${removed.id}: ${removed.detail}`);
+      victims = [removed.id];
+    } else {
+      if (target.injectFault === undefined) {
+        throw new Error(`${kind}: this target cannot be given faults (the local rehearsal can)`);
+      }
+      const injected = await target.injectFault(kind, { slowMs: options.slowMs ?? 300 });
+      mark(`fault ${kind}: ${injected.detail}`);
+      ({ victims, zone } = injected);
+    }
+    const named = victims.join(", ");
+    const healthy = (list: readonly TargetInstance[]) => list.filter((i) => i.healthy);
+    const inService = (list: readonly TargetInstance[]) =>
+      victims.filter((id) => list.some((i) => i.id === id && i.healthy)).length;
+    const samples: number[] = [];
+    let detected: number | undefined;
+    let whole: number | undefined;
+    const end = start + (kind === "slow" ? (options.slowForMs ?? 2_500) : limits.settleMs);
+    while (whole === undefined && Date.now() < end) {
+      const list = await target.instances();
+      samples.push(healthy(list).length);
+      // Self-heal: a target may stop counting the instance, or count one healthy instance less.
+      const gone = inService(list) === 0 || (kind === "self-heal" && healthy(list).length < size);
+      if (kind !== "slow" && detected === undefined && gone) {
+        detected = Date.now();
+        mark(
+          `${named} ${kind === "self-heal" ? "no longer counted healthy" : "no longer in service"}`,
         );
-        if (detected !== undefined) mark(`${removed.id} no longer counted healthy`);
-        const whole =
-          detected === undefined ? undefined : await until(groupWhole, limits.settleMs, pollMs);
-        if (whole !== undefined) mark(`${size} healthy instances again`);
-        const healthyNow = await healthyCount();
+      }
+      if (detected !== undefined && healthy(list).length >= size) {
+        whole = Date.now();
+        mark(`${size} healthy instances again`);
+      } else await sleep(pollMs);
+    }
+    if (kind === "slow") {
+      await target.endFaults?.();
+      mark("slow app back to normal");
+      const kept = inService(await target.instances()) === victims.length;
+      check(
+        "slow instance kept (not mistaken for a dead one)",
+        `${named} healthy and in service`,
+        kept ? "kept" : "taken out or replaced",
+        kept,
+      );
+    } else {
+      const list = await target.instances();
+      const after = `after ${seconds(limits.settleMs)}`;
+      if (kind === "self-heal") {
         check(
           "group whole again",
           `${size} healthy instances`,
           whole === undefined
-            ? `${healthyNow} after ${seconds(limits.settleMs)}`
+            ? `${healthy(list).length} ${after}`
             : `${size} after ${seconds(whole - start)}`,
           whole !== undefined,
         );
+      } else {
         check(
-          "time to recover (MTTR)",
-          `≤ ${seconds(budget)}`,
-          whole === undefined ? "never" : seconds(whole - start),
-          whole !== undefined && whole - start <= budget,
+          "fault detected",
+          `${named} out of service`,
+          detected === undefined
+            ? `still in service ${after}`
+            : `after ${seconds(detected - start)}`,
+          detected !== undefined,
         );
-        figures = {
-          mttrMs: whole === undefined ? undefined : whole - start,
-          detectedAfterMs: detected === undefined ? undefined : detected - start,
-        };
-        break;
       }
-      case "kill":
-      case "hang":
-      case "unhealthy":
-      case "zone-loss":
-      case "slow": {
-        const kind = options.kind;
-        if (target.injectFault === undefined) {
-          throw new Error(`${kind}: this target cannot be given faults (the local rehearsal can)`);
-        }
-        const budget = options.maxMttrMs ?? limits.mttrMs;
-        const slowMs = options.slowMs ?? 300;
-        const start = Date.now();
-        const injected = await target.injectFault(kind, { slowMs });
-        mark(`fault ${kind}: ${injected.detail}`);
-        const victims = new Set(injected.victims);
-        const samples: number[] = [];
-        const sample = async () => {
-          const list = await target.instances();
-          samples.push(list.filter((i) => i.healthy).length);
-          return list;
-        };
-        if (kind === "slow") {
-          const until = start + (options.slowForMs ?? 2_500);
-          while (Date.now() < until) {
-            await sample();
-            await sleep(pollMs);
-          }
-          await target.endFaults?.();
-          mark("slow app back to normal");
-          const list = await target.instances();
-          const stillThere = [...victims].every((id) => list.some((i) => i.id === id && i.healthy));
-          check(
-            "slow instance kept (not mistaken for a dead one)",
-            `${[...victims].join(", ")} healthy and in service`,
-            stillThere ? "kept" : "taken out or replaced",
-            stillThere,
-          );
-        } else {
-          const gone = (list: Awaited<ReturnType<typeof target.instances>>) =>
-            [...victims].every((id) => !list.some((i) => i.id === id && i.healthy));
-          let detected: number | undefined;
-          let whole: number | undefined;
-          const deadline = start + limits.settleMs;
-          while (Date.now() < deadline) {
-            const list = await sample();
-            if (detected === undefined && gone(list)) {
-              detected = Date.now();
-              mark(`${[...victims].join(", ")} no longer in service`);
-            }
-            const healthy = list.filter((i) => i.healthy);
-            if (detected !== undefined && healthy.length >= size) {
-              whole = Date.now();
-              mark(`${size} healthy instances again`);
-              break;
-            }
-            await sleep(pollMs);
-          }
-          check(
-            "fault detected",
-            `${[...victims].join(", ")} out of service`,
-            detected === undefined
-              ? `still in service after ${seconds(limits.settleMs)}`
-              : `after ${seconds(detected - start)}`,
-            detected !== undefined,
-          );
-          check(
-            "time to replace (MTTR)",
-            `≤ ${seconds(budget)}`,
-            whole === undefined ? "never" : seconds(whole - start),
-            whole !== undefined && whole - start <= budget,
-          );
-          if (kind === "zone-loss") {
-            const list = await target.instances();
-            const zones = [...new Set(list.filter((i) => i.healthy).map((i) => i.zone))].sort();
-            check(
-              "group refilled in the remaining zones",
-              `${size} healthy, none in ${injected.zone}`,
-              `${list.filter((i) => i.healthy).length} healthy in ${zones.join(", ") || "no zone"}`,
-              whole !== undefined && !zones.includes(injected.zone),
-            );
-          }
-          figures = {
-            detectedAfterMs: detected === undefined ? undefined : detected - start,
-            mttrMs: whole === undefined ? undefined : whole - start,
-          };
-        }
-        const minPct = samples.length === 0 ? 0 : (Math.min(...samples) / size) * 100;
-        const meanPct =
-          samples.length === 0
-            ? 0
-            : (samples.reduce((a, b) => a + b, 0) / samples.length / size) * 100;
-        figures = {
-          ...figures,
-          capacity: {
-            minPct: Math.round(minPct),
-            meanPct: Math.round(meanPct),
-            samples: samples.length,
-          },
-        };
-        await target.endFaults?.();
-        break;
-      }
-      case "rollout":
-      case "bad-release": {
-        const version = to as string;
-        const faulty = options.kind === "bad-release";
-        const start = Date.now();
-        mark(
-          `rollout ${from} → ${version} started${faulty ? " (a release whose health check fails)" : ""}`,
-        );
-        const result = await target.rollout(version, { faulty });
-        const end = Date.now();
-        mark(`rollout ${result.outcome} after ${seconds(end - start)}: ${result.detail}`);
-        rolloutWindow = { start, end };
-        figures = {
-          rolloutMs: end - start,
-          ...(result.haltedAfterMs === undefined ? {} : { haltedAfterMs: result.haltedAfterMs }),
-        };
-        const expected = faulty ? "rolled-back" : "completed";
+      const budget = options.maxMttrMs ?? limits.mttrMs;
+      check(
+        `time to ${kind === "self-heal" ? "recover" : "replace"} (MTTR)`,
+        `≤ ${seconds(budget)}`,
+        whole === undefined ? "never" : seconds(whole - start),
+        whole !== undefined && whole - start <= budget,
+      );
+      if (kind === "zone-loss") {
+        const zones = [...new Set(healthy(list).map((i) => i.zone))].sort();
         check(
-          faulty ? "rollout halted and rolled back" : "rollout completed",
-          expected,
-          `${result.outcome}: ${result.detail}`,
-          result.outcome === expected,
+          "group refilled in the remaining zones",
+          `${size} healthy, none in ${zone}`,
+          `${healthy(list).length} healthy in ${zones.join(", ") || "no zone"}`,
+          whole !== undefined && !zones.includes(zone),
         );
-        if (faulty && result.outcome === "completed") {
-          // The bad release got through; put the previous version back before anything else.
-          mark(`the bad release was not stopped; rolling back to ${from}`);
-          const back = await target.rollout(from, { faulty: false });
-          mark(`rollback to ${from}: ${back.outcome}`);
-        }
-        break;
       }
-      default: {
-        const unknown: never = options.kind;
-        throw new Error(`drill: unknown kind ${String(unknown)}`);
+    }
+    const detectedAfterMs = detected === undefined ? undefined : detected - start;
+    const mttrMs = whole === undefined ? undefined : whole - start;
+    if (kind === "self-heal") return { mttrMs, detectedAfterMs };
+    await target.endFaults?.();
+    const sum = samples.reduce((a, b) => a + b, 0);
+    const capacity = {
+      minPct: Math.round(samples.length === 0 ? 0 : (Math.min(...samples) / size) * 100),
+      meanPct: Math.round(samples.length === 0 ? 0 : (sum / samples.length / size) * 100),
+      samples: samples.length,
+    };
+    return kind === "slow" ? { capacity } : { detectedAfterMs, mttrMs, capacity };
+  };
+
+  try {
+    await sleep(warmupMs);
+    if (options.kind === "rollout" || options.kind === "bad-release") {
+      const version = to as string;
+      const faulty = options.kind === "bad-release";
+      const start = Date.now();
+      mark(
+        `rollout ${from} → ${version} started${faulty ? " (a release whose health check fails)" : ""}`,
+      );
+      const result = await target.rollout(version, { faulty });
+      const end = Date.now();
+      mark(`rollout ${result.outcome} after ${seconds(end - start)}: ${result.detail}`);
+      rolloutWindow = { start, end };
+      figures = {
+        rolloutMs: end - start,
+        ...(result.haltedAfterMs === undefined ? {} : { haltedAfterMs: result.haltedAfterMs }),
+      };
+      const expected = faulty ? "rolled-back" : "completed";
+      check(
+        faulty ? "rollout halted and rolled back" : "rollout completed",
+        expected,
+        `${result.outcome}: ${result.detail}`,
+        result.outcome === expected,
+      );
+      if (faulty && result.outcome === "completed") {
+        // The bad release got through; put the previous version back before anything else.
+        mark(`the bad release was not stopped; rolling back to ${from}`);
+        const back = await target.rollout(from, { faulty: false });
+        mark(`rollback to ${from}: ${back.outcome}`);
       }
+    } else {
+      figures = await lose(options.kind);
     }
     await sleep(cooldownMs);
   } finally {
@@ -425,27 +382,21 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
         : `first seen ${seconds(fresh.firstSeenMs - startOffset)} into the rollout`,
       fresh !== undefined,
     );
-    if (target.cloudMode?.layer === 4) {
-      // A TCP load balancer sends new connections to the new instances, but a client's open
-      // connection stays on its old instance until that instance closes it at the end of its
-      // drain (the Standard Load Balancer's flows live on): the old version may answer until then.
-      const limit = endOffset + target.cloudMode.drainMs + 1_000;
-      check(
-        "old version gone once the old instances drained (layer 4: open connections stay)",
-        `${from} last seen ≤ ${seconds(limit - startOffset)}`,
-        old === undefined ? "never seen" : `last seen ${seconds(old.lastSeenMs - startOffset)}`,
-        old === undefined || old.lastSeenMs <= limit,
-      );
-    } else {
-      // A request due after the rollout ended cannot meet an old instance: the load balancer no
-      // longer routes to any.
-      check(
-        "old version gone when the rollout ended",
-        `${from} last seen ≤ ${seconds(endOffset - startOffset)}`,
-        old === undefined ? "never seen" : `last seen ${seconds(old.lastSeenMs - startOffset)}`,
-        old === undefined || old.lastSeenMs <= endOffset,
-      );
-    }
+    // Layer 4: a TCP load balancer sends new connections to the new instances, but a client's
+    // open connection stays on its old instance until that instance closes it at the end of its
+    // drain (the Standard Load Balancer's flows live on): the old version may answer until then.
+    // Layer 7: a request due after the rollout ended cannot meet an old instance: the load
+    // balancer no longer routes to any.
+    const drainMs = target.cloudMode?.layer === 4 ? target.cloudMode.drainMs : undefined;
+    const limit = drainMs === undefined ? endOffset : endOffset + drainMs + 1_000;
+    check(
+      drainMs === undefined
+        ? "old version gone when the rollout ended"
+        : "old version gone once the old instances drained (layer 4: open connections stay)",
+      `${from} last seen ≤ ${seconds(limit - startOffset)}`,
+      old === undefined ? "never seen" : `last seen ${seconds(old.lastSeenMs - startOffset)}`,
+      old === undefined || old.lastSeenMs <= limit,
+    );
     check("version after the drill", to, current, current === to);
   }
   if (options.kind === "slow") {
