@@ -2,16 +2,55 @@
 import { topologyOf } from "../../tools/plan/topology";
 import { at, list, str } from "../../tools/verify/resources";
 import { CostMapping, freeTypes, Rule, usage } from "../../tools/cost/ledger";
-import { hoursPerMonth, priceBook, PriceBook } from "../../tools/cost/prices";
+import { hoursPerMonth } from "../../tools/cost/prices";
+
+/**
+ * Azure's list prices the rules use, and the pages they come from: recorded with the date in
+ * tools/cost/prices.ts (`priceBook.recordedOn`, updated with any figure here).
+ */
+const prices = {
+  region: "eastus",
+  sources: [
+    "Linux Virtual Machines pricing (pay as you go)",
+    "Managed Disks pricing (Standard SSD)",
+    "Load Balancer pricing (Standard)",
+    "IP Addresses pricing (Standard static IPv4)",
+    "Azure NAT Gateway pricing",
+    "Container Registry pricing",
+    "Azure Monitor pricing (metric alerts, Log Analytics)",
+  ],
+  // The sizes components/sizing.ts maps to (non-burstable since issue 15). Dalsv5 and Dasv5
+  // figures are the eastus list prices as remembered from the pricing page, not re-read with
+  // this table's date: check them before relying on them.
+  vmHour: {
+    Standard_D2als_v5: 0.077,
+    Standard_D2as_v5: 0.086,
+    Standard_D4as_v5: 0.172,
+  } as Readonly<Record<string, number>>,
+  /** Standard SSD LRS E4 (32 GiB), the tier a marketplace Linux image's 30 GiB OS disk lands in. */
+  standardSsdE4Month: 2.4,
+  /** Up to five rules (load balancing, outbound, NAT) cost the same; each further rule adds more. */
+  loadBalancerRulesHour: 0.025,
+  includedLoadBalancerRules: 5,
+  extraLoadBalancerRuleHour: 0.01,
+  publicIpHour: 0.005,
+  natGatewayHour: 0.045,
+  registryDay: { Basic: 0.1667, Standard: 0.6667, Premium: 1.6667 } as Readonly<
+    Record<string, number>
+  >,
+  /** Per monitored time series; each of the stack's alerts watches one metric of one resource. */
+  metricAlertMonth: 0.1,
+  logIngestionGb: 2.3,
+} as const;
 
 export const azureCost: CostMapping = {
-  region: priceBook.azure.region,
-  sources: priceBook.azure.sources,
-  rules: () => azureRules(priceBook.azure),
+  region: prices.region,
+  sources: prices.sources,
+  rules: () => azureRules(prices),
   assumptions: [],
 };
 
-function azureRules(p: PriceBook["azure"]): Record<string, Rule> {
+function azureRules(p: typeof prices): Record<string, Rule> {
   const h = hoursPerMonth;
   return {
     // Count and VM size from the topology; the OS disk from the scale set, whose disk type and size

@@ -1,7 +1,7 @@
 /**
  * The cost arithmetic, pinned against hand computations written out as expressions: each expected
  * figure is the count from the stack file times the unit price from the public price page (as
- * recorded in tools/cost/prices.ts) times 730 hours. If a price in the table changes, these tests
+ * recorded in providers/<cloud>/cost.ts) times 730 hours. If a price in the table changes, these tests
  * fail and the new figure has to be computed again by hand.
  */
 import assert from "node:assert/strict";

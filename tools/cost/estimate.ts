@@ -1,6 +1,6 @@
 /**
  * A monthly on-demand estimate from a plan: each resource is priced by its cloud's rules
- * (`providers/<cloud>/cost.ts`, reached through the registry) from `prices.ts`, recorded as free,
+ * and prices (`providers/<cloud>/cost.ts`, reached through the registry), recorded as free,
  * or listed as not estimated with the reason. A resource type no rule knows is listed as not
  * estimated too, so a new resource can never slip into the total as zero.
  */
