@@ -5,9 +5,9 @@ import * as langproto from "@pulumi/pulumi/proto/language_pb";
 import { configVariable, runArguments } from "../../tools/engine/languageHost";
 import { requiredPlugins } from "../../tools/engine/packages";
 import { diffInputs, refreshedInputs } from "../../tools/engine/provider/diff";
-import { deleteRefusal, parseUrn } from "../../tools/engine/provider/recording";
+import { deleteRefusal } from "../../tools/engine/provider/recording";
 import { refusal } from "../../tools/engine/impact";
-import { changedSteps } from "../../tools/engine/steps";
+import { changedSteps, parseUrn } from "../../tools/engine/steps";
 import { repoRoot } from "../../tools/engine/workspace";
 import { downloadModule } from "./upstream";
 

@@ -104,13 +104,10 @@ async function attemptOnce(
       message: `version ${show(served)} served by ${options.url}`,
     };
   } catch (error) {
-    if (timeout.aborted) {
-      return {
-        outcome: "timeout",
-        message: `timeout: no complete answer from ${options.url} within ${timeoutMs} ms`,
-      };
-    }
-    const { kind, code } = classifyError(error);
+    // Our own deadline surfaces as an abort.
+    const { kind, code } = timeout.aborted
+      ? { kind: "timeout" as const, code: "" }
+      : classifyError(error);
     switch (kind) {
       case "timeout":
         return {

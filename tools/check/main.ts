@@ -110,26 +110,18 @@ function runHook(io: CheckIo, command: string, result: CheckResult): Promise<voi
 
 /** The whole CLI, minus process wiring; returns the exit code. */
 export async function runCheckCli(argv: readonly string[], io: CheckIo): Promise<number> {
-  let flags;
+  let json = false;
   try {
-    flags = parseFlags(argv, flagSpec);
-  } catch (error) {
-    return fail(io, false, "usage", `${(error as Error).message} (see --help)`);
-  }
-  const json = flags.json === true;
-  if (flags.help === true) return printHelp(io, usage);
-  try {
+    const flags = parseFlags(argv, flagSpec);
+    json = flags.json === true;
+    if (flags.help === true) return printHelp(io, usage);
     const every = ifGiven(flags.every, (text) => parseDuration(text, "every"));
     const times =
-      flags.times === undefined
-        ? every === undefined
-          ? 1
-          : Infinity
-        : parsePositiveInt(flags.times, "times");
-    const attempts =
-      flags.attempts === undefined ? 3 : parsePositiveInt(flags.attempts, "attempts", 20);
-    const timeoutMs = flags.timeout === undefined ? 5_000 : parseDuration(flags.timeout, "timeout");
-    const backoffMs = flags.backoff === undefined ? 500 : parseDuration(flags.backoff, "backoff");
+      ifGiven(flags.times, (text) => parsePositiveInt(text, "times")) ??
+      (every === undefined ? 1 : Infinity);
+    const attempts = ifGiven(flags.attempts, (text) => parsePositiveInt(text, "attempts", 20)) ?? 3;
+    const timeoutMs = parseDuration(flags.timeout ?? "5s", "timeout");
+    const backoffMs = parseDuration(flags.backoff ?? "500ms", "backoff");
     if (times > 1 && every === undefined) throw new UsageError("--times needs --every");
     if (flags.url === undefined && flags.stack === undefined) {
       throw new UsageError("--url <url> is required, or --stack <name> to read it from the stack");

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { clouds } from "../../providers/registry";
 import { changedSteps, isReplacement, mustNotReplace, PlannedStep } from "./steps";
 import { EngineWorkspace, repoRoot } from "./workspace";
 import { runMain } from "../lib/cli";
@@ -52,8 +53,6 @@ export const configChanges: readonly ConfigChange[] = [
   },
   { label: "`rollingMinReadySeconds` 10 → 30", set: [["rollingMinReadySeconds", "30"]] },
 ];
-
-export const clouds = ["aws", "gcp", "azure"] as const;
 
 export interface ImpactRow {
   readonly change: string;

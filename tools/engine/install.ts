@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { requiredPlugins } from "./packages";
+import { repoRoot } from "./workspace";
 import { runMain } from "../lib/cli";
 import { UsageError } from "../lib/errors";
 import { writeLine } from "../lib/output";
@@ -13,7 +14,7 @@ import { writeLine } from "../lib/output";
  * sdk/go/common/workspace/plugins.go, GetPluginPath and getPluginsFromDir). Run by
  * scripts/engine-setup.sh: `install.ts <PULUMI_HOME> <pulumi version>`.
  */
-export function installPlugins(home: string, pulumiVersion: string, root = repoRoot()): string[] {
+export function installPlugins(home: string, pulumiVersion: string, root = repoRoot): string[] {
   const plugins = path.join(home, "plugins");
   fs.mkdirSync(plugins, { recursive: true });
   const register = path.join(root, "scripts", "register.js");
@@ -42,10 +43,6 @@ export function installPlugins(home: string, pulumiVersion: string, root = repoR
     );
   }
   return installed;
-}
-
-function repoRoot(): string {
-  return path.resolve(__dirname, "..", "..");
 }
 
 if (require.main === module) {

@@ -25,10 +25,23 @@ import { requiredPlugins } from "./packages";
 /** Exit code of `cmd/run` after it has shown the user an actionable message: bail quietly. */
 const userActionableExit = 32;
 
-type Unary<Req, Res> = (
+export type Unary<Req, Res> = (
   call: grpc.ServerUnaryCall<Req, Res>,
   callback: grpc.sendUnaryData<Res>,
 ) => void;
+
+/** Answers a unary call with what `answer` returns, or with the error it throws. */
+export function reply<Res>(callback: grpc.sendUnaryData<Res>, answer: () => Res): void {
+  try {
+    callback(null, answer());
+  } catch (error) {
+    callback(error as Error);
+  }
+}
+
+/** The program's folder, as the request names it, else where the host runs. */
+const programDir = (request: { getInfo(): langproto.ProgramInfo | undefined }) =>
+  request.getInfo()?.getProgramDirectory() || process.cwd();
 
 const unimplemented =
   (method: string) =>
@@ -92,12 +105,11 @@ export class NodeLanguageHost {
   readonly getRequiredPackages: Unary<
     langproto.GetRequiredPackagesRequest,
     langproto.GetRequiredPackagesResponse
-  > = (call, callback) => {
-    try {
-      const dir = call.request.getInfo()?.getProgramDirectory() || process.cwd();
+  > = (call, callback) =>
+    reply(callback, () => {
       const response = new langproto.GetRequiredPackagesResponse();
       response.setPackagesList(
-        requiredPlugins(dir).map((plugin) => {
+        requiredPlugins(programDir(call.request)).map((plugin) => {
           const dependency = new plugproto.PackageDependency();
           dependency.setName(plugin.name);
           dependency.setKind("resource");
@@ -105,11 +117,8 @@ export class NodeLanguageHost {
           return dependency;
         }),
       );
-      callback(null, response);
-    } catch (error) {
-      callback(error as Error);
-    }
-  };
+      return response;
+    });
 
   readonly getPluginInfo: Unary<unknown, plugproto.PluginInfo> = (_call, callback) => {
     const info = new plugproto.PluginInfo();
@@ -131,11 +140,11 @@ export class NodeLanguageHost {
     request: langproto.RunRequest,
     callback: grpc.sendUnaryData<langproto.RunResponse>,
   ) {
-    const programDir = request.getInfo()?.getProgramDirectory() || request.getPwd() || ".";
+    const cwd = request.getInfo()?.getProgramDirectory() || request.getPwd() || ".";
     const response = new langproto.RunResponse();
     let runPath: string;
     try {
-      runPath = require.resolve("@pulumi/pulumi/cmd/run", { paths: [programDir] });
+      runPath = require.resolve("@pulumi/pulumi/cmd/run", { paths: [cwd] });
     } catch {
       response.setError(
         "It looks like the Pulumi SDK has not been installed. Have you run npm install or yarn install?",
@@ -158,7 +167,7 @@ export class NodeLanguageHost {
     const child = spawn(
       process.execPath,
       [...nodeArgs.filter(Boolean), ...runArguments(request, runPath, this.engineAddress)],
-      { cwd: programDir, env, stdio: ["ignore", "inherit", "inherit"] },
+      { cwd, env, stdio: ["ignore", "inherit", "inherit"] },
     );
     this.running.add(child);
     child.on("error", (error) => {
@@ -188,7 +197,7 @@ export class NodeLanguageHost {
       langproto.InstallDependenciesResponse
     >,
   ): void => {
-    const dir = call.request.getInfo()?.getProgramDirectory() || process.cwd();
+    const dir = programDir(call.request);
     const response = new langproto.InstallDependenciesResponse();
     if (!fs.existsSync(path.join(dir, "node_modules", "@pulumi", "pulumi"))) {
       call.destroy(new Error(`no node_modules in ${dir}: run npm ci first`));
@@ -214,9 +223,9 @@ export class NodeLanguageHost {
   readonly getProgramDependencies: Unary<
     langproto.GetProgramDependenciesRequest,
     langproto.GetProgramDependenciesResponse
-  > = (call, callback) => {
-    try {
-      const dir = call.request.getInfo()?.getProgramDirectory() || process.cwd();
+  > = (call, callback) =>
+    reply(callback, () => {
+      const dir = programDir(call.request);
       const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
         dependencies?: Record<string, string>;
       };
@@ -232,40 +241,30 @@ export class NodeLanguageHost {
           return info;
         }),
       );
-      callback(null, response);
-    } catch (error) {
-      callback(error as Error);
-    }
-  };
+      return response;
+    });
 
   readonly cancel: Unary<unknown, unknown> = (_call, callback) => {
     for (const child of this.running) child.kill("SIGINT");
     callback(null, new emptyproto.Empty());
   };
 
-  /** The service implementation, with every method this host does not offer refused. */
+  /**
+   * The service implementation: the handlers above, which are named as the service's methods, and
+   * every other method refused.
+   */
   implementation(): grpc.UntypedServiceImplementation {
-    const implemented: Record<string, unknown> = {
-      handshake: this.handshake,
-      getRequiredPackages: this.getRequiredPackages,
-      getPluginInfo: this.getPluginInfo,
-      run: this.run,
-      installDependencies: this.installDependencies,
-      runtimeOptionsPrompts: this.runtimeOptionsPrompts,
-      about: this.about,
-      getProgramDependencies: this.getProgramDependencies,
-      cancel: this.cancel,
-    };
     const service = langrpc.LanguageRuntimeService as unknown as Record<
       string,
       { originalName?: string }
     >;
-    const methods: Record<string, unknown> = {};
-    for (const [name, definition] of Object.entries(service)) {
-      const key = definition.originalName ?? name;
-      methods[key] = implemented[key] ?? unimplemented(name);
-    }
-    return methods as grpc.UntypedServiceImplementation;
+    const handlers = this as unknown as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(service).map(([name, { originalName = name }]) => [
+        originalName,
+        Object.hasOwn(handlers, originalName) ? handlers[originalName] : unimplemented(name),
+      ]),
+    ) as grpc.UntypedServiceImplementation;
   }
 }
 

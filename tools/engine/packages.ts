@@ -36,8 +36,10 @@ export function requiredPlugins(dir: string): PluginPackage[] {
     visited.add(real);
     for (const entry of fs.readdirSync(real, { withFileTypes: true })) {
       const full = path.join(real, entry.name);
-      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(full));
-      if (isDir) {
+      const isDir = entry.isSymbolicLink()
+        ? fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()
+        : entry.isDirectory();
+      if (isDir === true) {
         // A nested policy pack's plugins are not the program's, so the host does not descend.
         if (fs.existsSync(path.join(full, "PulumiPolicy.yaml"))) continue;
         walk(full, inNodeModules || path.basename(real) === "node_modules");
@@ -51,14 +53,6 @@ export function requiredPlugins(dir: string): PluginPackage[] {
   return [...found.values()].sort((a, b) =>
     `${a.name}@${a.version}`.localeCompare(`${b.name}@${b.version}`),
   );
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return fs.statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function pluginOf(pkg: PackageJson): PluginPackage | undefined {

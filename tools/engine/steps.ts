@@ -17,20 +17,22 @@ interface PreviewJson {
   }>;
 }
 
+/** `urn:pulumi:<stack>::<project>::<parent types$>type::<name>` → type and name. */
+export function parseUrn(urn: string): { type: string; name: string } {
+  const parts = urn.split("::");
+  return { type: parts[2].split("$").pop() as string, name: parts.slice(3).join("::") };
+}
+
 /** Every step that changes something: `same` and the stack itself are left out. */
 export function changedSteps(previewJson: string): PlannedStep[] {
   const preview = JSON.parse(previewJson) as PreviewJson;
   return (preview.steps ?? [])
-    .map((step) => {
-      const parts = step.urn.split("::");
-      return {
-        op: step.op,
-        type: parts[2].split("$").pop() as string,
-        name: parts.slice(3).join("::"),
-        replaceReasons: step.replaceReasons ?? [],
-        diffReasons: step.diffReasons ?? [],
-      };
-    })
+    .map((step) => ({
+      op: step.op,
+      ...parseUrn(step.urn),
+      replaceReasons: step.replaceReasons ?? [],
+      diffReasons: step.diffReasons ?? [],
+    }))
     .filter((step) => step.op !== "same" && step.type !== "pulumi:pulumi:Stack");
 }
 

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as exec from "../lib/exec";
 import { RecordedCloud } from "./provider/cloud";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -92,35 +92,25 @@ export class EngineWorkspace {
   }
 
   /** Runs any command in the project with the workspace's environment. */
-  run(
+  async run(
     command: string,
     args: readonly string[],
     options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
   ): Promise<RunResult> {
     const started = Date.now();
-    return new Promise<RunResult>((resolve, reject) => {
-      const child = spawn(command, [...args], {
-        cwd: this.project,
-        env: { ...this.env, ...options.env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d));
-      child.stderr.on("data", (d: Buffer) => (stderr += d));
+    const result = await exec.run(command, args, {
+      cwd: this.project,
+      env: { ...this.env, ...options.env },
       // Generous: the tier runs its jobs side by side (tests/engine/deployments.ts), and the
       // machine may be shared.
-      const timer = setTimeout(() => {
-        child.kill("SIGINT");
-        reject(new Error(`${command} ${args.join(" ")} timed out\n${stdout}\n${stderr}`));
-      }, options.timeoutMs ?? 600_000);
-      child.on("error", reject);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        profile(command, args, started);
-        resolve({ code: code ?? 1, stdout, stderr });
-      });
+      timeoutMs: options.timeoutMs ?? 600_000,
+      killSignal: "SIGINT",
     });
+    if (result.timedOut) {
+      throw new Error(`${command} ${args.join(" ")} timed out\n${result.stdout}\n${result.stderr}`);
+    }
+    profile(command, args, started);
+    return { code: result.code ?? 1, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** Like `pulumi`, but throws with the output when the command fails. */

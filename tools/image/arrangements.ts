@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { Cloud } from "../../components/cloud";
 import { cloudHome } from "../../providers/registry";
 
@@ -139,33 +140,28 @@ export function dockerRunArgs(script: string, prelude: string, source: string): 
   return result.stdout.split("\0").slice(0, -1);
 }
 
-/** `docker run` flags and what the runner does with them; any other flag is refused. */
-const dockerFlags: Record<string, "value" | "switch"> = {
-  "--detach": "switch",
-  "-d": "switch",
-  "--name": "value",
-  "--restart": "value",
-  "--pull": "value",
-  "--read-only": "switch",
-  "--tmpfs": "value",
-  "--cap-drop": "value",
-  "--security-opt": "value",
-  "--publish": "value",
-  "-p": "value",
-  "--stop-timeout": "value",
-  "--log-driver": "value",
-  "--log-opt": "value",
-  "--env": "value",
-  "-e": "value",
-  "--user": "value",
-  "-u": "value",
-  "--init": "switch",
-};
-
 /**
+ * `docker run` flags and what the runner does with them; any other flag is refused.
  * Docker's defaults: a 10 s stop timeout, and tmpfs mounts with mode 1777.
  * https://docs.docker.com/reference/cli/docker/container/run/
  */
+const dockerFlags = {
+  detach: { type: "boolean", short: "d" },
+  name: { type: "string" },
+  restart: { type: "string" },
+  pull: { type: "string" },
+  "read-only": { type: "boolean" },
+  tmpfs: { type: "string" },
+  "cap-drop": { type: "string" },
+  "security-opt": { type: "string" },
+  publish: { type: "string", short: "p" },
+  "stop-timeout": { type: "string" },
+  "log-driver": { type: "string" },
+  "log-opt": { type: "string" },
+  env: { type: "string", short: "e" },
+  user: { type: "string", short: "u" },
+  init: { type: "boolean" },
+} as const;
 const dockerDefaultStopTimeout = 10;
 
 export function dockerRunArrangement(
@@ -183,42 +179,48 @@ export function dockerRunArrangement(
   let stopTimeoutSeconds = dockerDefaultStopTimeout;
   let port: number | undefined;
   let image: string | undefined;
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    if (!arg.startsWith("-")) {
-      image = arg;
-      if (i !== args.length - 1) {
+  // Not strict, so that an unknown flag comes back as a token and is refused by name below.
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: dockerFlags,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === "positional") {
+      image = token.value;
+      if (token.index !== args.length - 1) {
         throw new ArrangementError(
           source,
-          `arguments after the image are not reproduced: ${args.slice(i + 1).join(" ")}`,
+          `arguments after the image are not reproduced: ${args.slice(token.index + 1).join(" ")}`,
         );
       }
       break;
     }
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const kind = dockerFlags[flag];
-    if (kind === undefined) {
+    const flag = token.kind === "option" ? token.name : "";
+    const spec = Object.hasOwn(dockerFlags, flag)
+      ? dockerFlags[flag as keyof typeof dockerFlags]
+      : undefined;
+    if (token.kind !== "option" || spec === undefined) {
+      const raw = token.kind === "option" ? token.rawName : "--";
       throw new ArrangementError(
         source,
-        `docker run ${flag} is not reproduced by the image runner; teach tools/image/arrangements.ts what it does`,
+        `docker run ${raw} is not reproduced by the image runner; teach tools/image/arrangements.ts what it does`,
       );
     }
-    let value = "";
-    if (kind === "value") {
-      if (flag !== arg) value = arg.slice(eq + 1);
-      else {
-        i += 1;
-        value = args[i] ?? "";
-      }
-    } else if (flag !== arg) {
-      throw new ArrangementError(source, `docker run ${arg}: expected ${flag} without a value`);
+    if (spec.type === "boolean" && token.value !== undefined) {
+      throw new ArrangementError(
+        source,
+        `docker run ${token.rawName}=${token.value}: expected ${token.rawName} without a value`,
+      );
     }
+    const value = token.value ?? "";
     switch (flag) {
-      case "--read-only":
+      case "read-only":
         readOnlyRoot = true;
         break;
-      case "--tmpfs": {
+      case "tmpfs": {
         const colon = value.indexOf(":");
         mounts.push({
           kind: "tmpfs",
@@ -227,10 +229,10 @@ export function dockerRunArrangement(
         });
         break;
       }
-      case "--cap-drop":
+      case "cap-drop":
         capDrop.push(...value.split(","));
         break;
-      case "--security-opt":
+      case "security-opt":
         if (value !== "no-new-privileges" && value !== "no-new-privileges:true") {
           throw new ArrangementError(
             source,
@@ -239,8 +241,7 @@ export function dockerRunArrangement(
         }
         noNewPrivileges = true;
         break;
-      case "--publish":
-      case "-p": {
+      case "publish": {
         const containerPort = Number(value.split(":").pop()?.split("/")[0]);
         if (!Number.isInteger(containerPort)) {
           throw new ArrangementError(source, `docker run --publish ${value}: no container port`);
@@ -248,14 +249,13 @@ export function dockerRunArrangement(
         port ??= containerPort;
         break;
       }
-      case "--stop-timeout":
+      case "stop-timeout":
         stopTimeoutSeconds = Number(value);
         if (!Number.isInteger(stopTimeoutSeconds)) {
           throw new ArrangementError(source, `docker run --stop-timeout ${value}: not a number`);
         }
         break;
-      case "--env":
-      case "-e": {
+      case "env": {
         const at = value.indexOf("=");
         // `-e NAME` copies the host's value, which the runner cannot know.
         if (at <= 0)
@@ -263,11 +263,10 @@ export function dockerRunArrangement(
         env[value.slice(0, at)] = value.slice(at + 1);
         break;
       }
-      case "--user":
-      case "-u":
+      case "user":
         user = value;
         break;
-      case "--init":
+      case "init":
         init = true;
         break;
       default:

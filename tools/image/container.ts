@@ -14,6 +14,7 @@
  * plain base URL.
  */
 import { ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   chownSync,
@@ -30,10 +31,9 @@ import { Server, Socket, createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { runText } from "../lib/exec";
+import { run, runText } from "../lib/exec";
 import { until } from "../lib/wait";
 import type { Arrangement, Mount } from "./arrangements";
-import { runDockerContainer } from "./docker";
 import { BuiltImage, podman } from "./engine";
 
 export interface Exit {
@@ -137,14 +137,18 @@ export function containerEnv(
   home: string,
   cloud: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of image) {
-    const at = line.indexOf("=");
-    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
-  }
-  env.HOSTNAME = hostname;
-  env.HOME ??= home;
-  return { ...env, ...cloud };
+  const env = envOf(image);
+  return { ...env, HOSTNAME: hostname, HOME: env.HOME ?? home, ...cloud };
+}
+
+/** `KEY=value` lines as a record. */
+function envOf(lines: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    lines.flatMap((line) => {
+      const at = line.indexOf("=");
+      return at > 0 ? [[line.slice(0, at), line.slice(at + 1)]] : [];
+    }),
+  );
 }
 
 /**
@@ -295,9 +299,37 @@ net.createServer((c) => {
 }).listen(sock);
 `;
 
+/** Appends what a child prints, on stdout and stderr, to `log`. */
+function collect(child: ChildProcess, log: { text: string }): void {
+  child.stdout?.on("data", (d: Buffer) => (log.text += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (log.text += d.toString()));
+}
+
+/** Runs a command to its end: its exit code (-1 when killed) and all it printed. */
+async function execIn(command: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
+  const result = await run(command, args, { env });
+  return { code: result.code ?? -1, output: result.stdout + result.stderr };
+}
+
+/** Runs the image as the arrangement says, with Docker where it works, else chrooted. */
 export async function runContainer(options: RunOptions): Promise<RunningContainer> {
+  const log = { text: "" };
+  const start = options.image.engine === "docker" ? startDocker : startChroot;
+  let container: RunningContainer | undefined;
+  try {
+    container = await start(options, log);
+    if (options.waitForHealthy !== false) {
+      await waitForHealthy(container, options.startTimeoutMs ?? 30_000);
+    }
+    return container;
+  } catch (error) {
+    await container?.close();
+    throw new Error(`${options.arrangement.source}: ${(error as Error).message}\n${log.text}`);
+  }
+}
+
+async function startChroot(options: RunOptions, log: { text: string }): Promise<RunningContainer> {
   const { image, arrangement } = options;
-  if (image.engine === "docker") return runDockerContainer(options, statusOf, waitForHealthy);
   const imageRoot = (await podman(["image", "mount", image.ref])).trim();
   const dir = mkdtempSync(join(tmpdir(), `ha-image-${arrangement.cloud}-`));
   const passwd = readPasswd(imageRoot);
@@ -340,7 +372,6 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
     }),
   );
 
-  let output = "";
   const unshare: ChildProcess = spawn(
     "unshare",
     [
@@ -358,8 +389,7 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
-  unshare.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  unshare.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  collect(unshare, log);
   let done = false;
   const exited = new Promise<Exit>((resolve) =>
     unshare.once("exit", (code, signal) => {
@@ -437,15 +467,16 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
     } catch {
       // Already exited (a start that fails at once): waitForHealthy reports it with the output.
     }
+    const nsenter = ["--target", String(pid), "--mount", "--net", "--pid", "--uts", "--ipc"];
 
-    const container: RunningContainer = {
+    return {
       arrangement,
       baseUrl,
       pid,
       env,
       uid,
       gid,
-      output: () => output,
+      output: () => log.text,
       exited,
       signal: (signal) => {
         if (!done) process.kill(pid, signal);
@@ -473,46 +504,128 @@ export async function runContainer(options: RunOptions): Promise<RunningContaine
         if (!arrangement.readOnlyRoot) walk(join(dir, "upper"), "", out);
         return out;
       },
-      rootMountOptions: async () => {
-        const line = readFileSync(`/proc/${pid}/mountinfo`, "utf8")
-          .split("\n")
-          .find((l) => l.split(" ")[4] === "/");
-        return line?.split(" ")[5] ?? "";
-      },
-      exec: async (cmd) => {
-        const child = spawn(
+      rootMountOptions: async () =>
+        mountOptionsOfRoot(readFileSync(`/proc/${pid}/mountinfo`, "utf8")),
+      exec: (cmd) =>
+        execIn(
           "nsenter",
-          [
-            `--target=${pid}`,
-            "--mount",
-            "--net",
-            "--pid",
-            "--uts",
-            "--ipc",
-            "--root",
-            "--wd",
-            `--setuid=${uid}`,
-            `--setgid=${gid}`,
-            "--",
-            ...cmd,
-          ],
-          { env, stdio: ["ignore", "pipe", "pipe"] },
-        );
-        let text = "";
-        child.stdout?.on("data", (d: Buffer) => (text += d.toString()));
-        child.stderr?.on("data", (d: Buffer) => (text += d.toString()));
-        const code = await new Promise<number>((r) => child.once("exit", (c) => r(c ?? -1)));
-        return { code, output: text };
-      },
+          [...nsenter, "--root", "--wd", `--setuid=${uid}`, `--setgid=${gid}`, "--", ...cmd],
+          env,
+        ),
       close,
     };
-    if (options.waitForHealthy !== false) {
-      await waitForHealthy(container, options.startTimeoutMs ?? 30_000);
-    }
-    return container;
   } catch (error) {
     await close();
-    throw new Error(`${arrangement.source}: ${(error as Error).message}\n${output}`);
+    throw error;
+  }
+}
+
+/** The options of the mount at "/" in a mountinfo table, e.g. "ro,relatime". */
+function mountOptionsOfRoot(mountinfo: string): string {
+  return (
+    mountinfo
+      .split("\n")
+      .find((l) => l.split(" ")[4] === "/")
+      ?.split(" ")[5] ?? ""
+  );
+}
+
+/**
+ * The arrangement as `docker run` flags, for Docker, where `docker info` succeeds (a developer's
+ * laptop, a GitHub runner). Not exercised on the build machines, which have no Docker engine.
+ *
+ * One difference from the chroot runner: Docker has no Fargate bind mount. A path the image
+ * declares as a VOLUME gets an anonymous volume, which Docker fills with the image's contents
+ * and ownership; a path it does not declare gets a root-owned 0755 tmpfs, the empty volume
+ * Fargate would mount.
+ */
+function dockerRunFlags(
+  image: BuiltImage,
+  arrangement: Arrangement,
+  env: Record<string, string>,
+  name: string,
+): string[] {
+  const flags = ["--detach", "--name", name, "--hostname", `standin-${arrangement.cloud}`];
+  flags.push(
+    "--publish",
+    `127.0.0.1::${arrangement.port}`,
+    "--stop-timeout",
+    String(arrangement.stopTimeoutSeconds),
+  );
+  if (arrangement.user !== undefined) flags.push("--user", arrangement.user);
+  if (arrangement.readOnlyRoot) flags.push("--read-only");
+  if (arrangement.noNewPrivileges) flags.push("--security-opt", "no-new-privileges");
+  if (arrangement.init) flags.push("--init");
+  for (const cap of arrangement.capDrop) flags.push("--cap-drop", cap);
+  for (const mount of arrangement.mounts) {
+    if (mount.kind === "tmpfs") {
+      flags.push("--tmpfs", mount.options === "" ? mount.path : `${mount.path}:${mount.options}`);
+    } else if (image.config.volumes.includes(mount.path)) {
+      flags.push("--mount", `type=volume,dst=${mount.path}${mount.readOnly ? ",readonly" : ""}`);
+    } else {
+      flags.push("--tmpfs", `${mount.path}:mode=0755,uid=0,gid=0`);
+    }
+  }
+  for (const [key, value] of Object.entries(env)) flags.push("--env", `${key}=${value}`);
+  return [...flags, image.ref];
+}
+
+/** The same run with Docker: `docker run` with the arrangement's flags. */
+async function startDocker(options: RunOptions, log: { text: string }): Promise<RunningContainer> {
+  const { image, arrangement } = options;
+  const docker = (args: readonly string[]) => runText("docker", args);
+  const name = `ha-image-${arrangement.cloud}-${randomBytes(4).toString("hex")}`;
+  const cloudEnv = { ...arrangement.env, ...options.extraEnv };
+  await docker(["run", ...dockerRunFlags(image, arrangement, cloudEnv, name)]);
+  const logs = spawn("docker", ["logs", "--follow", name], { stdio: ["ignore", "pipe", "pipe"] });
+  collect(logs, log);
+  const close = async () => {
+    logs.kill();
+    await docker(["rm", "--force", "--volumes", name]).catch(() => undefined);
+  };
+  try {
+    const [state] = JSON.parse(await docker(["inspect", name])) as {
+      State: { Pid: number };
+      Config: { Env: string[] };
+    }[];
+    if (state === undefined) throw new Error(`${name}: not found`);
+    const port =
+      (await docker(["port", name, String(arrangement.port)])).trim().split("\n")[0] ?? "";
+    const [uid = 0, gid = 0] = (arrangement.user ?? image.config.user).split(":").map(Number);
+    const exec = (cmd: readonly string[]) => execIn("docker", ["exec", name, ...cmd]);
+    return {
+      arrangement,
+      baseUrl: `http://${port}`,
+      pid: state.State.Pid,
+      env: envOf(state.Config.Env),
+      uid,
+      gid,
+      output: () => log.text,
+      exited: docker(["wait", name]).then((code) => ({ code: Number(code.trim()), signal: null })),
+      signal: (signal) => void docker(["kill", "--signal", signal, name]).catch(() => undefined),
+      // `docker top` lists host PIDs; their /proc/PID/status is readable without root.
+      processes: async () =>
+        (await docker(["top", name, "-o", "pid"]))
+          .split("\n")
+          .slice(1)
+          .filter(Boolean)
+          .map(Number)
+          .map(statusOf)
+          .filter((p): p is ProcessInfo => p !== undefined),
+      writtenPaths: async () => {
+        const places = [...arrangement.mounts.map((m) => m.path), "/dev/shm"];
+        return (await exec(["find", ...places, "-mindepth", "1"])).output
+          .split("\n")
+          .filter(Boolean);
+      },
+      rootMountOptions: async () =>
+        mountOptionsOfRoot((await exec(["cat", "/proc/self/mountinfo"])).output),
+      exec,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** @default 64 MiB: cloud CLIs list whole fleets as JSON */
   readonly maxBuffer?: number;
+  /** @default SIGTERM; SIGINT lets the Pulumi CLI cancel cleanly. */
+  readonly killSignal?: NodeJS.Signals;
 }
 
 /** How a program ended. `missing`: not installed at all; `code` is null when it was killed. */
@@ -52,7 +54,7 @@ export function run(
   options: RunOptions = {},
 ): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       command,
       [...args],
       {
@@ -60,6 +62,7 @@ export function run(
         cwd: options.cwd,
         env: options.env,
         maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024,
+        killSignal: options.killSignal,
         encoding: "utf8",
       },
       (error, stdout, stderr) => {
@@ -74,6 +77,8 @@ export function run(
         });
       },
     );
+    // No input: a program that would read stdin sees its end instead of waiting for it.
+    child.stdin?.end();
   });
 }
 

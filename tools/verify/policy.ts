@@ -150,24 +150,31 @@ export async function evaluatePolicies(
     idOwners.set(id, [...(idOwners.get(id) ?? []), r]);
   }
 
-  const optionsOf = (r: PlannedResource): PolicyResourceOptions => ({
-    protect: false,
-    ignoreChanges: [],
-    aliases: [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    additionalSecretOutputs: [],
-    parent: r.parent ? urns.get(r.parent) : undefined,
-  });
-  const providerOf = (r: PlannedResource) => {
+  /** What resource and stack policies alike see of a resource. */
+  const viewOf = (r: PlannedResource) => {
     const provider = r.provider ? byLabel.get(r.provider) : undefined;
-    return provider
-      ? {
-          type: provider.type,
-          props: provider.inputs,
-          urn: urns.get(label(provider)) ?? "",
-          name: provider.name,
-        }
-      : undefined;
+    const opts: PolicyResourceOptions = {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+      parent: r.parent ? urns.get(r.parent) : undefined,
+    };
+    return {
+      type: r.type,
+      props: r.inputs,
+      urn: urns.get(label(r)) ?? "",
+      name: r.name,
+      opts,
+      provider: provider && {
+        type: provider.type,
+        props: provider.inputs,
+        urn: urns.get(label(provider)) ?? "",
+        name: provider.name,
+      },
+      isType: isTypeOf(r.type),
+    };
   };
   const notApplicable = (reason?: string): never => {
     throw new NotApplicable(reason);
@@ -195,15 +202,9 @@ export async function evaluatePolicies(
       const policyResources = new Map<PlannedResource, PolicyResource>();
       for (const r of resources) {
         policyResources.set(r, {
-          type: r.type,
-          props: r.inputs,
-          urn: urns.get(label(r)) ?? "",
-          name: r.name,
-          opts: optionsOf(r),
-          provider: providerOf(r),
+          ...viewOf(r),
           dependencies: [],
           propertyDependencies: {},
-          isType: isTypeOf(r.type),
           asType: () => undefined,
         });
       }
@@ -231,14 +232,8 @@ export async function evaluatePolicies(
     if (validations === undefined) continue;
     for (const r of resources) {
       const args: ResourceValidationArgs = {
-        type: r.type,
-        props: r.inputs,
-        urn: urns.get(label(r)) ?? "",
-        name: r.name,
-        opts: optionsOf(r),
-        provider: providerOf(r),
+        ...viewOf(r),
         stackTags,
-        isType: isTypeOf(r.type),
         asType: ((resourceClass: unknown) =>
           isTypeOf(r.type)(resourceClass)
             ? r.inputs

@@ -76,12 +76,7 @@ export class RecordedCloud {
 
   /** Every live resource, for tests that change one as the cloud would. */
   list(): LiveResource[] {
-    const dir = path.join(this.dir, "resources");
-    if (!fs.existsSync(dir)) return [];
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith(".json"))
-      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as LiveResource);
+    return this.read("resources", ".json").map((text) => JSON.parse(text) as LiveResource);
   }
 
   record(call: Omit<RecordedCall, "at" | "pid">): void {
@@ -93,18 +88,20 @@ export class RecordedCloud {
 
   /** Every recorded call, oldest first. */
   calls(): RecordedCall[] {
-    const dir = path.join(this.dir, "calls");
+    return this.read("calls", ".jsonl")
+      .flatMap((text) => text.split("\n").filter(Boolean))
+      .map((line) => JSON.parse(line) as RecordedCall)
+      .sort((a, b) => a.at - b.at);
+  }
+
+  /** The files of a subfolder ending in `suffix` (not the ones being written), read. */
+  private read(folder: string, suffix: string): string[] {
+    const dir = path.join(this.dir, folder);
     if (!fs.existsSync(dir)) return [];
     return fs
       .readdirSync(dir)
-      .flatMap((f) =>
-        fs
-          .readFileSync(path.join(dir, f), "utf8")
-          .split("\n")
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as RecordedCall),
-      )
-      .sort((a, b) => a.at - b.at);
+      .filter((f) => f.endsWith(suffix))
+      .map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
   }
 
   /** Forgets the calls (not the resources), so a test can look at one command's calls alone. */

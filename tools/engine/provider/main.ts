@@ -16,17 +16,14 @@ import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { constructAwsx } from "./awsx";
+import { reply, Unary } from "../languageHost";
 import { RecordedCloud } from "./cloud";
 import { RecordingProvider } from "./recording";
 
 type Props = Record<string, unknown>;
-type Unary<Req, Res> = (
-  call: grpc.ServerUnaryCall<Req, Res>,
-  callback: grpc.sendUnaryData<Res>,
-) => void;
 
 const toJs = (struct: Struct | undefined): Props => (struct?.toJavaScript() ?? {}) as Props;
+const toStruct = (props: Props) => Struct.fromJavaScript(props as never);
 
 /** The handlers that replace the SDK server's. */
 export function overrides(provider: RecordingProvider, sdkServer: Record<string, unknown>) {
@@ -54,9 +51,7 @@ export function overrides(provider: RecordingProvider, sdkServer: Record<string,
   const create: Unary<provproto.CreateRequest, provproto.CreateResponse> = (call, callback) => {
     if (!call.request.getPreview()) return void sdkCreate.call(sdkServer, call, callback);
     const response = new provproto.CreateResponse();
-    response.setProperties(
-      Struct.fromJavaScript(provider.previewCreate(toJs(call.request.getProperties())) as never),
-    );
+    response.setProperties(toStruct(provider.previewCreate(toJs(call.request.getProperties()))));
     callback(null, response);
   };
 
@@ -64,22 +59,22 @@ export function overrides(provider: RecordingProvider, sdkServer: Record<string,
   const update: Unary<provproto.UpdateRequest, provproto.UpdateResponse> = (call, callback) => {
     if (!call.request.getPreview()) return void sdkUpdate.call(sdkServer, call, callback);
     const response = new provproto.UpdateResponse();
-    const planned = provider.previewUpdate(
-      call.request.getUrn(),
-      toJs(call.request.getOlds()),
-      toJs(call.request.getNews()),
+    const { request } = call;
+    const olds = toJs(request.getOlds());
+    response.setProperties(
+      toStruct(provider.updatedState(request.getUrn(), olds, toJs(request.getNews()))),
     );
-    response.setProperties(Struct.fromJavaScript(planned as never));
     callback(null, response);
   };
 
-  const diff: Unary<provproto.DiffRequest, provproto.DiffResponse> = (call, callback) => {
-    try {
+  const diff: Unary<provproto.DiffRequest, provproto.DiffResponse> = (call, callback) =>
+    reply(callback, () => {
       const request = call.request;
       const oldInputs = request.getOldInputs()
         ? toJs(request.getOldInputs())
         : toJs(request.getOlds());
-      const result = provider.diffWithInputs(request.getUrn(), oldInputs, toJs(request.getNews()));
+      const news = toJs(request.getNews());
+      const result = provider.diffWithInputs(request.getUrn(), oldInputs, news);
       const response = new provproto.DiffResponse();
       response.setChanges(
         result.changed.length > 0
@@ -92,31 +87,17 @@ export function overrides(provider: RecordingProvider, sdkServer: Record<string,
       const detailed = response.getDetaileddiffMap();
       for (const key of result.changed) {
         const entry = new provproto.PropertyDiff();
+        const kind = !(key in oldInputs) ? "ADD" : !(key in news) ? "DELETE" : "UPDATE";
         const replace = result.replaces.includes(key);
-        const news = toJs(request.getNews());
-        const kind = !(key in oldInputs)
-          ? replace
-            ? provproto.PropertyDiff.Kind.ADD_REPLACE
-            : provproto.PropertyDiff.Kind.ADD
-          : !(key in news)
-            ? replace
-              ? provproto.PropertyDiff.Kind.DELETE_REPLACE
-              : provproto.PropertyDiff.Kind.DELETE
-            : replace
-              ? provproto.PropertyDiff.Kind.UPDATE_REPLACE
-              : provproto.PropertyDiff.Kind.UPDATE;
-        entry.setKind(kind);
+        entry.setKind(provproto.PropertyDiff.Kind[replace ? (`${kind}_REPLACE` as const) : kind]);
         entry.setInputdiff(true);
         detailed.set(key, entry);
       }
-      callback(null, response);
-    } catch (error) {
-      callback(error as Error);
-    }
-  };
+      return response;
+    });
 
-  const read: Unary<provproto.ReadRequest, provproto.ReadResponse> = (call, callback) => {
-    try {
+  const read: Unary<provproto.ReadRequest, provproto.ReadResponse> = (call, callback) =>
+    reply(callback, () => {
       const request = call.request;
       const result = provider.readWithInputs(
         request.getId(),
@@ -126,13 +107,10 @@ export function overrides(provider: RecordingProvider, sdkServer: Record<string,
       );
       const response = new provproto.ReadResponse();
       response.setId(result.id);
-      if (result.props) response.setProperties(Struct.fromJavaScript(result.props as never));
-      if (result.inputs) response.setInputs(Struct.fromJavaScript(result.inputs as never));
-      callback(null, response);
-    } catch (error) {
-      callback(error as Error);
-    }
-  };
+      if (result.props) response.setProperties(toStruct(result.props));
+      if (result.inputs) response.setInputs(toStruct(result.inputs));
+      return response;
+    });
 
   return { configure, create, update, diff, read };
 }
@@ -151,17 +129,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const [pkg, version, ...engineArgs] = argv;
   const recording = new RecordingProvider(pkg, version, new RecordedCloud());
   interceptProviderService(recording);
-  const provider: pulumi.provider.Provider = {
-    version,
-    check: (urn, olds, news) => recording.check(urn, olds, news),
-    create: (urn, inputs) => recording.create(urn, inputs),
-    update: (id, urn, olds, news) => recording.update(id, urn, olds, news),
-    delete: (id, urn, props) => recording.delete(id, urn, props),
-    invoke: (token, inputs) => recording.invoke(token, inputs),
-    construct: (name, type, inputs, options) =>
-      constructAwsx(recording.cloud, name, type, inputs, options),
-  };
-  await pulumi.provider.main(provider, [...engineArgs]);
+  await pulumi.provider.main(recording, [...engineArgs]);
 }
 
 if (require.main === module) {

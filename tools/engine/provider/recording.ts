@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockLiveScaleSets } from "../../../providers/azure/mocks";
 import { RecordingMocks } from "../../plan/recorder";
+import { parseUrn } from "../steps";
+import { constructAwsx } from "./awsx";
 import { RecordedCloud } from "./cloud";
 import { diffInputs, InputDiff, refreshedInputs } from "./diff";
 
@@ -47,12 +49,6 @@ export function deleteRefusal(type: string, state: Props): string | undefined {
     return `cannot destroy Compute${kind} without setting deletion_policy="DELETE" and running \`terraform apply\``;
   }
   return undefined;
-}
-
-/** `urn:pulumi:<stack>::<project>::<parent types$>type::<name>` → type and name. */
-export function parseUrn(urn: string): { type: string; name: string } {
-  const parts = urn.split("::");
-  return { type: parts[2].split("$").pop() as string, name: parts.slice(3).join("::") };
 }
 
 /**
@@ -107,16 +103,12 @@ export class RecordingProvider implements pulumi.provider.Provider {
     return inputs;
   }
 
-  /** A preview of an update: what the update will return, computed without touching the cloud. */
-  previewUpdate(urn: string, olds: Props, news: Props): Props {
-    return this.updatedState(urn, olds, news);
-  }
-
   /**
-   * The state after an update: the mocks' answer for the new inputs, with the computed values the
-   * resource already has (its identifiers) kept, since an update does not make a new resource.
+   * The state after an update, and so its preview, computed without touching the cloud: the
+   * mocks' answer for the new inputs, with the computed values the resource already has (its
+   * identifiers) kept, since an update does not make a new resource.
    */
-  private updatedState(urn: string, olds: Props, news: Props): Props {
+  updatedState(urn: string, olds: Props, news: Props): Props {
     const { type, name } = parseUrn(urn);
     const state = this.compute(type, name, news).state;
     for (const key of Object.keys(state)) {
@@ -187,6 +179,16 @@ export class RecordingProvider implements pulumi.provider.Provider {
     }
     this.cloud.remove(urn, id);
     this.cloud.record({ op: "delete", type, urn, id, sent: props });
+  }
+
+  /** awsx's component, built from its children as awsx builds it (awsx.ts). */
+  construct(
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+  ): Promise<pulumi.provider.ConstructResult> {
+    return constructAwsx(this.cloud, name, type, inputs, options);
   }
 
   async invoke(token: string, inputs: Props): Promise<pulumi.provider.InvokeResult> {
