@@ -37,7 +37,7 @@ export const spreadOverZones = resourcePolicy(
         report(`the VPC spans ${count} availability zone(s); at least ${minimumZones} are needed`);
       }
     },
-    [gcp.regionMig]: (props, report) => {
+    [gcp.mig]: (props, report) => {
       const zones = asStrings(props.distributionPolicyZones);
       // Unset means "every zone of the region" (at least 3 in every region with zones).
       if (zones.length > 0 && zones.length < minimumZones) {
@@ -51,7 +51,7 @@ export const spreadOverZones = resourcePolicy(
         "a zonal instance group lives in one zone; use a regional group (RegionInstanceGroupManager)",
       );
     },
-    [azure.scaleSet]: (props, report) => {
+    [azure.vmss]: (props, report) => {
       const zones = asStrings(props.zones);
       if (zones.length < minimumZones) {
         report(
@@ -70,21 +70,21 @@ export const minimumTwoInstances = resourcePolicy(
     severity: "high",
   },
   {
-    [aws.scalingTarget]: (props, report) => {
+    [aws.scaling]: (props, report) => {
       if (props.serviceNamespace !== "ecs") return;
       const min = asNumber(props.minCapacity);
       if (min === undefined || min < minimumInstances) {
         report(`minCapacity is ${String(min)}; autoscaling must keep at least ${minimumInstances}`);
       }
     },
-    [aws.ecsService]: (props, report) => {
+    [aws.service]: (props, report) => {
       const desired = asNumber(props.desiredCount);
       // Unset desiredCount means 1 for a replica service.
       if (props.schedulingStrategy !== "DAEMON" && (desired ?? 1) < minimumInstances) {
         report(`desiredCount is ${String(desired ?? 1)}; at least ${minimumInstances} are needed`);
       }
     },
-    ...forTypes([gcp.regionAutoscaler, gcp.autoscaler], (props, report) => {
+    ...forTypes([gcp.autoscaler, gcp.zonalAutoscaler], (props, report) => {
       const min = asNumber(at(props, "autoscalingPolicy", "minReplicas"));
       if (min === undefined || min < minimumInstances) {
         report(
@@ -92,13 +92,13 @@ export const minimumTwoInstances = resourcePolicy(
         );
       }
     }),
-    [gcp.regionMig]: (props, report) => {
+    [gcp.mig]: (props, report) => {
       const size = asNumber(props.targetSize);
       if (size !== undefined && size < minimumInstances) {
         report(`targetSize is ${size}; at least ${minimumInstances} are needed`);
       }
     },
-    [azure.scaleSet]: (props, report) => {
+    [azure.vmss]: (props, report) => {
       const capacity = asNumber(at(props, "sku", "capacity"));
       if (capacity === undefined || capacity < minimumInstances) {
         report(`sku.capacity is ${String(capacity)}; at least ${minimumInstances} are needed`);
@@ -126,7 +126,7 @@ export const rollingUpdatesKeepCapacity = resourcePolicy(
     severity: "high",
   },
   {
-    [aws.ecsService]: (props, report) => {
+    [aws.service]: (props, report) => {
       const controller = asString(at(props, "deploymentController", "type")) ?? "ECS";
       if (controller !== "ECS") return; // CODE_DEPLOY and EXTERNAL deploy blue/green instead.
       // ECS's default for a replica service is 100, so unset is fine.
@@ -143,7 +143,7 @@ export const rollingUpdatesKeepCapacity = resourcePolicy(
         );
       }
     },
-    ...forTypes([gcp.regionMig, gcp.zonalMig], (props, report) => {
+    ...forTypes([gcp.mig, gcp.zonalMig], (props, report) => {
       const policy = asObject(props.updatePolicy);
       if (policy === undefined) {
         report(
@@ -163,7 +163,7 @@ export const rollingUpdatesKeepCapacity = resourcePolicy(
         );
       }
     }),
-    [azure.scaleSet]: (props, report) => {
+    [azure.vmss]: (props, report) => {
       const mode = asString(at(props, "upgradePolicy", "mode"));
       if (mode !== "Rolling") {
         report(
@@ -189,7 +189,7 @@ export const healthChecksAndSelfHealing = resourcePolicy(
     severity: "high",
   },
   {
-    ...forTypes([aws.targetGroup, aws.albTargetGroup], (props, report) => {
+    ...forTypes([aws.tg, aws.tgAlias], (props, report) => {
       const check = asObject(props.healthCheck);
       if (check !== undefined && asBoolean(check.enabled) === false) {
         report("healthCheck.enabled is false: failed targets keep receiving requests");
@@ -200,22 +200,22 @@ export const healthChecksAndSelfHealing = resourcePolicy(
       }
     }),
     // ECS replaces a task that fails the load balancer's check, but only for a service it knows.
-    [aws.ecsService]: (props, report) => {
+    [aws.service]: (props, report) => {
       if (asArray(props.loadBalancers).length === 0) {
         report("no loadBalancers: ECS cannot replace tasks the load balancer finds unhealthy");
       }
     },
-    ...forTypes([gcp.regionMig, gcp.zonalMig], (props, report) => {
+    ...forTypes([gcp.mig, gcp.zonalMig], (props, report) => {
       if (!present(props, "autoHealingPolicies", "healthCheck")) {
         report("autoHealingPolicies.healthCheck is unset: failed VMs are never recreated");
       }
     }),
-    [gcp.backendService]: (props, report) => {
+    [gcp.backend]: (props, report) => {
       if (!present(props, "healthChecks")) {
         report("healthChecks is empty: the load balancer sends requests to failed VMs");
       }
     },
-    [azure.scaleSet]: (props, report) => {
+    [azure.vmss]: (props, report) => {
       if (asBoolean(at(props, "automaticRepairsPolicy", "enabled")) !== true) {
         report("automaticRepairsPolicy.enabled is not true: failed VMs are never replaced");
       }
@@ -252,7 +252,7 @@ export const healthChecksAndSelfHealing = resourcePolicy(
         report(`sku.name is ${size}, a burstable size; CPU autoscaling needs a non-burstable size`);
       }
     },
-    [azure.loadBalancer]: (props, report) => {
+    [azure.lb]: (props, report) => {
       const rules = asArray(props.loadBalancingRules);
       if (rules.length > 0 && asArray(props.probes).length === 0) {
         report("no probes: the load balancer sends requests to failed instances");

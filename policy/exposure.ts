@@ -26,7 +26,7 @@ function stackNameOf(resources: readonly PolicyResource[]): string | undefined {
 function servesHttps(resources: readonly PolicyResource[]): boolean {
   return resources.some(
     (r) =>
-      ([aws.listener, aws.albListener].includes(r.type as never) &&
+      ([aws.listener, aws.listenerAlias].includes(r.type as never) &&
         asString(r.props.protocol) === "HTTPS") ||
       r.type === gcp.httpsProxy,
   );

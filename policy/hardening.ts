@@ -15,7 +15,7 @@ export const azureNoPasswordAuth = resourcePolicy(
     severity: "high",
   },
   {
-    [azure.scaleSet]: (props, report) => {
+    [azure.vmss]: (props, report) => {
       const os = at(props, "virtualMachineProfile", "osProfile");
       if (at(os, "windowsConfiguration") !== undefined) {
         report("the scale set runs Windows, which has no key-only login; use a Linux image");
@@ -47,11 +47,11 @@ export const logRetentionSet = resourcePolicy(
         report("retentionInDays is unset: CloudWatch keeps the logs forever");
       }
     },
-    ...forTypes([gcp.logBucket, gcp.logBucketAlt], (props, report) => {
+    [gcp.logBucket]: (props, report) => {
       if (asNumber(props.retentionDays) === undefined) {
         report("retentionDays is unset: the bucket keeps Cloud Logging's default of 30 days");
       }
-    }),
+    },
     [azure.workspace]: (props, report) => {
       if (asNumber(props.retentionInDays) === undefined) {
         report("retentionInDays is unset: the workspace keeps its pricing tier's default");
@@ -85,7 +85,7 @@ export const logRetentionConfigured: StackValidationPolicy = {
     const clouds = new Set(args.resources.map((r) => cloudOf(r.type)));
     const stores: Record<string, readonly string[]> = {
       aws: [aws.logGroup],
-      gcp: [gcp.logBucket, gcp.logBucketAlt],
+      gcp: [gcp.logBucket],
       azure: [azure.workspace],
     };
     for (const [cloud, types] of Object.entries(stores)) {
@@ -108,7 +108,7 @@ export const registryImmutableAndScanned = resourcePolicy(
     severity: "medium",
   },
   {
-    [aws.ecrRepository]: (props, report) => {
+    [aws.repo]: (props, report) => {
       const mutability = asString(props.imageTagMutability) ?? "MUTABLE";
       if (!mutability.startsWith("IMMUTABLE")) {
         report(`imageTagMutability is ${mutability}: a pushed version can be overwritten`);
@@ -117,7 +117,7 @@ export const registryImmutableAndScanned = resourcePolicy(
         report("imageScanningConfiguration.scanOnPush is not true: pushed images are not scanned");
       }
     },
-    [gcp.artifactRepository]: (props, report) => {
+    [gcp.repo]: (props, report) => {
       if ((asString(props.format) ?? "").toUpperCase() !== "DOCKER") return;
       if (asBoolean(at(props, "dockerConfig", "immutableTags")) !== true) {
         report("dockerConfig.immutableTags is not true: a pushed version can be overwritten");
@@ -157,7 +157,7 @@ export const tlsModern = resourcePolicy(
     severity: "high",
   },
   {
-    ...forTypes([aws.listener, aws.albListener], (props, report) => {
+    ...forTypes([aws.listener, aws.listenerAlias], (props, report) => {
       const protocol = asString(props.protocol) ?? "";
       if (protocol !== "HTTPS" && protocol !== "TLS") return;
       const policy = asString(props.sslPolicy);
@@ -201,7 +201,7 @@ export const awsAlbAccessLogs = resourcePolicy(
     enforcementLevel: "mandatory",
     severity: "medium",
   },
-  forTypes([aws.loadBalancer, aws.albLoadBalancer], (props, report) => {
+  forTypes([aws.alb, aws.albAlias], (props, report) => {
     if ((asString(props.loadBalancerType) ?? "application") !== "application") return;
     const enabled = asBoolean(at(props, "accessLogs", "enabled"));
     const bucket = asString(at(props, "accessLogs", "bucket"));

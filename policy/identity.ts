@@ -236,7 +236,7 @@ export const noBroadRoles = resourcePolicy(
         if (arn !== undefined && isBroadAwsPolicy(arn)) report(`attaches ${arn}`);
       },
     ),
-    [azure.roleAssignment]: (props, report) => {
+    [azure.assignment]: (props, report) => {
       const id = (asString(props.roleDefinitionId) ?? "").toLowerCase();
       const guid = id.split("/").pop() ?? "";
       const role = broadAzureRoles[guid];
@@ -268,7 +268,7 @@ export const gcpNoDefaultServiceAccount = resourcePolicy(
     enforcementLevel: "mandatory",
     severity: "high",
   },
-  forTypes([gcp.instanceTemplate, gcp.regionInstanceTemplate, gcp.instance], (props, report) => {
+  forTypes([gcp.template, gcp.regionTemplate, gcp.instance], (props, report) => {
     const email = asString(at(props, "serviceAccount", "email"));
     if (email === undefined || email === "default" || defaultComputeAccount.test(email)) {
       report(

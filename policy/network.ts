@@ -60,7 +60,7 @@ export function awsIngress(type: string, props: Props): Ingress[] {
       };
     });
   }
-  if (type === aws.ingressRule) {
+  if (type === aws.ingress) {
     const protocol = String(props.ipProtocol ?? "-1");
     return [
       {
@@ -143,7 +143,7 @@ export function azureIngress(type: string, props: Props): Ingress[] {
   });
 }
 
-const awsRuleTypes = [aws.securityGroup, aws.ingressRule, aws.securityGroupRule];
+const awsRuleTypes = [aws.securityGroup, aws.ingress, aws.securityGroupRule];
 const azureRuleTypes = [azure.nsg, azure.securityRule];
 
 function ingressOf(type: string, props: Props): Ingress[] {
@@ -182,7 +182,7 @@ export const noPublicIpOnInstances = resourcePolicy(
     severity: "high",
   },
   {
-    [aws.ecsService]: (props, report) => {
+    [aws.service]: (props, report) => {
       if (asBoolean(at(props, "networkConfiguration", "assignPublicIp")) === true) {
         report(
           "networkConfiguration.assignPublicIp is true: tasks get public IPs; set it to false",
@@ -201,23 +201,18 @@ export const noPublicIpOnInstances = resourcePolicy(
         }
       });
     },
-    ...forTypes(
-      [gcp.instanceTemplate, gcp.regionInstanceTemplate, gcp.instance],
-      (props, report) => {
-        asArray(props.networkInterfaces).forEach((nic, index) => {
-          // An accessConfigs entry, even an empty one, gives the VM an external IPv4 address.
-          if (asArray(at(nic, "accessConfigs")).length > 0) {
-            report(`networkInterfaces[${index}].accessConfigs gives the VM an external address`);
-          }
-          if (asArray(at(nic, "ipv6AccessConfigs")).length > 0) {
-            report(
-              `networkInterfaces[${index}].ipv6AccessConfigs gives the VM an external address`,
-            );
-          }
-        });
-      },
-    ),
-    [azure.scaleSet]: (props, report) => {
+    ...forTypes([gcp.template, gcp.regionTemplate, gcp.instance], (props, report) => {
+      asArray(props.networkInterfaces).forEach((nic, index) => {
+        // An accessConfigs entry, even an empty one, gives the VM an external IPv4 address.
+        if (asArray(at(nic, "accessConfigs")).length > 0) {
+          report(`networkInterfaces[${index}].accessConfigs gives the VM an external address`);
+        }
+        if (asArray(at(nic, "ipv6AccessConfigs")).length > 0) {
+          report(`networkInterfaces[${index}].ipv6AccessConfigs gives the VM an external address`);
+        }
+      });
+    }),
+    [azure.vmss]: (props, report) => {
       const nics = asArray(
         at(props, "virtualMachineProfile", "networkProfile", "networkInterfaceConfigurations"),
       );
@@ -333,7 +328,7 @@ function dependenciesOf(resource: PolicyResource, property: string): PolicyResou
 
 function isInternetFacingAwsLb(resource: PolicyResource): boolean {
   return (
-    (resource.type === aws.loadBalancer || resource.type === aws.albLoadBalancer) &&
+    (resource.type === aws.alb || resource.type === aws.albAlias) &&
     asBoolean(resource.props.internal) !== true
   );
 }
@@ -371,7 +366,7 @@ function checkAzurePublicRulesOnLbPorts(
   report: ReportViolation,
 ): void {
   const servingPorts = resources
-    .filter((r) => r.type === azure.loadBalancer)
+    .filter((r) => r.type === azure.lb)
     .flatMap((lb) =>
       asArray(lb.props.loadBalancingRules).flatMap((rule) =>
         [at(rule, "frontendPort"), at(rule, "backendPort")].map(asNumber),

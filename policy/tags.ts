@@ -4,7 +4,7 @@
  */
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { asObject, forTypes, jsonDocument, Props, resourcePolicy } from "./lib";
-import { azureTaggable } from "./types";
+import { azureTaggable, gcp } from "./types";
 
 /** The keys every stack file of this project sets; `project`, `stack`, `managed-by` are automatic. */
 export const defaultRequiredTags = ["environment", "owner", "project", "stack", "managed-by"];
@@ -41,11 +41,7 @@ const required = (args: ResourceValidationArgs) =>
   args.getConfig<TagConfig>().requiredKeys ?? defaultRequiredTags;
 
 /** GCP monitoring resources take `userLabels`, which the provider's `defaultLabels` do not reach. */
-const gcpUserLabelled = [
-  "gcp:monitoring/alertPolicy:AlertPolicy",
-  "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig",
-  "gcp:monitoring/notificationChannel:NotificationChannel",
-];
+const gcpUserLabelled: readonly string[] = [gcp.alert, gcp.uptime, gcp.channel];
 
 export const tagsPresent = resourcePolicy(
   {

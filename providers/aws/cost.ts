@@ -3,6 +3,7 @@ import { topologyOf } from "../../tools/plan/topology";
 import { at, first, list, num, str, strings } from "../../tools/verify/resources";
 import { Assumptions, CostMapping, freeTypes, Rule, usage } from "../../tools/cost/ledger";
 import { hoursPerMonth } from "../../tools/cost/prices";
+import { awsTypes as T } from "./resourceTypes";
 
 /**
  * AWS's list prices the rules use, and the pages they come from: recorded with the date in
@@ -42,8 +43,8 @@ function awsRules(p: typeof prices, assumptions: Assumptions): Record<string, Ru
   return {
     // The count from the topology; the size from the task definition, because Fargate bills the
     // cpu and memory the definition registers (https://aws.amazon.com/fargate/pricing/).
-    "aws:ecs/service:Service": (r, ledger, plan) => {
-      const task = first(plan.resources, "aws:ecs/taskDefinition:TaskDefinition")?.inputs ?? {};
+    [T.service]: (r, ledger, plan) => {
+      const task = first(plan.resources, T.task)?.inputs ?? {};
       const { desired: count, max } = topologyOf(plan).instances;
       ledger.assumptions.push(
         `${count} tasks, the deployed count; autoscaling may run up to ${max}`,
@@ -65,7 +66,7 @@ function awsRules(p: typeof prices, assumptions: Assumptions): Record<string, Ru
         p.fargateGbHour,
       );
     },
-    "aws:lb/loadBalancer:LoadBalancer": (r, ledger) => {
+    [T.alb]: (r, ledger) => {
       const zones = list(r.inputs.subnets).length;
       ledger.line(r, `load balancer: ${h} h`, h, "hour", p.albHour);
       ledger.line(
@@ -84,7 +85,7 @@ function awsRules(p: typeof prices, assumptions: Assumptions): Record<string, Ru
       );
     },
     // awsx's Vpc creates the NAT gateways: one, or one per zone.
-    "awsx:ec2:Vpc": (r, ledger) => {
+    [T.vpc]: (r, ledger) => {
       const zones = strings(r.inputs.availabilityZoneNames).length;
       const strategy = str(at(r.inputs, "natGateways", "strategy")) ?? "OnePerAz";
       const nats = strategy === "None" ? 0 : strategy === "Single" ? 1 : zones;
@@ -101,9 +102,9 @@ function awsRules(p: typeof prices, assumptions: Assumptions): Record<string, Ru
         "NAT data processing: per GB through the gateways (image pulls, log shipping)",
       );
     },
-    "aws:cloudwatch/metricAlarm:MetricAlarm": (r, ledger) =>
+    [T.alarm]: (r, ledger) =>
       ledger.each(r, "standard-resolution alarms", "alarm-month", p.cloudwatchAlarmMonth),
-    "aws:cloudwatch/logGroup:LogGroup": (r, ledger) => {
+    [T.logGroup]: (r, ledger) => {
       if (assumptions.logGbPerMonth === undefined) {
         ledger.unpriced(
           r,
@@ -119,46 +120,43 @@ function awsRules(p: typeof prices, assumptions: Assumptions): Record<string, Ru
         p.logIngestionGb,
       );
     },
-    "aws:ecr/repository:Repository": usage("image storage: per GB stored"),
-    "aws:kms/key:Key": (r, ledger) =>
+    [T.repo]: usage("image storage: per GB stored"),
+    [T.kmsKey]: (r, ledger) =>
       ledger.each(r, "customer managed KMS key", "key-month", p.kmsKeyMonth),
-    "aws:ecs/cluster:Cluster": usage("Container Insights metrics: per metric and log volume"),
-    "aws:sns/topic:Topic": usage("notifications: per message delivered"),
+    [T.cluster]: usage("Container Insights metrics: per metric and log volume"),
+    [T.topic]: usage("notifications: per message delivered"),
     // https://aws.amazon.com/waf/pricing/: $5 a web ACL and $1 a rule per month, plus requests.
-    "aws:wafv2/webAcl:WebAcl": usage(
+    [T.webAcl]: usage(
       "web ACL: $5 a month, $1 a rule a month and $0.60 per million requests inspected",
     ),
     // ALB access logs and VPC flow logs (providers/aws/logs.ts): S3 storage per GB-month kept
     // for logRetentionDays (https://aws.amazon.com/s3/pricing/), and flow logs delivered to S3
     // per GB as vended logs (https://aws.amazon.com/cloudwatch/pricing/); ELB's delivery is free
     // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html).
-    "aws:s3/bucket:Bucket": usage("access and flow log storage: per GB-month kept (S3 Standard)"),
-    "aws:ec2/flowLog:FlowLog": usage("VPC flow log delivery to S3: per GB of logs (vended logs)"),
+    [T.logBucket]: usage("access and flow log storage: per GB-month kept (S3 Standard)"),
+    [T.flowLog]: usage("VPC flow log delivery to S3: per GB of logs (vended logs)"),
     ...freeTypes({
-      "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "no charge",
-      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "no charge",
-      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
-        "SSE-S3 has no charge",
-      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
-        "expiry actions have no charge",
-      "aws:s3/bucketPolicy:BucketPolicy": "no charge",
-      "aws:ecs/taskDefinition:TaskDefinition": "a definition; the service's tasks are priced",
-      "aws:lb/targetGroup:TargetGroup": "included in the load balancer",
-      "aws:lb/listener:Listener": "included in the load balancer",
-      "aws:wafv2/webAclAssociation:WebAclAssociation": "included in the web ACL",
-      "aws:ec2/securityGroup:SecurityGroup": "no charge",
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "no charge",
-      "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "no charge",
-      "aws:iam/role:Role": "no charge",
-      "aws:iam/rolePolicy:RolePolicy": "no charge",
-      "aws:ecr/lifecyclePolicy:LifecyclePolicy": "no charge",
-      "aws:sns/topicSubscription:TopicSubscription": "no charge",
-      "aws:appautoscaling/target:Target": "no charge",
-      "aws:appautoscaling/policy:Policy": "no charge; its alarms are CloudWatch's",
-      "aws:acm/certificate:Certificate": "public certificates are free",
-      "aws:acm/certificateValidation:CertificateValidation": "no charge",
-      "aws:route53/record:Record":
-        "alias queries to a load balancer are free; the zone is not this stack's",
+      [T.logBucketOwnership]: "no charge",
+      [T.logBucketPublicAccess]: "no charge",
+      [T.logBucketEncryption]: "SSE-S3 has no charge",
+      [T.logExpiry]: "expiry actions have no charge",
+      [T.logBucketPolicy]: "no charge",
+      [T.task]: "a definition; the service's tasks are priced",
+      [T.tg]: "included in the load balancer",
+      [T.listener]: "included in the load balancer",
+      [T.webAclAssociation]: "included in the web ACL",
+      [T.securityGroup]: "no charge",
+      [T.ingress]: "no charge",
+      [T.egress]: "no charge",
+      [T.role]: "no charge",
+      [T.rolePolicy]: "no charge",
+      [T.repoLifecycle]: "no charge",
+      [T.subscription]: "no charge",
+      [T.scaling]: "no charge",
+      [T.scalingPolicy]: "no charge; its alarms are CloudWatch's",
+      [T.certificate]: "public certificates are free",
+      [T.certificateValidation]: "no charge",
+      [T.dnsRecord]: "alias queries to a load balancer are free; the zone is not this stack's",
     }),
   };
 }

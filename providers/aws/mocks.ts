@@ -1,4 +1,5 @@
 import { CloudMocks, mockAccount } from "../../tools/plan/mocks/types";
+import { awsInvokes as I, awsTypes as T } from "./resourceTypes";
 
 const account = mockAccount.awsAccountId;
 const arn = (service: string, resource: string, region = "us-east-1") =>
@@ -7,7 +8,7 @@ const arn = (service: string, resource: string, region = "us-east-1") =>
 /** What the AWS provider computes for the resource types this program registers. */
 export const awsMocks: CloudMocks = {
   outputs: {
-    "awsx:ec2:Vpc": ({ name, inputs }) => {
+    [T.vpc]: ({ name, inputs }) => {
       const zones: string[] = inputs.availabilityZoneNames ?? [];
       return {
         vpcId: `vpc-${name}`,
@@ -15,48 +16,48 @@ export const awsMocks: CloudMocks = {
         privateSubnetIds: zones.map((zone) => `subnet-private-${zone}`),
       };
     },
-    "aws:ec2/securityGroup:SecurityGroup": ({ name }) => ({
+    [T.securityGroup]: ({ name }) => ({
       arn: arn("ec2", `security-group/sg-${name}`),
     }),
-    "aws:lb/loadBalancer:LoadBalancer": ({ name }) => ({
+    [T.alb]: ({ name }) => ({
       arn: arn("elasticloadbalancing", `loadbalancer/app/${name}/50dc6c495c0c9188`),
       arnSuffix: `app/${name}/50dc6c495c0c9188`,
       dnsName: `${name}-1234567890.us-east-1.elb.amazonaws.com`,
       zoneId: "Z35SXDOTRQ7X7K",
     }),
     // Regional web ACL ARNs: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>.
-    "aws:wafv2/webAcl:WebAcl": ({ name }) => ({
+    [T.webAcl]: ({ name }) => ({
       arn: arn("wafv2", `regional/webacl/${name}/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`),
     }),
-    "aws:lb/targetGroup:TargetGroup": ({ name }) => ({
+    [T.tg]: ({ name }) => ({
       arn: arn("elasticloadbalancing", `targetgroup/${name}/6d0ecf831eec9f09`),
       arnSuffix: `targetgroup/${name}/6d0ecf831eec9f09`,
     }),
-    "aws:lb/listener:Listener": ({ name }) => ({
+    [T.listener]: ({ name }) => ({
       arn: arn("elasticloadbalancing", `listener/app/${name}/50dc6c495c0c9188/f2f7dc8efc522ab2`),
     }),
-    "aws:ecr/repository:Repository": ({ name }) => ({
+    [T.repo]: ({ name }) => ({
       arn: arn("ecr", `repository/${name}`),
       repositoryUrl: `${account}.dkr.ecr.us-east-1.amazonaws.com/${name}`,
     }),
-    "aws:ecs/cluster:Cluster": ({ name }) => ({ arn: arn("ecs", `cluster/${name}`) }),
-    "aws:ecs/taskDefinition:TaskDefinition": ({ name }) => ({
+    [T.cluster]: ({ name }) => ({ arn: arn("ecs", `cluster/${name}`) }),
+    [T.task]: ({ name }) => ({
       arn: arn("ecs", `task-definition/${name}:1`),
       revision: 1,
     }),
-    "aws:ecs/service:Service": ({ name }) => ({ id: arn("ecs", `service/${name}`) }),
-    "aws:cloudwatch/logGroup:LogGroup": ({ name, inputs }) => ({
+    [T.service]: ({ name }) => ({ id: arn("ecs", `service/${name}`) }),
+    [T.logGroup]: ({ name, inputs }) => ({
       arn: arn("logs", `log-group:${inputs.name ?? name}`),
     }),
-    "aws:iam/role:Role": ({ name, inputs }) => ({
+    [T.role]: ({ name, inputs }) => ({
       arn: `arn:aws:iam::${account}:role/${inputs.name ?? name}`,
     }),
-    "aws:sns/topic:Topic": ({ name }) => ({ arn: arn("sns", name) }),
-    "aws:kms/key:Key": ({ name }) => ({
+    [T.topic]: ({ name }) => ({ arn: arn("sns", name) }),
+    [T.kmsKey]: ({ name }) => ({
       arn: arn("kms", `key/${name}-0000-4000-8000-000000000000`),
       keyId: `${name}-0000-4000-8000-000000000000`,
     }),
-    "aws:acm/certificate:Certificate": ({ inputs }) => ({
+    [T.certificate]: ({ inputs }) => ({
       arn: arn("acm", "certificate/0f6b4a1e-0000-4000-8000-000000000000"),
       domainValidationOptions: [
         {
@@ -68,20 +69,20 @@ export const awsMocks: CloudMocks = {
       ],
     }),
     // Bucket names are global; the provider auto-names `<name>-<7 random chars>`.
-    "aws:s3/bucket:Bucket": ({ name, inputs }) => {
+    [T.logBucket]: ({ name, inputs }) => {
       const bucket = inputs.bucket ?? `${name}-a1b2c3d`;
       return { bucket, arn: `arn:aws:s3:::${bucket}` };
     },
-    "aws:appautoscaling/target:Target": ({ inputs }) => ({ resourceId: inputs.resourceId }),
+    [T.scaling]: ({ inputs }) => ({ resourceId: inputs.resourceId }),
   },
   invokes: {
-    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    [I.callerIdentity]: () => ({
       accountId: account,
       arn: `arn:aws:iam::${account}:user/plan`,
       userId: "AIDAPLAN",
     }),
-    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
-    "aws:route53/getZone:getZone": (inputs) => ({
+    [I.partition]: () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+    [I.hostedZone]: (inputs) => ({
       zoneId: "Z0123456789PLANZONE",
       name: inputs.name,
     }),

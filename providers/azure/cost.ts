@@ -3,6 +3,7 @@ import { topologyOf } from "../../tools/plan/topology";
 import { at, list, str } from "../../tools/verify/resources";
 import { CostMapping, freeTypes, Rule, usage } from "../../tools/cost/ledger";
 import { hoursPerMonth } from "../../tools/cost/prices";
+import { azureTypes as T } from "./resourceTypes";
 
 /**
  * Azure's list prices the rules use, and the pages they come from: recorded with the date in
@@ -55,7 +56,7 @@ function azureRules(p: typeof prices): Record<string, Rule> {
   return {
     // Count and VM size from the topology; the OS disk from the scale set, whose disk type and size
     // are what is billed (https://azure.microsoft.com/pricing/details/managed-disks/).
-    "azure-native:compute:VirtualMachineScaleSet": (r, ledger, plan) => {
+    [T.vmss]: (r, ledger, plan) => {
       const { desired: count, max, machineType: size } = topologyOf(plan).instances;
       ledger.assumptions.push(`${count} VMs, the deployed count; autoscaling may run up to ${max}`);
       const price = p.vmHour[size];
@@ -78,7 +79,7 @@ function azureRules(p: typeof prices): Record<string, Rule> {
         );
       }
     },
-    "azure-native:network:LoadBalancer": (r, ledger) => {
+    [T.lb]: (r, ledger) => {
       const rules = ["loadBalancingRules", "outboundRules", "inboundNatRules"].reduce(
         (sum, key) => sum + list(r.inputs[key]).length,
         0,
@@ -101,36 +102,34 @@ function azureRules(p: typeof prices): Record<string, Rule> {
         );
       ledger.unpriced(r, "data processed: per GB");
     },
-    "azure-native:network:PublicIPAddress": (r, ledger) =>
+    [T.ip]: (r, ledger) =>
       ledger.line(r, `Standard static IPv4 × ${h} h`, h, "IP-hour", p.publicIpHour),
-    "azure-native:network:NatGateway": (r, ledger) => {
+    [T.nat]: (r, ledger) => {
       ledger.line(r, `NAT gateway × ${h} h`, h, "hour", p.natGatewayHour);
       ledger.unpriced(r, "NAT data processing: per GB");
     },
-    "azure-native:containerregistry:Registry": (r, ledger) => {
+    [T.registry]: (r, ledger) => {
       const sku = str(at(r.inputs, "sku", "name")) ?? "";
       const price = p.registryDay[sku];
       if (price === undefined) ledger.unpriced(r, `no price recorded for registry SKU ${sku}`);
       else ledger.line(r, `${sku} registry: ${h} h / 24`, h / 24, "day", price);
     },
-    "azure-native:monitor:MetricAlert": (r, ledger) =>
+    [T.alert[0]]: (r, ledger) =>
       ledger.each(r, "metric alerts, one time series each", "series-month", p.metricAlertMonth),
-    "azure-native:operationalinsights:Workspace": usage(
-      "Log Analytics ingestion and retention: per GB",
-    ),
+    [T.workspace]: usage("Log Analytics ingestion and retention: per GB"),
     ...freeTypes({
-      "azure-native:resources:ResourceGroup": "no charge",
-      "azure-native:network:VirtualNetwork": "no charge",
-      "azure-native:network:Subnet": "no charge",
-      "azure-native:network:NetworkSecurityGroup": "no charge",
-      "azure-native:managedidentity:UserAssignedIdentity": "no charge",
-      "azure-native:authorization:RoleAssignment": "no charge",
-      "azure-native:authorization:ManagementLockByScope": "no charge",
-      "azure-native:monitor:AutoscaleSetting": "no charge",
-      "azure-native:monitor:ActionGroup": "email notifications within the free monthly allowance",
-      "azure-native:monitor:ActivityLogAlert": "activity log alerts have no charge",
-      "azure-native:monitor:DataCollectionRule": "no charge; ingestion is billed by the workspace",
-      "azure-native:monitor:DataCollectionRuleAssociation": "no charge",
+      [T.resourceGroup]: "no charge",
+      [T.vnet]: "no charge",
+      [T.subnet]: "no charge",
+      [T.nsg]: "no charge",
+      [T.identity]: "no charge",
+      [T.assignment]: "no charge",
+      [T.lock]: "no charge",
+      [T.autoscale[0]]: "no charge",
+      [T.actionGroup[0]]: "email notifications within the free monthly allowance",
+      [T.activityLogAlert]: "activity log alerts have no charge",
+      [T.dataCollectionRule]: "no charge; ingestion is billed by the workspace",
+      [T.dataCollectionRuleAssociation]: "no charge",
     }),
   };
 }

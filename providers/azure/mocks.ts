@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { CloudMocks, mockAccount, OutputsMock } from "../../tools/plan/mocks/types";
+import { azureInvokes as I, azureTypes as T } from "./resourceTypes";
 
 type Args = pulumi.runtime.MockResourceArgs;
 
@@ -29,12 +30,12 @@ const named =
   };
 
 const outputs: Record<string, OutputsMock> = {
-  "azure-native:resources:ResourceGroup": named("resourceGroupName"),
-  "azure-native:network:VirtualNetwork": named("virtualNetworkName"),
-  "azure-native:network:Subnet": named("subnetName"),
-  "azure-native:network:NetworkSecurityGroup": named("networkSecurityGroupName"),
-  "azure-native:network:LoadBalancer": named("loadBalancerName"),
-  "azure-native:network:PublicIPAddress": named("publicIpAddressName", (args, name) => {
+  [T.resourceGroup]: named("resourceGroupName"),
+  [T.vnet]: named("virtualNetworkName"),
+  [T.subnet]: named("subnetName"),
+  [T.nsg]: named("networkSecurityGroupName"),
+  [T.lb]: named("loadBalancerName"),
+  [T.ip]: named("publicIpAddressName", (args, name) => {
     const label: string | undefined = args.inputs.dnsSettings?.domainNameLabel;
     const region: string = args.inputs.location ?? "eastus";
     return {
@@ -48,26 +49,26 @@ const outputs: Record<string, OutputsMock> = {
         : undefined,
     };
   }),
-  "azure-native:containerregistry:Registry": named("registryName", (_args, name) => ({
+  [T.registry]: named("registryName", (_args, name) => ({
     loginServer: `${name.toLowerCase()}.azurecr.io`,
   })),
-  "azure-native:managedidentity:UserAssignedIdentity": named("resourceName", (args) => ({
+  [T.identity]: named("resourceName", (args) => ({
     principalId: guid(`principal/${args.name}`),
     clientId: guid(`client/${args.name}`),
     tenantId: mockAccount.azureTenantId,
   })),
-  "azure-native:compute:VirtualMachineScaleSet": named("vmScaleSetName", (args) => ({
+  [T.vmss]: named("vmScaleSetName", (args) => ({
     uniqueId: guid(`vmss/${args.name}`),
   })),
-  "azure-native:monitor:AutoscaleSetting": named("autoscaleSettingName"),
-  "azure-native:monitor:ActionGroup": named("actionGroupName"),
-  "azure-native:monitor:MetricAlert": named("ruleName"),
-  "azure-native:monitor:ActivityLogAlert": named("activityLogAlertName"),
-  "azure-native:operationalinsights:Workspace": named("workspaceName", (args) => ({
+  [T.autoscale[0]]: named("autoscaleSettingName"),
+  [T.actionGroup[0]]: named("actionGroupName"),
+  [T.alert[0]]: named("ruleName"),
+  [T.activityLogAlert]: named("activityLogAlertName"),
+  [T.workspace]: named("workspaceName", (args) => ({
     customerId: guid(`workspace/${args.name}`),
   })),
-  "azure-native:monitor:DataCollectionRule": named("dataCollectionRuleName"),
-  "azure-native:monitor:DataCollectionRuleAssociation": named("associationName"),
+  [T.dataCollectionRule]: named("dataCollectionRuleName"),
+  [T.dataCollectionRuleAssociation]: named("associationName"),
 };
 
 /**
@@ -82,13 +83,13 @@ export const mockLiveScaleSets = new Map<string, { capacity: number } | { error:
 export const azureMocks: CloudMocks = {
   outputs,
   invokes: {
-    "azure-native:authorization:getClientConfig": () => ({
+    [I.clientConfig]: () => ({
       clientId: guid("client/plan"),
       objectId: guid("object/plan"),
       subscriptionId: mockAccount.azureSubscriptionId,
       tenantId: mockAccount.azureTenantId,
     }),
-    "azure-native:compute:getVirtualMachineScaleSet": (inputs) => {
+    [I.scaleSet]: (inputs) => {
       const name = String(inputs.vmScaleSetName);
       const live = mockLiveScaleSets.get(name);
       if (live === undefined) {

@@ -3,6 +3,7 @@ import { topologyOf } from "../../tools/plan/topology";
 import { at, first, list, num, ofType, str } from "../../tools/verify/resources";
 import { CostMapping, freeTypes, Rule, usage } from "../../tools/cost/ledger";
 import { hoursPerMonth } from "../../tools/cost/prices";
+import { gcpTypes as T } from "./resourceTypes";
 
 /**
  * GCP's list prices the rules use, and the pages they come from: recorded with the date in
@@ -48,9 +49,8 @@ function gcpRules(p: typeof prices): Record<string, Rule> {
   return {
     // Count and machine type from the topology; the disks from the template, whose disk type and
     // size are what is billed (https://cloud.google.com/compute/disks-image-pricing).
-    "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": (r, ledger, plan) => {
-      const template =
-        first(plan.resources, "gcp:compute/instanceTemplate:InstanceTemplate")?.inputs ?? {};
+    [T.mig]: (r, ledger, plan) => {
+      const template = first(plan.resources, T.template)?.inputs ?? {};
       const { desired: count, max, machineType: machine } = topologyOf(plan).instances;
       ledger.assumptions.push(`${count} VMs, the deployed count; autoscaling may run up to ${max}`);
       const machinePrice = p.machineHour[machine];
@@ -75,7 +75,7 @@ function gcpRules(p: typeof prices): Record<string, Rule> {
       }
     },
     // Up to five forwarding rules cost one flat rate: price them once, on the first rule.
-    "gcp:compute/globalForwardingRule:GlobalForwardingRule": (r, ledger, plan) => {
+    [T.rule]: (r, ledger, plan) => {
       const rules = ofType(plan.resources, r.type);
       if (rules[0] !== r) {
         ledger.noCharge(
@@ -102,49 +102,43 @@ function gcpRules(p: typeof prices): Record<string, Rule> {
         );
       ledger.unpriced(r, "load balancer data processing: per GB");
     },
-    "gcp:compute/routerNat:RouterNat": (r, ledger, plan) => {
+    [T.nat]: (r, ledger, plan) => {
       const vms = topologyOf(plan).instances.desired;
       const billed = Math.min(vms, p.natVmCap);
       ledger.line(r, `Cloud NAT: ${billed} VMs × ${h} h`, billed * h, "VM-hour", p.natVmHour);
       ledger.unpriced(r, "NAT data processing: per GB");
     },
-    "gcp:logging/projectBucketConfig:ProjectBucketConfig": usage(
+    [T.logBucket]: usage(
       "log ingestion beyond 50 GiB a month and retention beyond 30 days: per GiB",
     ),
-    "gcp:artifactregistry/repository:Repository": usage("image storage beyond 0.5 GB: per GB"),
-    "gcp:compute/globalAddress:GlobalAddress": usage(
-      "static IP: charged by how it is attached; not in the price table",
-    ),
-    "gcp:monitoring/alertPolicy:AlertPolicy": usage(
-      "alerting: per condition, not in the price table",
-    ),
-    "gcp:compute/subnetwork:Subnetwork": usage("VPC flow logs: per GB of logs generated"),
-    "gcp:compute/securityPolicy:SecurityPolicy": usage(
+    [T.repo]: usage("image storage beyond 0.5 GB: per GB"),
+    [T.address]: usage("static IP: charged by how it is attached; not in the price table"),
+    [T.alert]: usage("alerting: per condition, not in the price table"),
+    [T.subnet]: usage("VPC flow logs: per GB of logs generated"),
+    [T.securityPolicy]: usage(
       "Cloud Armor: per policy, per rule and per million requests; not in the price table",
     ),
     ...freeTypes({
-      "gcp:projects/service:Service": "no charge",
-      "gcp:compute/network:Network": "no charge",
-      "gcp:compute/firewall:Firewall": "no charge",
-      "gcp:compute/healthCheck:HealthCheck": "no charge",
-      "gcp:compute/instanceTemplate:InstanceTemplate": "a template; the group's VMs are priced",
-      "gcp:compute/regionAutoscaler:RegionAutoscaler": "no charge",
-      "gcp:compute/backendService:BackendService": "included in the forwarding rules' rate",
-      "gcp:compute/uRLMap:URLMap": "included in the forwarding rules' rate",
-      "gcp:compute/targetHttpProxy:TargetHttpProxy": "included in the forwarding rules' rate",
-      "gcp:compute/targetHttpsProxy:TargetHttpsProxy": "included in the forwarding rules' rate",
-      "gcp:compute/sSLPolicy:SSLPolicy": "no charge",
-      "gcp:compute/managedSslCertificate:ManagedSslCertificate":
-        "Google-managed certificates are free",
-      "gcp:compute/router:Router": "no charge; Cloud NAT is priced",
-      "gcp:serviceaccount/account:Account": "no charge",
-      "gcp:projects/iAMMember:IAMMember": "no charge",
-      "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": "no charge",
-      "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig":
-        "within the free uptime-check executions",
-      "gcp:monitoring/notificationChannel:NotificationChannel": "no charge",
-      "gcp:logging/projectSink:ProjectSink": "no charge; the bucket's ingestion is what is billed",
-      "gcp:logging/projectExclusion:ProjectExclusion": "no charge",
+      [T.projectService]: "no charge",
+      [T.network]: "no charge",
+      [T.firewall]: "no charge",
+      [T.healthCheck]: "no charge",
+      [T.template]: "a template; the group's VMs are priced",
+      [T.autoscaler]: "no charge",
+      [T.backend]: "included in the forwarding rules' rate",
+      [T.urlMap]: "included in the forwarding rules' rate",
+      [T.httpProxy]: "included in the forwarding rules' rate",
+      [T.httpsProxy]: "included in the forwarding rules' rate",
+      [T.sslPolicy]: "no charge",
+      [T.certificate]: "Google-managed certificates are free",
+      [T.router]: "no charge; Cloud NAT is priced",
+      [T.account]: "no charge",
+      [T.projectMember]: "no charge",
+      [T.repoMember]: "no charge",
+      [T.uptime]: "within the free uptime-check executions",
+      [T.channel]: "no charge",
+      [T.logSink]: "no charge; the bucket's ingestion is what is billed",
+      [T.logExclusion]: "no charge",
     }),
   };
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CloudMocks, mockAccount, mockAutoName } from "../../tools/plan/mocks/types";
+import { gcpTypes as T } from "./resourceTypes";
 
 type Args = pulumi.runtime.MockResourceArgs;
 
@@ -49,20 +50,20 @@ function regional(collection: string) {
 /** What the gcp provider computes for the resource types this program registers. */
 export const gcpMocks: CloudMocks = {
   outputs: {
-    "pulumi:providers:gcp": ({ name, inputs }) => {
+    [T.provider]: ({ name, inputs }) => {
       providers.set(name, { project: inputs.project, region: inputs.region });
       return {};
     },
-    "gcp:projects/service:Service": () => ({}),
-    "gcp:compute/network:Network": global("networks"),
-    "gcp:compute/subnetwork:Subnetwork": (args) => ({
+    [T.projectService]: () => ({}),
+    [T.network]: global("networks"),
+    [T.subnet]: (args) => ({
       ...regional("subnetworks")(args),
       gatewayAddress: "10.20.0.1",
     }),
-    "gcp:compute/router:Router": regional("routers"),
-    "gcp:compute/routerNat:RouterNat": (args) => ({ name: physical(args) }),
-    "gcp:compute/firewall:Firewall": global("firewalls"),
-    "gcp:serviceaccount/account:Account": (args) => {
+    [T.router]: regional("routers"),
+    [T.nat]: (args) => ({ name: physical(args) }),
+    [T.firewall]: global("firewalls"),
+    [T.account]: (args) => {
       const email = `${args.inputs.accountId ?? physical(args)}@${project(args)}.iam.gserviceaccount.com`;
       return {
         email,
@@ -71,14 +72,14 @@ export const gcpMocks: CloudMocks = {
         uniqueId: "100000000000000000001",
       };
     },
-    "gcp:projects/iAMMember:IAMMember": () => ({ etag: "BwXmock=" }),
-    "gcp:artifactregistry/repository:Repository": ({ inputs }) => ({
+    [T.projectMember]: () => ({ etag: "BwXmock=" }),
+    [T.repo]: ({ inputs }) => ({
       name: inputs.repositoryId,
       registryUri: `${inputs.location}-docker.pkg.dev/${inputs.project}/${inputs.repositoryId}`,
     }),
-    "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": () => ({ etag: "BwXmock=" }),
-    "gcp:compute/healthCheck:HealthCheck": global("healthChecks"),
-    "gcp:compute/instanceTemplate:InstanceTemplate": (args) => {
+    [T.repoMember]: () => ({ etag: "BwXmock=" }),
+    [T.healthCheck]: global("healthChecks"),
+    [T.template]: (args) => {
       // The provider appends a timestamp and counter to namePrefix.
       const name = `${args.inputs.namePrefix ?? `${args.name}-`}20250101000000000000000001`;
       const path = `projects/${project(args)}/global/instanceTemplates/${name}`;
@@ -88,7 +89,7 @@ export const gcpMocks: CloudMocks = {
         selfLinkUnique: `${api}/${path}?uniqueId=4242424242424242424`,
       };
     },
-    "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": (args) => {
+    [T.mig]: (args) => {
       const path = `projects/${project(args)}/regions/${region(args)}`;
       return {
         name: physical(args),
@@ -96,45 +97,45 @@ export const gcpMocks: CloudMocks = {
         instanceGroup: `${api}/${path}/instanceGroups/${physical(args)}`,
       };
     },
-    "gcp:compute/regionAutoscaler:RegionAutoscaler": regional("autoscalers"),
-    "gcp:compute/globalAddress:GlobalAddress": (args) => ({
+    [T.autoscaler]: regional("autoscalers"),
+    [T.address]: (args) => ({
       ...global("addresses")(args),
       // TEST-NET-3 (RFC 5737): never routed, so nothing can mistake it for a real service.
       address: "203.0.113.10",
     }),
-    "gcp:compute/backendService:BackendService": (args) => ({
+    [T.backend]: (args) => ({
       ...global("backendServices")(args),
       generatedId: 1001,
     }),
-    "gcp:compute/uRLMap:URLMap": (args) => ({ ...global("urlMaps")(args), mapId: 2002 }),
-    "gcp:compute/targetHttpProxy:TargetHttpProxy": global("targetHttpProxies"),
-    "gcp:compute/targetHttpsProxy:TargetHttpsProxy": global("targetHttpsProxies"),
-    "gcp:compute/sSLPolicy:SSLPolicy": global("sslPolicies"),
-    "gcp:compute/securityPolicy:SecurityPolicy": global("securityPolicies"),
-    "gcp:compute/managedSslCertificate:ManagedSslCertificate": (args) => ({
+    [T.urlMap]: (args) => ({ ...global("urlMaps")(args), mapId: 2002 }),
+    [T.httpProxy]: global("targetHttpProxies"),
+    [T.httpsProxy]: global("targetHttpsProxies"),
+    [T.sslPolicy]: global("sslPolicies"),
+    [T.securityPolicy]: global("securityPolicies"),
+    [T.certificate]: (args) => ({
       ...global("sslCertificates")(args),
       certificateId: 3003,
     }),
-    "gcp:compute/globalForwardingRule:GlobalForwardingRule": global("forwardingRules"),
-    "gcp:monitoring/notificationChannel:NotificationChannel": (args) => ({
+    [T.rule]: global("forwardingRules"),
+    [T.channel]: (args) => ({
       name: `projects/${project(args)}/notificationChannels/4004`,
     }),
-    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": (args) => ({
+    [T.uptime]: (args) => ({
       uptimeCheckId: `${args.name}-5005`,
       name: `projects/${project(args)}/uptimeCheckConfigs/${args.name}-5005`,
     }),
-    "gcp:monitoring/alertPolicy:AlertPolicy": (args) => ({
+    [T.alert]: (args) => ({
       name: `projects/${project(args)}/alertPolicies/${args.name}-6006`,
     }),
-    "gcp:logging/projectBucketConfig:ProjectBucketConfig": ({ inputs }) => ({
+    [T.logBucket]: ({ inputs }) => ({
       name: `projects/${inputs.project}/locations/${inputs.location}/buckets/${inputs.bucketId}`,
       lifecycleState: "ACTIVE",
     }),
-    "gcp:logging/projectSink:ProjectSink": (args) => ({
+    [T.logSink]: (args) => ({
       name: physical(args),
       writerIdentity: `serviceAccount:service-${mockAccount.gcpProjectNumber}@gcp-sa-logging.iam.gserviceaccount.com`,
     }),
-    "gcp:logging/projectExclusion:ProjectExclusion": (args) => ({ name: physical(args) }),
+    [T.logExclusion]: (args) => ({ name: physical(args) }),
   },
   invokes: {},
 };

@@ -790,7 +790,7 @@ table(logRetentionConfigured, [
       resource(R.logGroup, "logs", { retentionInDays: 7 }),
     ],
     expect: [
-      "(stack)  the stack deploys to gcp but configures no log store (gcp:logging/projectBucketConfig:ProjectBucketConfig or gcp:logging/bucketConfig:BucketConfig), so log retention is the provider's default rather than the stack's logRetentionDays",
+      "(stack)  the stack deploys to gcp but configures no log store (gcp:logging/projectBucketConfig:ProjectBucketConfig), so log retention is the provider's default rather than the stack's logRetentionDays",
       "(stack)  the stack deploys to azure but configures no log store (azure-native:operationalinsights:Workspace), so log retention is the provider's default rather than the stack's logRetentionDays",
     ],
   },
