@@ -36,20 +36,17 @@
 import { InstanceGroupDescriptor } from "../../components/cloudHome";
 import { allCloudHomes } from "../../providers/registry";
 import { runText } from "../lib/exec";
+import { TargetInstance } from "./target";
 
 /** Runs a CLI and resolves with its stdout; rejects with its stderr when it fails. */
 export type Exec = (file: string, args: readonly string[]) => Promise<string>;
 
-export interface GroupInstance {
-  /** What the cloud's CLI calls it: task id, VM name, scale-set instance id. */
-  readonly id: string;
-  readonly healthy: boolean;
-  readonly zone?: string;
-  /** Where the cloud says it (the ECS task's image tag); otherwise unknown. */
-  readonly version?: string;
-  /** The cloud's own words for its state, for the report. */
-  readonly detail: string;
-}
+/**
+ * An instance as the cloud's CLI lists it: `id` is what the CLI calls it (task id, VM name,
+ * scale-set instance id), `version` where the cloud says it (the ECS task's image tag), `detail`
+ * the cloud's own words for its state, for the report.
+ */
+export type GroupInstance = TargetInstance & { readonly detail: string };
 
 /** How a rollout that the cloud continues after `pulumi up` ended. */
 export interface SettledRollout {

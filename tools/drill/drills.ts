@@ -30,8 +30,6 @@ export interface DrillOptions {
   readonly cooldownMs?: number;
   /** Failed requests allowed. @default 0 */
   readonly tolerance?: number;
-  /** Per request. @default 1000 */
-  readonly probeTimeoutMs?: number;
   /**
    * rollout: the version to roll to. @default the current one with its patch number + 1
    * bad-release: the bad version. @default `<patch + 1>-bad`: the rehearsal makes its health
@@ -42,10 +40,8 @@ export interface DrillOptions {
   readonly maxMttrMs?: number;
   /** One line per step, as it happens. */
   readonly onProgress?: (line: string) => void;
-  /** slow: the latency added to the app. @default 300 */
+  /** slow: the latency added to the app (for 2.5 s). @default 300 */
   readonly slowMs?: number;
-  /** slow: how long the app stays slow. @default 2500 */
-  readonly slowForMs?: number;
   /** Longest wait for the target to settle. @default the target's limit */
   readonly settleMs?: number;
   /**
@@ -165,7 +161,7 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
       url,
       rate: options.rate,
       durationMs: warmupMs + limits.settleMs * 2 + cooldownMs,
-      timeoutMs: options.probeTimeoutMs ?? 1_000,
+      timeoutMs: 1_000,
     },
     {
       signal: controller.signal,
@@ -216,7 +212,7 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
     const samples: number[] = [];
     let detected: number | undefined;
     let whole: number | undefined;
-    const end = start + (kind === "slow" ? (options.slowForMs ?? 2_500) : limits.settleMs);
+    const end = start + (kind === "slow" ? 2_500 : limits.settleMs);
     while (whole === undefined && Date.now() < end) {
       const list = await target.instances();
       samples.push(healthy(list).length);

@@ -58,36 +58,26 @@ const ms = (value: number | undefined | null) =>
 
 export function renderMarkdown(report: DrillReport): string {
   const f = report.figures;
-  const figureRows: string[][] = [
+  const shown = (value: number | undefined) => (value === undefined ? undefined : ms(value));
+  const rollout = report.versions.to !== undefined && report.drill === "rollout";
+  const rows: [string, string | false | undefined][] = [
     ["requests", `${f.requests} at ${report.rate}/s`],
     ["failed requests", String(f.failedRequests)],
     ["longest outage", f.longestOutageMs === 0 ? "none" : ms(f.longestOutageMs)],
-  ];
-  if (f.mttrMs !== undefined) figureRows.push(["time to recover (MTTR)", ms(f.mttrMs)]);
-  if (f.detectedAfterMs !== undefined) {
-    figureRows.push(["time to detect", ms(f.detectedAfterMs)]);
-  }
-  if (f.capacity !== undefined) {
-    figureRows.push([
+    ["time to recover (MTTR)", shown(f.mttrMs)],
+    ["time to detect", shown(f.detectedAfterMs)],
+    [
       "capacity during the fault",
-      `lowest ${f.capacity.minPct} %, mean ${f.capacity.meanPct} % of the group in service (${f.capacity.samples} samples)`,
-    ]);
-  }
-  if (f.p99LatencyMs !== undefined) figureRows.push(["p99 latency", ms(f.p99LatencyMs)]);
-  if (f.rolloutMs !== undefined) figureRows.push(["rollout time", ms(f.rolloutMs)]);
-  if (f.haltedAfterMs !== undefined) {
-    figureRows.push(["health gate halted the rollout after", ms(f.haltedAfterMs)]);
-  }
-  if (report.versions.to !== undefined && report.drill === "rollout") {
-    figureRows.push([
-      `${report.versions.to} first seen`,
-      `${ms(f.newFirstSeenMs)} into the rollout`,
-    ]);
-    figureRows.push([
-      `${report.versions.from} last seen`,
-      `${ms(f.oldLastSeenMs)} into the rollout`,
-    ]);
-  }
+      f.capacity &&
+        `lowest ${f.capacity.minPct} %, mean ${f.capacity.meanPct} % of the group in service (${f.capacity.samples} samples)`,
+    ],
+    ["p99 latency", shown(f.p99LatencyMs)],
+    ["rollout time", shown(f.rolloutMs)],
+    ["health gate halted the rollout after", shown(f.haltedAfterMs)],
+    [`${report.versions.to} first seen`, rollout && `${ms(f.newFirstSeenMs)} into the rollout`],
+    [`${report.versions.from} last seen`, rollout && `${ms(f.oldLastSeenMs)} into the rollout`],
+  ];
+  const figureRows = rows.filter((row): row is [string, string] => typeof row[1] === "string");
 
   const spans = report.probe.versionSpans.map((span) => [
     `${span.fromSecond}–${span.toSecond} s`,

@@ -28,23 +28,23 @@ export interface StackTargetOptions {
   readonly log?: (line: string) => void;
 }
 
-const kinds = ["ecs-service", "gce-regional-mig", "azure-vmss"] as const;
+const fields: Record<InstanceGroupDescriptor["kind"], readonly string[]> = {
+  "ecs-service": ["region", "cluster", "service"],
+  "gce-regional-mig": ["project", "region", "group", "backendService"],
+  "azure-vmss": ["subscriptionId", "resourceGroup", "scaleSet"],
+};
+const kinds = Object.keys(fields);
 
 /** Checks the `instanceGroup` output's shape; the message says what was found instead. */
 export function parseInstanceGroup(value: unknown): InstanceGroupDescriptor {
-  const fields: Record<(typeof kinds)[number], readonly string[]> = {
-    "ecs-service": ["region", "cluster", "service"],
-    "gce-regional-mig": ["project", "region", "group", "backendService"],
-    "azure-vmss": ["subscriptionId", "resourceGroup", "scaleSet"],
-  };
   const record = value as Record<string, unknown> | null;
   const kind = record?.kind;
-  if (typeof kind !== "string" || !(kinds as readonly string[]).includes(kind)) {
+  if (typeof kind !== "string" || !kinds.includes(kind)) {
     throw new Error(
       `stack output instanceGroup: expected an object whose kind is one of ${kinds.join(", ")}; got ${JSON.stringify(value)}`,
     );
   }
-  for (const field of fields[kind as (typeof kinds)[number]]) {
+  for (const field of fields[kind as InstanceGroupDescriptor["kind"]]) {
     if (typeof record?.[field] !== "string" || record[field] === "") {
       throw new Error(
         `stack output instanceGroup: expected ${kind} to have a string ${field}; got ${JSON.stringify(value)}`,
@@ -115,15 +115,16 @@ export function stackTarget(options: StackTargetOptions): DrillTarget {
     rollout: async (version): Promise<TargetRollout> => {
       const previous = await api.getConfig(appVersionKey);
       const started = Date.now();
+      const ended = (outcome: TargetRollout["outcome"], detail: string): TargetRollout => ({
+        outcome,
+        durationMs: Date.now() - started,
+        detail,
+      });
       await api.setConfig(appVersionKey, version);
       try {
         await api.up(log);
         await settle(version);
-        return {
-          outcome: "completed",
-          durationMs: Date.now() - started,
-          detail: `pulumi up to ${version} succeeded`,
-        };
+        return ended("completed", `pulumi up to ${version} succeeded`);
       } catch (error) {
         // The cloud has stopped the release (ECS circuit breaker, MIG or scale-set health gate)
         // or the update failed; either way the stack's config must not keep the bad version.
@@ -134,17 +135,15 @@ export function stackTarget(options: StackTargetOptions): DrillTarget {
           await api.up(log);
           await settle(previous);
         } catch (again) {
-          return {
-            outcome: "failed",
-            durationMs: Date.now() - started,
-            detail: `pulumi up to ${version} failed (${why}); restoring ${previous} failed too: ${String(again).split("\n")[0]}`,
-          };
+          return ended(
+            "failed",
+            `pulumi up to ${version} failed (${why}); restoring ${previous} failed too: ${String(again).split("\n")[0]}`,
+          );
         }
-        return {
-          outcome: "rolled-back",
-          durationMs: Date.now() - started,
-          detail: `pulumi up to ${version} failed (${why}); ${previous} redeployed`,
-        };
+        return ended(
+          "rolled-back",
+          `pulumi up to ${version} failed (${why}); ${previous} redeployed`,
+        );
       }
     },
     currentVersion: async () => {
