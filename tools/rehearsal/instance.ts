@@ -230,24 +230,15 @@ export async function launchInstance(options: LaunchOptions): Promise<InstancePr
  * instance fails it).
  */
 export function getStatus(url: string, timeoutMs = 2_000): Promise<number | undefined> {
+  // The signal aborts the request, and the response with it, whatever stage it is in.
+  const signal = AbortSignal.timeout(timeoutMs);
   return new Promise((done) => {
-    let settled = false;
-    const finish = (status: number | undefined) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      done(status);
-    };
-    const request = http.get(url, { agent: false }, (res) => {
+    const request = http.get(url, { agent: false, signal }, (res) => {
       res.resume();
-      res.on("end", () => finish(res.statusCode));
-      res.on("error", () => finish(undefined));
+      res.on("end", () => done(res.statusCode));
+      res.on("error", () => done(undefined));
     });
-    const timer = setTimeout(() => {
-      request.destroy();
-      finish(undefined);
-    }, timeoutMs);
-    request.on("error", () => finish(undefined));
+    request.on("error", () => done(undefined));
   });
 }
 
@@ -389,13 +380,8 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Inst
       abort: exited,
     });
     // The ready line follows the first successful connection by a moment.
-    const deadline = Date.now() + 2_000;
-    while (
-      options.captureOutput !== false &&
-      Number.isNaN(readyPids().nginxPid) &&
-      Date.now() < deadline
-    ) {
-      await sleep(10);
+    if (options.captureOutput !== false) {
+      await until(() => !Number.isNaN(readyPids().nginxPid), 2_000, 10);
     }
   } catch (error) {
     cleanup();

@@ -21,14 +21,28 @@ export interface LoadBalancerOptions {
   readonly behaviour: LbBehaviour;
   /** @default a free port */
   readonly port?: number;
-  /** @default 1 */
-  readonly workerProcesses?: number;
-  /** @default 10000 */
-  readonly startTimeoutMs?: number;
 }
+
+/** One worker: 100 requests a second need a fraction of one core. */
+const workers = 1;
 
 /** Debian's nginx-light, or $NGINX_BIN. */
 export const defaultNginxBin = process.env.NGINX_BIN ?? "/usr/sbin/nginx";
+
+const config = (
+  options: LoadBalancerOptions,
+  listenPort: number,
+  servers: readonly LbServer[],
+  generation: number,
+) =>
+  renderLbConfig({
+    listenPort,
+    runtimeDir: options.dir,
+    servers,
+    generation,
+    workerProcesses: workers,
+    behaviour: options.behaviour,
+  });
 
 export class LoadBalancer {
   private generationCount = 1;
@@ -68,17 +82,7 @@ export class LoadBalancer {
 
   private static async startOnce(options: LoadBalancerOptions, port: number) {
     const confPath = join(options.dir, "nginx.conf");
-    writeFileSync(
-      confPath,
-      renderLbConfig({
-        listenPort: port,
-        runtimeDir: options.dir,
-        servers: [],
-        generation: 1,
-        workerProcesses: options.workerProcesses,
-        behaviour: options.behaviour,
-      }),
-    );
+    writeFileSync(confPath, config(options, port, [], 1));
     const child = spawn(options.nginxBin, ["-p", options.dir, "-c", confPath, "-e", "stderr"], {
       // Its own process group: Ctrl-C in the terminal must not reach it before the rehearsal has
       // stopped the instances behind it, and teardown can kill the workers with the master.
@@ -89,10 +93,8 @@ export class LoadBalancer {
     startedGroups.add(child.pid);
     const stderr = keepTail([child.stderr], 65_536);
     const lb = new LoadBalancer(child, child.pid, port, confPath, options, stderr);
-    const workers = options.workerProcesses ?? 1;
     const serving = async () => (await portOpen(port)) && childPids(lb.pid).length >= workers;
-    const timeoutMs = options.startTimeoutMs ?? 10_000;
-    if ((await until(serving, timeoutMs, 20, () => lb.hasExited)) !== undefined) return lb;
+    if ((await until(serving, 10_000, 20, () => lb.hasExited)) !== undefined) return lb;
     signalGroup(lb.pid, "SIGKILL");
     throw new Error(`load balancer did not start on port ${port}:\n${lb.stderr()}`);
   }
@@ -123,14 +125,7 @@ export class LoadBalancer {
   async apply(servers: readonly LbServer[], timeoutMs = 10_000): Promise<void> {
     if (this.hasExited) throw new Error(`load balancer exited:\n${this.stderr()}`);
     const generation = this.generationCount + 1;
-    const text = renderLbConfig({
-      listenPort: this.port,
-      runtimeDir: this.options.dir,
-      servers,
-      generation,
-      workerProcesses: this.options.workerProcesses,
-      behaviour: this.options.behaviour,
-    });
+    const text = config(this.options, this.port, servers, generation);
     const candidate = `${this.confPath}.next`;
     writeFileSync(candidate, text);
     await this.test(candidate);
@@ -138,7 +133,6 @@ export class LoadBalancer {
 
     const before = new Set(childPids(this.pid));
     process.kill(this.pid, "SIGHUP");
-    const workers = this.options.workerProcesses ?? 1;
     const deadline = Date.now() + timeoutMs;
     let freshSince: number | undefined;
     for (;;) {

@@ -134,11 +134,7 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
     io.stdin === undefined ? undefined : createInterface({ input: io.stdin, terminal: false });
   lines?.on("line", (line) => {
     const [command, ...args] = line.trim().split(/\s+/);
-    const report = (promise: Promise<unknown>) =>
-      promise.then(
-        (result) => writeLine(io.stdout, JSON.stringify(result)),
-        (error: unknown) => writeLine(io.stderr, `rehearse: ${String(error)}`),
-      );
+    const print = (result: unknown) => writeLine(io.stdout, JSON.stringify(result));
     try {
       switch (command) {
         case "":
@@ -147,24 +143,23 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
         case "rollout":
         case "bad":
           if (args[0] === undefined) throw new Error(`${command} <version>`);
-          void report(running.rollout(args[0], { faulty: command === "bad" }));
+          void running
+            .rollout(args[0], { faulty: command === "bad" })
+            .then(print, (error: unknown) => writeLine(io.stderr, `rehearse: ${String(error)}`));
           return;
         case "kill":
           if (args[0] === undefined) throw new Error("kill <id> [signal]");
-          writeLine(
-            io.stdout,
-            JSON.stringify(running.kill(args[0], (args[1] ?? "SIGKILL") as NodeJS.Signals)),
-          );
+          print(running.kill(args[0], (args[1] ?? "SIGKILL") as NodeJS.Signals));
           return;
         case "fault":
           if (args[0] === undefined || !(faultKinds as readonly string[]).includes(args[1] ?? "")) {
             throw new Error(`fault <id> <${faultKinds.join("|")}>`);
           }
-          writeLine(io.stdout, JSON.stringify(running.fault(args[0], args[1] as FaultKind)));
+          print(running.fault(args[0], args[1] as FaultKind));
           return;
         case "lose":
           if (args[0] === undefined) throw new Error("lose <zone>");
-          writeLine(io.stdout, JSON.stringify(running.loseZone(args[0])));
+          print(running.loseZone(args[0]));
           return;
         case "status":
           printStatus();

@@ -1,7 +1,7 @@
 /** Small process helpers the rehearsal needs and Node does not have. Linux only (/proc). */
+import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
-import { AddressInfo, createServer } from "node:net";
+import { AddressInfo, connect, createServer } from "node:net";
 import { Readable } from "node:stream";
 
 /**
@@ -106,12 +106,9 @@ export function portOpen(port: number, timeoutMs = 500): Promise<boolean> {
  * instance that fails to start.
  */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
   const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await once(server.close(), "close");
   return port;
 }

@@ -45,6 +45,7 @@ import { defaultNginxBin, LoadBalancer } from "./lb";
 import {
   cloudRollout,
   lbBehaviour,
+  RehearsalRollout,
   rehearsalTiming,
   RehearsalTiming,
   shippedKeepaliveSeconds,
@@ -70,12 +71,8 @@ export interface RehearsalOptions {
   readonly zones?: number;
   /** @default a free port */
   readonly lbPort?: number;
-  /** @default $NGINX_BIN or /usr/sbin/nginx */
-  readonly nginxBin?: string;
   /** Called for every event, as it happens (the CLI prints them). */
   readonly onEvent?: (event: RehearsalEvent) => void;
-  /** Time for the first instances to be in service. @default 20000 */
-  readonly startTimeoutMs?: number;
 }
 
 export type RehearsalEventKind =
@@ -121,11 +118,7 @@ export interface InstanceStatus {
   readonly ageMs: number;
 }
 
-export interface RolloutNumbers {
-  readonly surge: number;
-  readonly maxUnavailable: number;
-  readonly minReadyMs: number;
-}
+export type RolloutNumbers = RehearsalRollout;
 
 export interface RehearsalStatus {
   readonly url: string;
@@ -297,7 +290,6 @@ export async function startRehearsal(options: RehearsalOptions = {}): Promise<Re
   const group = new Group({
     stack,
     cloud,
-    nginxBin: options.nginxBin ?? defaultNginxBin,
     zones: zoneNames(options.zones ?? settings.zones.length),
     timing,
     spec: {
@@ -313,13 +305,19 @@ export async function startRehearsal(options: RehearsalOptions = {}): Promise<Re
   });
   try {
     await group.start(options.lbPort);
-    await group.waitForHealthy(desired, options.startTimeoutMs ?? 20_000);
+    await group.waitForHealthy(desired, 20_000);
   } catch (error) {
     await group.stop();
     throw error;
   }
   return group;
 }
+
+const numbersOf = ({ surge, maxUnavailable, minReadyMs }: GroupSpec): RolloutNumbers => ({
+  surge,
+  maxUnavailable,
+  minReadyMs,
+});
 
 /** Directories of rehearsals not stopped yet; removed if the process leaves without stop(). */
 const liveDirs = new Set<string>();
@@ -332,7 +330,6 @@ process.once("exit", () => {
 interface GroupOptions {
   readonly stack: string;
   readonly cloud: Cloud;
-  readonly nginxBin: string;
   readonly zones: readonly string[];
   readonly timing: RehearsalTiming;
   readonly spec: GroupSpec;
@@ -384,7 +381,7 @@ class Group implements Rehearsal {
   async start(lbPort?: number): Promise<void> {
     this.lb = await LoadBalancer.start({
       dir: join(this.dir, "lb"),
-      nginxBin: this.options.nginxBin,
+      nginxBin: defaultNginxBin,
       port: lbPort,
       behaviour: lbBehaviour(cloudMode(this.options.cloud)),
     });
@@ -422,16 +419,10 @@ class Group implements Rehearsal {
   }
 
   private view(member: Member): MemberView {
-    const state: MemberState =
-      member.phase === "exited"
-        ? "exited"
-        : member.phase === "draining"
-          ? "draining"
-          : member.health.state;
     return {
       id: member.id,
       version: member.version,
-      state,
+      state: member.phase === "live" ? member.health.state : member.phase,
       launchedAtMs: member.launchedAtMs,
       healthySinceMs: member.health.healthySinceMs,
       inLb: member.inLb,
@@ -608,7 +599,7 @@ class Group implements Rehearsal {
     this.history.push(member);
     if (this.active !== undefined && version === this.active.to) this.active.launched += 1;
 
-    const nginxBin = faulty ? this.badReleaseNginx() : this.options.nginxBin;
+    const nginxBin = faulty ? this.badReleaseNginx() : defaultNginxBin;
     const launched = launchInstance({
       id,
       version,
@@ -621,16 +612,14 @@ class Group implements Rehearsal {
     }).then(
       (instance) => {
         member.process = instance;
-        void instance.exited.then(() => {
-          this.portsInUse.delete(instance.port);
-          this.portsInUse.delete(instance.appPort);
-        });
         this.emit("launched", {
           id,
           version,
           detail: `${zone}, port ${instance.port}, pid ${instance.pid}${faulty ? ", bad release" : ""}`,
         });
         void instance.exited.then((exit) => {
+          this.portsInUse.delete(instance.port);
+          this.portsInUse.delete(instance.appPort);
           if (member.phase === "live") {
             member.phase = "exited";
             this.emit("exited", {
@@ -654,7 +643,7 @@ class Group implements Rehearsal {
   }
 
   private badReleaseNginx(): string {
-    this.badNginx ??= writeBadReleaseWrapper(this.dir, this.options.nginxBin);
+    this.badNginx ??= writeBadReleaseWrapper(this.dir, defaultNginxBin);
     return this.badNginx;
   }
 
@@ -751,11 +740,7 @@ class Group implements Rehearsal {
       lostZones: [...this.lostZones],
       desired: this.spec.desired,
       version: this.spec.version,
-      policy: {
-        surge: this.spec.surge,
-        maxUnavailable: this.spec.maxUnavailable,
-        minReadyMs: this.spec.minReadyMs,
-      },
+      policy: numbersOf(this.spec),
       timing: this.options.timing,
       timeScale,
       ...(this.active === undefined
@@ -818,11 +803,7 @@ class Group implements Rehearsal {
         to: version,
         startedAt: new Date().toISOString(),
         previousSpec,
-        policy: {
-          surge: spec.surge,
-          maxUnavailable: spec.maxUnavailable,
-          minReadyMs: spec.minReadyMs,
-        },
+        policy: numbersOf(spec),
         progress: {
           from: previousSpec.version,
           to: version,
@@ -847,16 +828,8 @@ class Group implements Rehearsal {
   }
 
   kill(instanceId: string, signal: NodeJS.Signals = "SIGKILL"): KillResult {
-    const member = this.members.get(instanceId);
-    const instance = member?.process;
-    if (member === undefined || instance === undefined || member.phase === "exited") {
-      const known = [...this.members.values()]
-        .filter((m) => m.process !== undefined && m.phase !== "exited")
-        .map((m) => m.id);
-      throw new Error(
-        `kill: no running instance ${JSON.stringify(instanceId)}; running: ${known.join(", ") || "none"}`,
-      );
-    }
+    // A draining instance still runs: it may be killed, not given a fault.
+    const { member, instance } = this.running(instanceId, "kill", ["live", "draining"]);
     const atMs = Math.round(this.now());
     if (signal === "SIGKILL") instance.signalGroup("SIGKILL");
     else instance.signal(signal);
@@ -864,13 +837,16 @@ class Group implements Rehearsal {
     return { id: member.id, pid: instance.pid, signal, atMs };
   }
 
-  private running(instanceId: string, what: string): { member: Member; instance: InstanceProcess } {
+  private running(
+    instanceId: string,
+    what: string,
+    phases: readonly Member["phase"][] = ["live"],
+  ): { member: Member; instance: InstanceProcess } {
+    const runs = (m: Member) => m.process !== undefined && phases.includes(m.phase);
     const member = this.members.get(instanceId);
     const instance = member?.process;
-    if (member === undefined || instance === undefined || member.phase !== "live") {
-      const known = [...this.members.values()]
-        .filter((m) => m.process !== undefined && m.phase === "live")
-        .map((m) => m.id);
+    if (member === undefined || instance === undefined || !runs(member)) {
+      const known = [...this.members.values()].filter(runs).map((m) => m.id);
       throw new Error(
         `${what}: no running instance ${JSON.stringify(instanceId)}; running: ${known.join(", ") || "none"}`,
       );
