@@ -3,6 +3,7 @@
  * (tools/image): what the real image is then run under on this machine.
  */
 import { Arrangement, ArrangementError, Mount, only, Plan } from "../../tools/image/arrangements";
+import { awsTypes as T } from "./resourceTypes";
 
 /**
  * Container-definition keys the runner reproduces, or that do not change how the container runs
@@ -56,7 +57,7 @@ function fargateEnv(region: string): Record<string, string> {
 
 export function ecsArrangement(plan: Plan): Arrangement {
   const source = "aws task definition";
-  const task = only(plan, "aws:ecs/taskDefinition:TaskDefinition", source);
+  const task = only(plan, T.task, source);
   const raw = task.inputs.containerDefinitions;
   const containers = (typeof raw === "string" ? JSON.parse(raw) : raw) as EcsContainer[];
   if (!Array.isArray(containers) || containers.length !== 1) {
@@ -104,7 +105,7 @@ export function ecsArrangement(plan: Plan): Arrangement {
   });
   const port = c.portMappings?.[0]?.containerPort;
   if (port === undefined) throw new ArrangementError(source, "no portMappings[0].containerPort");
-  const provider = plan.resources.find((r) => r.type === "pulumi:providers:aws");
+  const provider = plan.resources.find((r) => r.type === T.provider);
   const region = String(provider?.inputs.region ?? "us-east-1");
   return {
     cloud: "aws",

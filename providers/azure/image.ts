@@ -8,10 +8,11 @@ import {
   only,
   Plan,
 } from "../../tools/image/arrangements";
+import { azureTypes as T } from "./resourceTypes";
 
 export function azureArrangement(plan: Plan): Arrangement {
   const source = "azure cloud-init";
-  const vmss = only(plan, "azure-native:compute:VirtualMachineScaleSet", source);
+  const vmss = only(plan, T.vmss, source);
   const profile = vmss.inputs.virtualMachineProfile as { osProfile?: { customData?: string } };
   const customData = profile.osProfile?.customData;
   if (typeof customData !== "string") throw new ArrangementError(source, "no osProfile.customData");
