@@ -158,16 +158,14 @@ export function refusal(output: string): string {
 
 /** Files whose change can change the table: the program, its stack files, the engine tooling. */
 export function fingerprint(root = repoRoot): string {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else if (/\.(ts|sh|yaml|json)$/.test(entry.name)) files.push(rel);
-    }
-  };
-  for (const dir of ["components", "providers", "stacks", "tools/engine", "tools/plan"]) walk(dir);
-  files.push("index.ts", "program.ts", "Pulumi.yaml", "Pulumi.test.yaml");
+  const files = ["components", "providers", "stacks", "tools/engine", "tools/plan"]
+    .flatMap((dir) =>
+      fs
+        .readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
+        .map((file) => path.join(dir, file)),
+    )
+    .filter((file) => /\.(ts|sh|yaml|json)$/.test(file))
+    .concat("index.ts", "program.ts", "Pulumi.yaml", "Pulumi.test.yaml");
   const hash = createHash("sha256");
   const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")) as {
     packages: Record<string, { version?: string }>;

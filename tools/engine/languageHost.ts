@@ -39,6 +39,12 @@ export function reply<Res>(callback: grpc.sendUnaryData<Res>, answer: () => Res)
   }
 }
 
+/** A method this host has nothing to say to: an empty response. */
+const emptyReply =
+  <Res>(Response: new () => Res): Unary<unknown, Res> =>
+  (_call, callback) =>
+    callback(null, new Response());
+
 /** The program's folder, as the request names it, else where the host runs. */
 const programDir = (request: { getInfo(): langproto.ProgramInfo | undefined }) =>
   request.getInfo()?.getProgramDirectory() || process.cwd();
@@ -97,10 +103,7 @@ export class NodeLanguageHost {
     private readonly version: string,
   ) {}
 
-  readonly handshake: Unary<
-    langproto.LanguageHandshakeRequest,
-    langproto.LanguageHandshakeResponse
-  > = (_call, callback) => callback(null, new langproto.LanguageHandshakeResponse());
+  readonly handshake = emptyReply(langproto.LanguageHandshakeResponse);
 
   readonly getRequiredPackages: Unary<
     langproto.GetRequiredPackagesRequest,
@@ -208,10 +211,7 @@ export class NodeLanguageHost {
     call.end();
   };
 
-  readonly runtimeOptionsPrompts: Unary<
-    langproto.RuntimeOptionsRequest,
-    langproto.RuntimeOptionsResponse
-  > = (_call, callback) => callback(null, new langproto.RuntimeOptionsResponse());
+  readonly runtimeOptionsPrompts = emptyReply(langproto.RuntimeOptionsResponse);
 
   readonly about: Unary<langproto.AboutRequest, langproto.AboutResponse> = (_call, callback) => {
     const response = new langproto.AboutResponse();

@@ -262,12 +262,9 @@ export function statusOf(pid: number): ProcessInfo | undefined {
   }
 }
 
-function walk(dir: string, prefix: string, out: string[]) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = `${prefix}/${entry.name}`;
-    out.push(path);
-    if (entry.isDirectory()) walk(join(dir, entry.name), path, out);
-  }
+/** Every path below `dir`, as `prefix/...`. */
+function walk(dir: string, prefix: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).map((p) => `${prefix}/${p}`);
 }
 
 async function childPid(parent: number, exited: () => boolean): Promise<number> {
@@ -494,16 +491,12 @@ async function startChroot(options: RunOptions, log: { text: string }): Promise<
           })
           .map(statusOf)
           .filter((p): p is ProcessInfo => p !== undefined),
-      writtenPaths: async () => {
-        const out: string[] = [];
-        const places = [...arrangement.mounts.map((m) => m.path), "/dev/shm"];
-        for (const place of places) {
-          const path = join(`/proc/${pid}/root`, place);
-          if (existsSync(path)) walk(path, place, out);
-        }
-        if (!arrangement.readOnlyRoot) walk(join(dir, "upper"), "", out);
-        return out;
-      },
+      writtenPaths: async () => [
+        ...[...arrangement.mounts.map((m) => m.path), "/dev/shm"]
+          .filter((place) => existsSync(join(`/proc/${pid}/root`, place)))
+          .flatMap((place) => walk(join(`/proc/${pid}/root`, place), place)),
+        ...(arrangement.readOnlyRoot ? [] : walk(join(dir, "upper"), "")),
+      ],
       rootMountOptions: async () =>
         mountOptionsOfRoot(readFileSync(`/proc/${pid}/mountinfo`, "utf8")),
       exec: (cmd) =>

@@ -88,10 +88,8 @@ export async function inspectImage(
   engine: Engine,
   ref: string,
 ): Promise<{ config: ImageConfig; sizeBytes: number }> {
-  const text =
-    engine === "docker"
-      ? await runText("docker", ["image", "inspect", ref])
-      : await podman(["image", "inspect", ref]);
+  const args = ["image", "inspect", ref];
+  const text = await (engine === "docker" ? runText("docker", args) : podman(args));
   const [image] = JSON.parse(text) as InspectOutput[];
   if (image === undefined) throw new Error(`${ref}: no such image`);
   const c = image.Config;
@@ -155,7 +153,9 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
         "docker is not available here: building with buildah on a stand-in base (tools/image/base.sh)",
       );
       const base = await runText("bash", [
-        ...[join(__dirname, "base.sh"), storageRoot, baseImage(text)],
+        join(__dirname, "base.sh"),
+        storageRoot,
+        baseImage(text),
       ]);
       log(base.trim());
       // --format docker keeps HEALTHCHECK (OCI image configs have no field for it); --layers

@@ -36,12 +36,8 @@ export function imageFor(
 }
 
 export function cloudArrangement(cloud: ImageCloud): Arrangement {
-  let arrangement = arrangements.get(cloud);
-  if (arrangement === undefined) {
-    arrangement = arrangementFor(cloud, planFor(cloud));
-    arrangements.set(cloud, arrangement);
-  }
-  return arrangement;
+  if (!arrangements.has(cloud)) arrangements.set(cloud, arrangementFor(cloud, planFor(cloud)));
+  return arrangements.get(cloud) as Arrangement;
 }
 
 /** Whether the image can be built and run here: with Docker, or as root with podman and buildah. */

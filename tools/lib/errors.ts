@@ -26,7 +26,8 @@ export class ToolError extends Error {
     readonly exitCode: number,
   ) {
     super(message);
-    this.name = "ToolError";
+    // The subclass's own name: UsageError, EnvironmentError, ...
+    this.name = new.target.name;
   }
 }
 
@@ -34,7 +35,6 @@ export class ToolError extends Error {
 export class UsageError extends ToolError {
   constructor(message: string) {
     super(message, exitCodes.usage.code);
-    this.name = "UsageError";
   }
 }
 
@@ -45,7 +45,6 @@ export class UsageError extends ToolError {
 export class ConfigurationError extends ToolError {
   constructor(message: string) {
     super(message, exitCodes.usage.code);
-    this.name = "ConfigurationError";
   }
 }
 
@@ -53,7 +52,6 @@ export class ConfigurationError extends ToolError {
 export class EnvironmentError extends ToolError {
   constructor(message: string) {
     super(message, exitCodes.environment.code);
-    this.name = "EnvironmentError";
   }
 }
 
@@ -64,6 +62,5 @@ export class MissingToolError extends EnvironmentError {
     install: string,
   ) {
     super(`${tool} not found${tool.includes("/") ? "" : " on PATH"}: ${install}`);
-    this.name = "MissingToolError";
   }
 }

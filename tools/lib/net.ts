@@ -30,30 +30,18 @@ export const lookup: Lookup = (hostname, options, callback) => {
 
 export type NetErrorKind = "timeout" | "refused" | "dns" | "tls" | "reset" | "aborted" | "other";
 
-const byCode: Readonly<Record<string, NetErrorKind>> = {
-  ECONNREFUSED: "refused",
-  ENOTFOUND: "dns",
-  EAI_AGAIN: "dns",
-  EAI_FAIL: "dns",
-  EAI_NODATA: "dns",
-  EAI_NONAME: "dns",
-  ETIMEDOUT: "timeout",
-  UND_ERR_CONNECT_TIMEOUT: "timeout",
-  UND_ERR_HEADERS_TIMEOUT: "timeout",
-  UND_ERR_BODY_TIMEOUT: "timeout",
-  ECONNRESET: "reset",
-  EPIPE: "reset",
-  UND_ERR_SOCKET: "reset",
-  UND_ERR_CLOSED: "reset",
-  UND_ERR_ABORTED: "aborted",
-  EPROTO: "tls",
-  CERT_HAS_EXPIRED: "tls",
-  CERT_NOT_YET_VALID: "tls",
-  DEPTH_ZERO_SELF_SIGNED_CERT: "tls",
-  SELF_SIGNED_CERT_IN_CHAIN: "tls",
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "tls",
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "tls",
-};
+/** Error codes by kind: Node's (errno, getaddrinfo, OpenSSL) and undici's. */
+const kinds: readonly (readonly [NetErrorKind, RegExp])[] = [
+  ["refused", /^ECONNREFUSED$/],
+  ["dns", /^(ENOTFOUND|EAI_(AGAIN|FAIL|NODATA|NONAME))$/],
+  ["timeout", /^(ETIMEDOUT|UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT)$/],
+  ["reset", /^(ECONNRESET|EPIPE|UND_ERR_(SOCKET|CLOSED))$/],
+  ["aborted", /^UND_ERR_ABORTED$/],
+  [
+    "tls",
+    /^(EPROTO|CERT_(HAS_EXPIRED|NOT_YET_VALID)|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT_LOCALLY)|ERR_(SSL|TLS)_.*)$/,
+  ],
+];
 
 /** The error itself, its causes, and an AggregateError's members (Happy Eyeballs). */
 function* chain(error: unknown): Generator<Record<string, unknown>> {
@@ -73,12 +61,9 @@ function* chain(error: unknown): Generator<Record<string, unknown>> {
 /** What went wrong with a request, plus the most specific code found, for the message. */
 export function classifyError(error: unknown): { kind: NetErrorKind; code: string } {
   for (const item of chain(error)) {
-    const code = typeof item.code === "string" ? item.code : undefined;
-    if (code !== undefined) {
-      const kind = byCode[code];
-      if (kind !== undefined) return { kind, code };
-      if (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")) return { kind: "tls", code };
-    }
+    const code = typeof item.code === "string" ? item.code : "";
+    const kind = kinds.find(([, codes]) => codes.test(code))?.[0];
+    if (kind !== undefined) return { kind, code };
     if (item.name === "TimeoutError") return { kind: "timeout", code: "TimeoutError" };
     if (item.name === "AbortError") return { kind: "aborted", code: "AbortError" };
   }

@@ -1,6 +1,11 @@
 import { Cloud, clouds } from "../../components/cloud";
 import { UsageError } from "./errors";
 
+/** The error for a flag whose value is not what it accepts. */
+function refuse(flag: string, expected: string, text: string): never {
+  throw new UsageError(`--${flag}: expected ${expected}; got ${JSON.stringify(text)}`);
+}
+
 /** `parse(text)` for a flag that was given; `undefined` for one that was not. */
 export function ifGiven<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
   return text === undefined ? undefined : parse(text);
@@ -9,9 +14,7 @@ export function ifGiven<T>(text: string | undefined, parse: (text: string) => T)
 /** `--cloud`: one of the clouds the component deploys to. */
 export function parseCloud(text: string, flag = "cloud"): Cloud {
   if ((clouds as readonly string[]).includes(text)) return text as Cloud;
-  throw new UsageError(
-    `--${flag}: expected one of ${clouds.join(", ")}; got ${JSON.stringify(text)}`,
-  );
+  return refuse(flag, `one of ${clouds.join(", ")}`, text);
 }
 
 const durationUnits: Readonly<Record<string, number>> = {
@@ -26,9 +29,7 @@ export function parseDuration(text: string, flag: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
   const value = match === null ? NaN : Number(match[1]) * (durationUnits[match[2] ?? ""] ?? NaN);
   if (!Number.isFinite(value) || value <= 0) {
-    throw new UsageError(
-      `--${flag}: expected a duration such as 500ms, 30s, 2m or 1h; got ${JSON.stringify(text)}`,
-    );
+    refuse(flag, "a duration such as 500ms, 30s, 2m or 1h", text);
   }
   return Math.round(value);
 }
@@ -42,25 +43,16 @@ export function parseRate(text: string, flag: string): number | "max" {
   const match = /^(\d+(?:\.\d+)?)(?:\/(s|m|h))?$/.exec(trimmed);
   const value = match === null ? NaN : Number(match[1]) * (rateUnits[match[2] ?? "s"] ?? NaN);
   if (!Number.isFinite(value) || value <= 0) {
-    throw new UsageError(
-      `--${flag}: expected a rate such as 2/s, 120/m, 50 (per second) or max; got ${JSON.stringify(text)}`,
-    );
+    refuse(flag, "a rate such as 2/s, 120/m, 50 (per second) or max", text);
   }
   return value;
 }
 
 /** An http:// or https:// URL, for --url. */
 export function parseHttpUrl(text: string, flag: string): URL {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
+  const url = URL.canParse(text) ? new URL(text) : undefined;
   if (url === undefined || !["http:", "https:"].includes(url.protocol)) {
-    throw new UsageError(
-      `--${flag}: expected an http:// or https:// URL; got ${JSON.stringify(text)}`,
-    );
+    refuse(flag, "an http:// or https:// URL", text);
   }
   return url;
 }
@@ -72,9 +64,7 @@ export function parsePositiveInt(
 ): number {
   const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
   if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new UsageError(
-      `--${flag}: expected an integer from 1 to ${max}; got ${JSON.stringify(text)}`,
-    );
+    refuse(flag, `an integer from 1 to ${max}`, text);
   }
   return value;
 }
@@ -90,9 +80,7 @@ export function parseTolerance(text: string, flag: string): Tolerance {
   const value = match === null ? NaN : Number(match[1]);
   const percent = match?.[2] === "%";
   if (!Number.isFinite(value) || (percent ? value > 100 : !Number.isInteger(value))) {
-    throw new UsageError(
-      `--${flag}: expected a number of failed requests such as 3, or a share such as 0.5%; got ${JSON.stringify(text)}`,
-    );
+    refuse(flag, "a number of failed requests such as 3, or a share such as 0.5%", text);
   }
   return percent ? { kind: "percent", value } : { kind: "count", value };
 }

@@ -86,6 +86,10 @@ export async function runProbe(
   const checkDone = () => {
     if (!scheduling && inFlight === 0 && queue.length === 0) settle();
   };
+  const finish = () => {
+    scheduling = false;
+    checkDone();
+  };
 
   const record = (entry: RequestRecord) => {
     records.push(entry);
@@ -166,9 +170,8 @@ export async function runProbe(
 
   const stop = () => {
     stoppedEarly = scheduling;
-    scheduling = false;
     queue.length = 0;
-    checkDone();
+    finish();
   };
   hooks.signal?.addEventListener("abort", stop, { once: true });
   if (hooks.signal?.aborted === true) stop();
@@ -183,8 +186,7 @@ export async function runProbe(
     const end = setTimeout(() => (scheduling = false), options.durationMs);
     await Promise.all(Array.from({ length: concurrency }, loop));
     clearTimeout(end);
-    scheduling = false;
-    checkDone();
+    finish();
   } else {
     const interval = 1000 / options.rate;
     const total = Math.floor(options.durationMs / interval);
@@ -196,18 +198,10 @@ export async function runProbe(
         index += 1;
       }
       if (!scheduling) return;
-      if (index >= total) {
-        // The run lasts its full duration even when the last request went out earlier.
-        timer = setTimeout(
-          () => {
-            scheduling = false;
-            checkDone();
-          },
-          Math.max(0, options.durationMs - now()),
-        );
-        return;
-      }
-      timer = setTimeout(pump, Math.max(0, index * interval - now()));
+      // The run lasts its full duration even when the last request went out earlier.
+      const last = index >= total;
+      const at = last ? options.durationMs : index * interval;
+      timer = setTimeout(last ? finish : pump, Math.max(0, at - now()));
     };
     pump();
   }

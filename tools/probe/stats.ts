@@ -88,6 +88,11 @@ export interface RunFacts {
   readonly stoppedEarly: boolean;
 }
 
+/** A report part while it is being counted. */
+type Mutable<T> = {
+  -readonly [K in keyof T]: K extends "versions" ? Record<string, number> : T[K];
+};
+
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 function outagesOf(sorted: readonly RequestRecord[], facts: RunFacts): Outage[] {
@@ -133,9 +138,8 @@ export function summarize(records: readonly RequestRecord[], facts: RunFacts): P
   const sorted = [...records].sort((a, b) => a.at - b.at);
   const succeeded = sorted.filter((r) => r.ok);
   const errors: Record<string, number> = {};
-  for (const record of sorted) {
-    if (!record.ok)
-      errors[record.error ?? "unknown"] = (errors[record.error ?? "unknown"] ?? 0) + 1;
+  for (const { ok, error = "unknown" } of sorted) {
+    if (!ok) errors[error] = (errors[error] ?? 0) + 1;
   }
 
   const outages = outagesOf(sorted, facts);
@@ -152,12 +156,7 @@ export function summarize(records: readonly RequestRecord[], facts: RunFacts): P
   };
 
   const seen = new Map<string, { count: number; first: number; last: number }>();
-  const buckets: {
-    second: number;
-    ok: number;
-    failed: number;
-    versions: Record<string, number>;
-  }[] = [];
+  const buckets: Mutable<SecondBucket>[] = [];
   for (const record of sorted) {
     const second = Math.floor(record.at / 1000);
     while (buckets.length <= second) {
@@ -180,7 +179,7 @@ export function summarize(records: readonly RequestRecord[], facts: RunFacts): P
     }
   }
 
-  const spans: { fromSecond: number; toSecond: number; versions: Record<string, number> }[] = [];
+  const spans: Mutable<VersionSpan>[] = [];
   for (const bucket of buckets) {
     // Seconds with only failures say nothing about versions; they belong to the outage list.
     if (bucket.ok === 0) continue;
