@@ -11,6 +11,7 @@ import type { ResolvedServiceArgs } from "./args";
 import type { Cloud } from "./cloud";
 import type { RolloutTime } from "./rolloutTime";
 import type { ServiceTopology } from "./topology";
+import type { ServiceRule } from "./validation";
 
 export type { ServiceTopology };
 import type { CostMapping } from "../tools/cost/ledger";
@@ -113,6 +114,12 @@ export interface CloudHome {
   readonly loadRolloutTime: () => RolloutTimeModel;
   /** Its regions and their zones, which the settings read. */
   readonly regions: CloudRegions;
+  /**
+   * The cloud's rules that need no SDK, in the form of the component's (`serviceRules`): checked
+   * on the stack keys by the settings and on the args by the component. The limits its deploy
+   * code sets are `loadDeploy().validate`.
+   */
+  readonly rules: readonly ServiceRule[];
   /** The Pulumi type tokens of what the deploy registers, by role (diagram, cost, policy). */
   readonly resourceTypes: Readonly<Record<string, string | readonly string[]>>;
   /** What the cloud's provider computes, for the offline plan (`tools/plan/recorder.ts`). */

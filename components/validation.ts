@@ -1,24 +1,210 @@
 import { clouds, instanceSizes } from "./cloud";
 import { ResolvedServiceArgs } from "./args";
+import { cloudHome } from "../providers/registry";
 
 /**
- * The ranges the component holds its args to. The stack keys' ranges in stacks/schema.ts are built
- * from these, so each bound is written once.
+ * What a rule accepts, where bounds can say it. The settings table (stacks/schema.ts) takes a
+ * rule's bounds for its key, so the stack's check, the README's "Accepted" column and the
+ * component's check read the same numbers.
  */
-export const serviceLimits = {
-  // Two, so losing one instance keeps serving.
-  minInstances: { min: 2 },
+export interface Bounds {
+  /** Inclusive bounds of a whole number. */
+  readonly min?: number;
+  readonly max?: number;
+  /** The only values accepted. */
+  readonly oneOf?: readonly (string | number)[];
+  /** Why the rule is what it is; messages say it after what is accepted. */
+  readonly why?: string;
+}
+
+/**
+ * One rule of the component's contract, checked once per layer from this one row: by the settings
+ * on the stack key the user set (`ha-web-service:minInstances: ...`), and by the component on its
+ * resolved arg (`minInstances: ...`). A rule is its bounds, or a `check` with the words `expected`
+ * for what bounds cannot state (rules between keys).
+ */
+export interface ServiceRule extends Bounds {
+  /** The component arg(s) its message names, as paths into the resolved args. */
+  readonly fields: readonly string[];
+  /**
+   * The stack key(s) that set them, as the settings' message names them (`ns:key` for a key of
+   * another namespace, such as `gcp:project`); none when no stack key does.
+   */
+  readonly keys?: readonly string[];
+  readonly value: (args: ResolvedServiceArgs) => unknown;
+  readonly check?: (value: unknown, args: ResolvedServiceArgs) => boolean;
+  readonly expected?: (args: ResolvedServiceArgs) => string;
+  /** How the value is shown after "got"; JSON by default. */
+  readonly shown?: (value: unknown) => string;
+}
+
+/** The words for what bounds accept, with the reason when there is one. */
+export function expectation(bounds: Bounds): string {
+  const accepted =
+    bounds.oneOf !== undefined
+      ? `one of ${bounds.oneOf.join(", ")}`
+      : bounds.max === undefined
+        ? `a whole number of at least ${bounds.min ?? 0}`
+        : `a whole number from ${bounds.min ?? 0} to ${bounds.max}`;
+  return bounds.why === undefined ? accepted : `${accepted} (${bounds.why})`;
+}
+
+export function withinBounds(bounds: Bounds, value: unknown): boolean {
+  if (bounds.oneOf !== undefined) return bounds.oneOf.includes(value as string | number);
+  return (
+    Number.isInteger(value) &&
+    (value as number) >= (bounds.min ?? 0) &&
+    (value as number) <= (bounds.max ?? Number.MAX_SAFE_INTEGER)
+  );
+}
+
+/** Every message has this shape: the name, what is accepted, the value given. */
+export function problem(name: string, expected: string, got: string): string {
+  return `${name}: expected ${expected}; got ${got}`;
+}
+
+/** The rule's message for these args under `name`, or `undefined` when the args keep it. */
+export function ruleProblem(
+  rule: ServiceRule,
+  args: ResolvedServiceArgs,
+  name: string,
+): string | undefined {
+  const value = rule.value(args);
+  if (rule.check === undefined ? withinBounds(rule, value) : rule.check(value, args)) {
+    return undefined;
+  }
+  const expected = rule.expected?.(args) ?? expectation(rule);
+  return problem(name, expected, (rule.shown ?? JSON.stringify)(value));
+}
+
+/** A rule on the arg that the stack key of the same name sets. */
+const onArg = (field: keyof ResolvedServiceArgs, bounds: Bounds): ServiceRule => ({
+  fields: [field],
+  keys: [field],
+  value: (args) => args[field],
+  ...bounds,
+});
+
+const instances = { min: 2, max: 100 } as const;
+
+/**
+ * The component's rules, one row each. The cloud's own rules that need no SDK are its home's
+ * `rules` (`CloudHome`), in the same form; the limits of a cloud's deploy code are its `validate`.
+ */
+export const serviceRules = {
+  cloud: { fields: ["cloud"], keys: ["cloud"], value: (args) => args.cloud, oneOf: clouds },
+  zoneCount: {
+    fields: ["zones"],
+    value: (args) => args.zones.length,
+    min: 2,
+    expected: () => "at least 2 zones for high availability",
+  },
+  distinctZones: {
+    fields: ["zones"],
+    value: (args) => args.zones,
+    check: (zones) => new Set(zones as string[]).size === (zones as string[]).length,
+    expected: () => "distinct zones",
+  },
+  instanceSize: {
+    fields: ["instanceSize"],
+    keys: ["instanceSize"],
+    value: (args) => args.instanceSize,
+    oneOf: instanceSizes,
+  },
+  minInstances: onArg("minInstances", {
+    ...instances,
+    why: "so losing one instance keeps serving",
+  }),
+  desiredInstances: onArg("desiredInstances", instances),
+  maxInstances: onArg("maxInstances", instances),
+  minAtMostMax: {
+    fields: ["minInstances"],
+    keys: ["minInstances"],
+    value: (args) => args.minInstances,
+    check: (min, args) => (min as number) <= args.maxInstances,
+    expected: (args) => `at most maxInstances (${args.maxInstances})`,
+  },
+  // Reported only when min and max agree, so one mistake gives one message.
+  desiredBetween: {
+    fields: ["desiredInstances"],
+    keys: ["desiredInstances"],
+    value: (args) => args.desiredInstances,
+    check: (desired, { minInstances: min, maxInstances: max }) =>
+      min > max || (min <= (desired as number) && (desired as number) <= max),
+    expected: (args) =>
+      `between minInstances (${args.minInstances}) and maxInstances (${args.maxInstances})`,
+  },
+  containerPort: {
+    fields: ["containerPort"],
+    value: (args) => args.containerPort,
+    min: 1024,
+    max: 65535,
+    why: "an unprivileged port: the image runs as non-root",
+  },
+  healthCheckPath: {
+    fields: ["healthCheckPath"],
+    value: (args) => args.healthCheckPath,
+    check: (path) => /^\/[A-Za-z0-9._~/-]*$/.test(path as string),
+    expected: () => 'an absolute URL path such as "/healthz"',
+  },
   // At least 10 s: a load balancer that finds departures by probing (Azure probes every 5 s, two
   // failures) must stop sending before the instance stops serving. At most 105 s: Fargate kills a
   // container 120 s after SIGTERM, and the drain must finish before that.
-  drainingTimeoutSeconds: { min: 10, max: 105 },
-  rollingPercent: { min: 0, max: 100 },
-  rollingMinReadySeconds: { min: 0, max: 3600 },
-  // Retention values every cloud accepts.
-  logRetentionDays: {
-    oneOf: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653],
+  drainingTimeoutSeconds: onArg("drainingTimeoutSeconds", {
+    min: 10,
+    max: 105,
+    why: "load balancers need 10 s to notice a departure; Fargate kills a container 120 s after SIGTERM, and the image needs 15 s after its drain",
+  }),
+  rollingMaxSurgePercent: {
+    fields: ["rollingUpdate.maxSurgePercent"],
+    keys: ["rollingMaxSurgePercent"],
+    value: (args) => args.rollingUpdate.maxSurgePercent,
+    min: 0,
+    max: 100,
   },
-} as const;
+  rollingMaxUnavailablePercent: {
+    fields: ["rollingUpdate.maxUnavailablePercent"],
+    keys: ["rollingMaxUnavailablePercent"],
+    value: (args) => args.rollingUpdate.maxUnavailablePercent,
+    min: 0,
+    max: 100,
+  },
+  rollingProgress: {
+    fields: ["rollingUpdate.maxSurgePercent", "rollingUpdate.maxUnavailablePercent"],
+    keys: ["rollingMaxSurgePercent", "rollingMaxUnavailablePercent"],
+    value: (args) => args.rollingUpdate,
+    check: (_value, { rollingUpdate: r }) => r.maxSurgePercent > 0 || r.maxUnavailablePercent > 0,
+    expected: () => "one of them above 0, or no rollout can make progress",
+    shown: () => "both 0",
+  },
+  rollingMinReadySeconds: {
+    fields: ["rollingUpdate.minReadySeconds"],
+    keys: ["rollingMinReadySeconds"],
+    value: (args) => args.rollingUpdate.minReadySeconds,
+    min: 0,
+    max: 3600,
+  },
+  logRetentionDays: onArg("logRetentionDays", {
+    oneOf: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653],
+    why: "the values every cloud accepts",
+  }),
+} as const satisfies Record<string, ServiceRule>;
+
+/** The bounds of a rule, for its key's row in the settings table (types kept, for `ConfigValues`). */
+export function boundsOf<R extends Bounds>(rule: R): Pick<R, Extract<keyof R, keyof Bounds>> {
+  const { min, max, oneOf, why } = rule;
+  return Object.fromEntries(
+    Object.entries({ min, max, oneOf, why }).filter(([, v]) => v !== undefined),
+  ) as Pick<R, Extract<keyof R, keyof Bounds>>;
+}
+
+/** The rules that hold on `cloud`: the component's, then its home's. */
+export function rulesFor(cloud: string): ServiceRule[] {
+  const shared: ServiceRule[] = Object.values(serviceRules);
+  return (clouds as readonly string[]).includes(cloud)
+    ? [...shared, ...cloudHome(cloud).rules]
+    : shared;
+}
 
 /**
  * Checks the resolved args before any child is registered. Returns every problem, each naming the
@@ -26,80 +212,7 @@ export const serviceLimits = {
  * Exported so tests can assert the exact messages.
  */
 export function validateServiceArgs(args: ResolvedServiceArgs): string[] {
-  const problems: string[] = [];
-  const expect = (ok: boolean, message: string) => {
-    if (!ok) problems.push(message);
-  };
-  expect(
-    (clouds as readonly string[]).includes(args.cloud),
-    `cloud: expected one of ${clouds.join(", ")}; got ${JSON.stringify(args.cloud)}`,
+  return rulesFor(args.cloud).flatMap(
+    (rule) => ruleProblem(rule, args, rule.fields.join(", ")) ?? [],
   );
-  expect(
-    args.zones.length >= 2,
-    `zones: expected at least 2 zones for high availability; got ${args.zones.length}`,
-  );
-  expect(
-    new Set(args.zones).size === args.zones.length,
-    `zones: expected distinct zones; got ${JSON.stringify(args.zones)}`,
-  );
-  expect(
-    Number.isInteger(args.minInstances) && args.minInstances >= serviceLimits.minInstances.min,
-    `minInstances: expected a whole number of at least ${serviceLimits.minInstances.min}, so losing one instance keeps serving; got ${args.minInstances}`,
-  );
-  expect(
-    args.minInstances <= args.desiredInstances && args.desiredInstances <= args.maxInstances,
-    `desiredInstances: expected minInstances <= desiredInstances <= maxInstances; got ${args.minInstances} <= ${args.desiredInstances} <= ${args.maxInstances}`,
-  );
-  expect(
-    (instanceSizes as readonly string[]).includes(args.instanceSize),
-    `instanceSize: expected one of ${instanceSizes.join(", ")}; got ${JSON.stringify(args.instanceSize)}`,
-  );
-  expect(
-    Number.isInteger(args.containerPort) &&
-      args.containerPort >= 1024 &&
-      args.containerPort <= 65535,
-    `containerPort: expected an unprivileged port 1024-65535 (the image runs as non-root); got ${args.containerPort}`,
-  );
-  expect(
-    /^\/[A-Za-z0-9._~/-]*$/.test(args.healthCheckPath),
-    `healthCheckPath: expected an absolute URL path such as "/healthz"; got ${JSON.stringify(args.healthCheckPath)}`,
-  );
-  const drain = serviceLimits.drainingTimeoutSeconds;
-  expect(
-    Number.isInteger(args.drainingTimeoutSeconds) &&
-      args.drainingTimeoutSeconds >= drain.min &&
-      args.drainingTimeoutSeconds <= drain.max,
-    `drainingTimeoutSeconds: expected a whole number ${drain.min}-${drain.max} (load balancers need 10 s to notice a departure; Fargate kills a container 120 s after SIGTERM, and the image needs 15 s after its drain); got ${args.drainingTimeoutSeconds}`,
-  );
-  const rolling = args.rollingUpdate;
-  const { min: lowest, max: highest } = serviceLimits.rollingPercent;
-  expect(
-    rolling.maxSurgePercent >= lowest && rolling.maxSurgePercent <= highest,
-    `rollingMaxSurgePercent (rollingUpdate.maxSurgePercent): expected ${lowest}-${highest}; got ${rolling.maxSurgePercent}`,
-  );
-  expect(
-    rolling.maxUnavailablePercent >= lowest && rolling.maxUnavailablePercent <= highest,
-    `rollingMaxUnavailablePercent (rollingUpdate.maxUnavailablePercent): expected ${lowest}-${highest}; got ${rolling.maxUnavailablePercent}`,
-  );
-  expect(
-    rolling.maxSurgePercent > 0 || rolling.maxUnavailablePercent > 0,
-    `rollingMaxSurgePercent, rollingMaxUnavailablePercent (rollingUpdate.maxSurgePercent, maxUnavailablePercent): expected one of them above 0, or no rollout can make progress; got both 0`,
-  );
-  const ready = serviceLimits.rollingMinReadySeconds;
-  expect(
-    rolling.minReadySeconds >= ready.min && rolling.minReadySeconds <= ready.max,
-    `rollingMinReadySeconds (rollingUpdate.minReadySeconds): expected ${ready.min}-${ready.max}; got ${rolling.minReadySeconds}`,
-  );
-  const retention: readonly number[] = serviceLimits.logRetentionDays.oneOf;
-  expect(
-    retention.includes(args.logRetentionDays),
-    `logRetentionDays: expected one of ${retention.join(", ")} (the values every cloud accepts); got ${args.logRetentionDays}`,
-  );
-  if (args.cloud === "gcp") {
-    expect(
-      !!args.gcpProject,
-      `gcpProject: expected a GCP project id when cloud is gcp (set gcp:project); got nothing`,
-    );
-  }
-  return problems;
 }

@@ -1,19 +1,19 @@
 import { serviceDefaults } from "../components/args";
-import { clouds, instanceSizes } from "../components/cloud";
 import { defaultRollingUpdatePolicy } from "../components/rolling";
-import { serviceLimits } from "../components/validation";
+import { Bounds, boundsOf, serviceRules } from "../components/validation";
 
 /**
  * The settings table: every project configuration key, declared once with its type, default,
  * accepted values and description. Everything else is derived from it or checked against it:
  * the `Settings` type and the parser (stacks/settings.ts), `Pulumi.yaml`'s `config:` block and
  * the README's settings table (both rendered by stacks/render.ts, `npm run settings:render`;
- * tests/unit/settings.test.ts fails when either is stale). Bounds the component also enforces
- * come from the component (`serviceLimits`, `serviceDefaults`), so each is written once.
+ * tests/unit/settings.test.ts fails when either is stale). A key the component holds to a rule
+ * takes the rule's bounds and reason from the component's table of rules (`serviceRules`), and
+ * its default from `serviceDefaults`, so each is written once.
  */
 export type KeyType = "string" | "integer" | "boolean" | "object";
 
-export interface KeySpec {
+export interface KeySpec extends Bounds {
   readonly type: KeyType;
   readonly description: string;
   readonly default?: string | number | boolean;
@@ -24,11 +24,6 @@ export interface KeySpec {
    * sdk/go/common/workspace/config.go).
    */
   readonly optional?: true;
-  /** The only values accepted. */
-  readonly oneOf?: readonly (string | number)[];
-  /** Inclusive bounds of an integer. */
-  readonly min?: number;
-  readonly max?: number;
   /** A string must match it; `expected` says what is accepted, in the words of the error. */
   readonly pattern?: RegExp;
   readonly expected?: string;
@@ -45,14 +40,13 @@ const policyArnPattern = /^arn:aws(-[a-z]+)*:iam::\d{12}:policy\/[\w+=,.@/-]{1,1
 // Loose on purpose: semver core with an optional pre-release, as release tags are written.
 export const versionPattern = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
-const instances = { type: "integer", min: serviceLimits.minInstances.min, max: 100 } as const;
-const percent = { type: "integer", ...serviceLimits.rollingPercent } as const;
+const rule = serviceRules;
 
 export const configSchema = {
   cloud: {
     type: "string",
     default: "aws",
-    oneOf: clouds,
+    ...boundsOf(rule.cloud),
     description:
       "Cloud to deploy to, one of aws, gcp, azure. The region comes from aws:region, gcp:region or azure-native:location.",
   },
@@ -60,29 +54,32 @@ export const configSchema = {
     type: "integer",
     default: 2,
     // The most is the region's zone count (providers/<cloud>/regions.ts), checked by the parser.
-    min: 2,
+    min: rule.zoneCount.min,
     description:
       "Zones the instances are spread over (at least 2, at most what the region offers).",
   },
   instanceSize: {
     type: "string",
     default: serviceDefaults.instanceSize,
-    oneOf: instanceSizes,
+    ...boundsOf(rule.instanceSize),
     description:
       "Neutral instance size, one of small, medium, large (mapped to Fargate CPU/memory, GCE machine types, Azure VM sizes).",
   },
   minInstances: {
-    ...instances,
+    type: "integer",
+    ...boundsOf(rule.minInstances),
     default: 2,
     description: "Fewest instances autoscaling keeps (at least 2).",
   },
   desiredInstances: {
-    ...instances,
+    type: "integer",
+    ...boundsOf(rule.desiredInstances),
     default: 2,
     description: "Instances at deploy time, between minInstances and maxInstances.",
   },
   maxInstances: {
-    ...instances,
+    type: "integer",
+    ...boundsOf(rule.maxInstances),
     default: 4,
     description: "Most instances autoscaling may add.",
   },
@@ -126,7 +123,7 @@ export const configSchema = {
   logRetentionDays: {
     type: "integer",
     default: serviceDefaults.logRetentionDays,
-    ...serviceLimits.logRetentionDays,
+    ...boundsOf(rule.logRetentionDays),
     description: "Days logs are kept (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...).",
   },
   deletionProtection: {
@@ -144,17 +141,19 @@ export const configSchema = {
   drainingTimeoutSeconds: {
     type: "integer",
     default: serviceDefaults.drainingTimeoutSeconds,
-    ...serviceLimits.drainingTimeoutSeconds,
+    ...boundsOf(rule.drainingTimeoutSeconds),
     description:
       "Seconds the load balancer drains a departing instance; the image drains as long (10-105).",
   },
   rollingMaxSurgePercent: {
-    ...percent,
+    type: "integer",
+    ...boundsOf(rule.rollingMaxSurgePercent),
     default: defaultRollingUpdatePolicy.maxSurgePercent,
     description: "Extra instances a rollout may start, as a percentage of desiredInstances.",
   },
   rollingMaxUnavailablePercent: {
-    ...percent,
+    type: "integer",
+    ...boundsOf(rule.rollingMaxUnavailablePercent),
     default: defaultRollingUpdatePolicy.maxUnavailablePercent,
     description:
       "Instances a rollout may take out of service, as a percentage. 0 keeps full capacity.",
@@ -162,7 +161,7 @@ export const configSchema = {
   rollingMinReadySeconds: {
     type: "integer",
     default: defaultRollingUpdatePolicy.minReadySeconds,
-    ...serviceLimits.rollingMinReadySeconds,
+    ...boundsOf(rule.rollingMinReadySeconds),
     description: "Seconds a new instance must stay healthy before the rollout moves on.",
   },
   tags: {

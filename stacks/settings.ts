@@ -1,9 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { closest } from "fastest-levenshtein";
-import { HighlyAvailableWebServiceArgs } from "../components/args";
+import { HighlyAvailableWebServiceArgs, resolveServiceArgs } from "../components/args";
 import { Cloud } from "../components/cloud";
 import { isPinnedByDigest } from "../components/image";
 import { RollingUpdatePolicy } from "../components/rolling";
+import {
+  expectation,
+  problem,
+  ruleProblem,
+  rulesFor,
+  withinBounds,
+} from "../components/validation";
 import { defaultRegion, knownRegions, regionConfigKey, zonesOf } from "./regions";
 import { configSchema, ConfigKey, ConfigValues, KeySpec } from "./schema";
 
@@ -41,13 +48,13 @@ export class ConfigError extends Error {
 // GCP labels are the strictest of the three clouds, so every tag is held to their rules.
 const tagKeyPattern = /^[a-z][a-z0-9_-]{0,62}$/;
 const tagValuePattern = /^[a-z0-9_-]{0,63}$/;
-const gcpProjectPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /**
  * Turns a stack's raw configuration (`namespace:key` → string, as `pulumi.runtime.allConfig()`
  * returns it) into settings. Every key is checked against its row in the settings table
- * (stacks/schema.ts); only the rules between keys are written here. Pure: tests call it with
- * plain objects.
+ * (stacks/schema.ts), whose bounds are the component's rules where it has one; the component's
+ * and the cloud's rules between keys (components/validation.ts) are checked on the result, named
+ * by the stack keys. Pure: tests call it with plain objects.
  */
 export function parseSettings(
   raw: Readonly<Record<string, string>>,
@@ -67,10 +74,9 @@ export function parseSettings(
     }
   }
 
+  const qualified = (key: string) => (key.includes(":") ? key : ns + key);
   const fail = (key: string, expected: string, got: unknown) => {
-    problems.push(
-      `${key.includes(":") ? key : ns + key}: expected ${expected}; got ${JSON.stringify(got)}`,
-    );
+    problems.push(problem(qualified(key), expected, JSON.stringify(got)));
   };
   // "" is how Pulumi.yaml declares an optional key (see KeySpec.optional): unset.
   const text = (key: ConfigKey): string | undefined => {
@@ -91,15 +97,15 @@ export function parseSettings(
     }
     if (spec.oneOf !== undefined) {
       const index = spec.oneOf.map(String).indexOf(value ?? "");
-      if (index < 0) fail(key, `one of ${spec.oneOf.join(", ")}`, value);
+      if (index < 0) fail(key, expectation(spec), value);
       return spec.oneOf[Math.max(index, 0)];
     }
     if (spec.type === "integer") {
-      const [min, max, given] = [spec.min ?? 0, spec.max ?? Number.MAX_SAFE_INTEGER, value ?? ""];
-      const number = Number(given);
-      if (/^-?\d+$/.test(given) && number >= min && number <= max) return number;
-      fail(key, `a whole number from ${min} to ${max}`, given);
-      return min;
+      const given = value ?? "";
+      const number = /^-?\d+$/.test(given) ? Number(given) : NaN;
+      if (withinBounds(spec, number)) return number;
+      fail(key, expectation(spec), given);
+      return spec.min ?? 0;
     }
     if (value === undefined && spec.optional !== true) {
       fail(key, `${spec.expected} (set it with \`pulumi config set ${key} <value>\`)`, null);
@@ -142,30 +148,6 @@ export function parseSettings(
     ...plain
   } = values as unknown as Omit<ConfigValues, "zoneCount">;
 
-  const { minInstances, desiredInstances, maxInstances } = plain;
-  if (minInstances > maxInstances) {
-    fail("minInstances", `at most maxInstances (${maxInstances})`, minInstances);
-  } else if (desiredInstances < minInstances || desiredInstances > maxInstances) {
-    fail(
-      "desiredInstances",
-      `between minInstances (${minInstances}) and maxInstances (${maxInstances})`,
-      desiredInstances,
-    );
-  }
-
-  const gcpProject = raw["gcp:project"] || undefined;
-  if (cloud === "gcp") {
-    if (gcpProject === undefined) {
-      fail(
-        "gcp:project",
-        "a GCP project id when cloud is gcp (pulumi config set gcp:project <id>)",
-        null,
-      );
-    } else if (!gcpProjectPattern.test(gcpProject)) {
-      fail("gcp:project", "a project id: 6-30 lower-case letters, digits or hyphens", gcpProject);
-    }
-  }
-
   // prod runs exactly the bytes test ran: a tag can name other bytes later (ACR tags are mutable),
   // a digest cannot. test may take a tag for a hand deploy (docs/runbooks/first-deploy.md).
   if (stack === "prod" && plain.image !== undefined && !isPinnedByDigest(plain.image)) {
@@ -176,10 +158,8 @@ export function parseSettings(
     );
   }
 
-  if (problems.length > 0) {
-    throw new ConfigError(problems);
-  }
-  return {
+  const gcpProject = raw["gcp:project"] || undefined;
+  const settings: Settings = {
     ...plain,
     project,
     stack,
@@ -194,6 +174,18 @@ export function parseSettings(
     tags: { ...tags, project, stack, "managed-by": "pulumi" },
     gcpProject,
   };
+  // A rule with bounds was checked on its key's text above; the others hold between keys.
+  const args = resolveServiceArgs(settings);
+  for (const rule of rulesFor(cloud)) {
+    if (rule.keys === undefined || rule.check === undefined) continue;
+    const found = ruleProblem(rule, args, rule.keys.map(qualified).join(", "));
+    if (found !== undefined) problems.push(found);
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return settings;
 }
 
 function parseTags(

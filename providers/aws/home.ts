@@ -24,6 +24,7 @@ export const home: CloudHome = {
     bootPhase: /start on Fargate/,
   }),
   regions: awsRegions,
+  rules: [],
   resourceTypes: awsTypes,
   mocks: awsMocks,
   diagram: awsDiagram,

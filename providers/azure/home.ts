@@ -24,6 +24,7 @@ export const home: CloudHome = {
     bootPhase: /\(an estimate\)$/,
   }),
   regions: azureRegions,
+  rules: [],
   resourceTypes: azureTypes,
   mocks: azureMocks,
   diagram: azureDiagram,

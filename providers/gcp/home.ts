@@ -13,6 +13,7 @@ import { gceArrangement } from "./image";
 import { gcpMocks } from "./mocks";
 import { gcpRegions } from "./regions";
 import { gcpMode } from "./rehearsal";
+import { gcpRules } from "./rules";
 import { gcpTypes } from "./resourceTypes";
 
 export const home: CloudHome = {
@@ -24,6 +25,7 @@ export const home: CloudHome = {
     bootPhase: /: boot, pull and start/,
   }),
   regions: gcpRegions,
+  rules: gcpRules,
   resourceTypes: gcpTypes,
   mocks: gcpMocks,
   diagram: gcpDiagram,

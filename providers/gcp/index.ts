@@ -14,7 +14,6 @@ import { sharedRegistry } from "./registry";
 import { shutdownScriptWindowSeconds, stopGraceSeconds } from "./startup";
 import { gcpTopology } from "./topology";
 
-const projectPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const regionPattern = /^[a-z]+-[a-z]+\d+$/;
 const labelValuePattern = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
 
@@ -24,15 +23,6 @@ export const maxDrainingTimeoutSeconds = shutdownScriptWindowSeconds - stopGrace
 /** GCP-specific checks, on top of the neutral ones; one message per problem. */
 export function validate(args: ResolvedServiceArgs): string[] {
   const problems: string[] = [];
-  if (!args.gcpProject) {
-    problems.push(
-      "gcpProject: expected a GCP project id when cloud is gcp (set gcp:project); got nothing",
-    );
-  } else if (!projectPattern.test(args.gcpProject)) {
-    problems.push(
-      `gcpProject: expected a project id of 6-30 lower-case letters, digits or hyphens; got ${JSON.stringify(args.gcpProject)}`,
-    );
-  }
   if (!regionPattern.test(args.region)) {
     problems.push(
       `region: expected a GCP region such as us-central1; got ${JSON.stringify(args.region)}`,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { HighlyAvailableWebServiceArgs, resolveServiceArgs } from "../../components/args";
+import { validateServiceArgs } from "../../components/validation";
 import { validate } from "../../providers/gcp";
 import { ConfigError } from "../../stacks/settings";
 import { RecordingMocks } from "../../tools/plan/recorder";
@@ -17,8 +18,11 @@ const valid: HighlyAvailableWebServiceArgs = {
   tags: { project: "ha-web-service", stack: "test", "managed-by": "pulumi" },
 };
 
-const problems = (change: Partial<HighlyAvailableWebServiceArgs>) =>
-  validate(resolveServiceArgs({ ...valid, ...change }));
+/** The component's and the home's rules, then the deploy code's limits: every check on gcp. */
+const problems = (change: Partial<HighlyAvailableWebServiceArgs>) => {
+  const args = resolveServiceArgs({ ...valid, ...change });
+  return [...validateServiceArgs(args), ...validate(args)];
+};
 
 describe("gcp validate", () => {
   it("accepts the stack files' settings, including natGateways perZone (it has no GCP meaning)", () => {
@@ -30,13 +34,15 @@ describe("gcp validate", () => {
     [
       "a missing project",
       { gcpProject: undefined },
-      ["gcpProject: expected a GCP project id when cloud is gcp (set gcp:project); got nothing"],
+      [
+        "gcpProject: expected a GCP project id when cloud is gcp, 6-30 lower-case letters, digits or hyphens (pulumi config set gcp:project <id>); got nothing",
+      ],
     ],
     [
       "a malformed project",
       { gcpProject: "Acme_Prod" },
       [
-        'gcpProject: expected a project id of 6-30 lower-case letters, digits or hyphens; got "Acme_Prod"',
+        'gcpProject: expected a GCP project id when cloud is gcp, 6-30 lower-case letters, digits or hyphens (pulumi config set gcp:project <id>); got "Acme_Prod"',
       ],
     ],
     [
@@ -151,7 +157,7 @@ describe("gcp plans with bad configuration stop before registering anything", ()
       "no project",
       { "gcp:project": "" },
       "ConfigError",
-      "gcp:project: expected a GCP project id when cloud is gcp (pulumi config set gcp:project <id>); got null",
+      "gcp:project: expected a GCP project id when cloud is gcp, 6-30 lower-case letters, digits or hyphens (pulumi config set gcp:project <id>); got nothing",
     ],
     [
       "a drain the GCP shutdown window cannot honour",

@@ -28,7 +28,7 @@ async function withMocks<T>(build: () => T): Promise<{ value: T; mocks: Recordin
 
 describe("HighlyAvailableWebService", () => {
   describe("argument validation", () => {
-    const rows: Array<[string, Partial<HighlyAvailableWebServiceArgs>, string]> = [
+    const rows: Array<[string, Partial<HighlyAvailableWebServiceArgs>, ...string[]]> = [
       [
         "an unknown cloud",
         { cloud: "awz" as never },
@@ -47,17 +47,18 @@ describe("HighlyAvailableWebService", () => {
       [
         "one instance",
         { minInstances: 1, desiredInstances: 1 },
-        "minInstances: expected a whole number of at least 2, so losing one instance keeps serving; got 1",
+        "minInstances: expected a whole number from 2 to 100 (so losing one instance keeps serving); got 1",
+        "desiredInstances: expected a whole number from 2 to 100; got 1",
       ],
       [
         "desired above max",
         { desiredInstances: 5 },
-        "desiredInstances: expected minInstances <= desiredInstances <= maxInstances; got 2 <= 5 <= 4",
+        "desiredInstances: expected between minInstances (2) and maxInstances (4); got 5",
       ],
       [
         "a privileged port",
         { containerPort: 80 },
-        "containerPort: expected an unprivileged port 1024-65535 (the image runs as non-root); got 80",
+        "containerPort: expected a whole number from 1024 to 65535 (an unprivileged port: the image runs as non-root); got 80",
       ],
       [
         "a relative health path",
@@ -67,24 +68,22 @@ describe("HighlyAvailableWebService", () => {
       [
         "a drain longer than Fargate allows",
         { drainingTimeoutSeconds: 300 },
-        "drainingTimeoutSeconds: expected a whole number 10-105 (load balancers need 10 s to notice a departure; Fargate kills a container 120 s after SIGTERM, and the image needs 15 s after its drain); got 300",
+        "drainingTimeoutSeconds: expected a whole number from 10 to 105 (load balancers need 10 s to notice a departure; Fargate kills a container 120 s after SIGTERM, and the image needs 15 s after its drain); got 300",
       ],
       [
         "a rollout that cannot progress",
         { rollingUpdate: { maxSurgePercent: 0, maxUnavailablePercent: 0 } },
-        "rollingMaxSurgePercent, rollingMaxUnavailablePercent (rollingUpdate.maxSurgePercent, maxUnavailablePercent): expected one of them above 0, or no rollout can make progress; got both 0",
+        "rollingUpdate.maxSurgePercent, rollingUpdate.maxUnavailablePercent: expected one of them above 0, or no rollout can make progress; got both 0",
       ],
       [
         "gcp without a project",
         { cloud: "gcp", region: "us-central1", zones: ["us-central1-a", "us-central1-b"] },
-        "gcpProject: expected a GCP project id when cloud is gcp (set gcp:project); got nothing",
+        "gcpProject: expected a GCP project id when cloud is gcp, 6-30 lower-case letters, digits or hyphens (pulumi config set gcp:project <id>); got nothing",
       ],
     ];
-    for (const [what, patch, message] of rows) {
+    for (const [what, patch, ...messages] of rows) {
       it(`rejects ${what}`, () => {
-        assert.deepEqual(validateServiceArgs(resolveServiceArgs({ ...valid, ...patch })), [
-          message,
-        ]);
+        assert.deepEqual(validateServiceArgs(resolveServiceArgs({ ...valid, ...patch })), messages);
       });
     }
 

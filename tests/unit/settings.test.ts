@@ -112,7 +112,9 @@ describe("stack settings", () => {
       [
         "an out-of-range count",
         { "ha-web-service:minInstances": "1" },
-        ['ha-web-service:minInstances: expected a whole number from 2 to 100; got "1"'],
+        [
+          'ha-web-service:minInstances: expected a whole number from 2 to 100 (so losing one instance keeps serving); got "1"',
+        ],
       ],
       [
         "min above max",
@@ -124,6 +126,23 @@ describe("stack settings", () => {
         { "ha-web-service:desiredInstances": "9" },
         [
           "ha-web-service:desiredInstances: expected between minInstances (2) and maxInstances (4); got 9",
+        ],
+      ],
+      [
+        "a drain Fargate would cut short",
+        { "ha-web-service:drainingTimeoutSeconds": "300" },
+        [
+          'ha-web-service:drainingTimeoutSeconds: expected a whole number from 10 to 105 (load balancers need 10 s to notice a departure; Fargate kills a container 120 s after SIGTERM, and the image needs 15 s after its drain); got "300"',
+        ],
+      ],
+      [
+        "a rollout that cannot progress",
+        {
+          "ha-web-service:rollingMaxSurgePercent": "0",
+          "ha-web-service:rollingMaxUnavailablePercent": "0",
+        },
+        [
+          "ha-web-service:rollingMaxSurgePercent, ha-web-service:rollingMaxUnavailablePercent: expected one of them above 0, or no rollout can make progress; got both 0",
         ],
       ],
       [
@@ -170,7 +189,7 @@ describe("stack settings", () => {
         "a log retention no cloud accepts",
         { "ha-web-service:logRetentionDays": "10" },
         [
-          'ha-web-service:logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653; got "10"',
+          'ha-web-service:logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653 (the values every cloud accepts); got "10"',
         ],
       ],
       [
