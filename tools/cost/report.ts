@@ -44,14 +44,11 @@ export function formatText(e: Estimate): string {
 /** One line per estimate: cloud, stack, region, monthly total and what was not estimated. */
 export function summaryText(estimates: readonly Estimate[]): string {
   const width = Math.max(...estimates.map((e) => money(e.total).length));
-  return (
-    estimates
-      .map(
-        (e) =>
-          `${e.cloud.padEnd(5)}  ${e.stack.padEnd(4)}  ${e.region.padEnd(11)}  ${money(e.total).padStart(width)} a month  (${e.notEstimated.length} usage-based items not estimated)`,
-      )
-      .join("\n") + "\n"
+  const lines = estimates.map(
+    (e) =>
+      `${e.cloud.padEnd(5)}  ${e.stack.padEnd(4)}  ${e.region.padEnd(11)}  ${money(e.total).padStart(width)} a month  (${e.notEstimated.length} usage-based items not estimated)`,
   );
+  return `${lines.join("\n")}\n`;
 }
 
 /** Markdown table cells must not contain pipes. */

@@ -6,6 +6,8 @@ import { CommandIo, printHelp, runMain } from "../lib/cli";
 import { UsageError } from "../lib/errors";
 import { writeLine } from "../lib/output";
 import { plan, planFlags, planOptionsFrom } from "../plan/flags";
+import { PlanResult } from "../plan/run";
+import { Diagram } from "./model";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
 import { diagramOf, documentedStack, documentPaths, markdownDocument, svgDocument } from "./render";
@@ -21,7 +23,16 @@ Draws the architecture the stack's offline plan describes, as a Mermaid flowchar
 
 Exit codes: 0 written, 2 invalid arguments or configuration, 3 the plan failed under the mocks.`;
 
-const formats = [".md", ".mmd", ".dot", ".svg"];
+/** What `--out` writes, by the file's extension. */
+const formats: Record<
+  string,
+  (plan: PlanResult, diagram: Diagram, file: string) => string | Promise<string>
+> = {
+  ".md": markdownDocument,
+  ".mmd": (_plan, diagram) => toMermaid(diagram),
+  ".dot": (_plan, diagram) => toDot(diagram),
+  ".svg": (_plan, diagram) => svgDocument(diagram),
+};
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const values = parseFlags(argv, {
@@ -32,7 +43,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   if (values.help) return printHelp(io, usage);
   const planOptions = planOptionsFrom(values);
   const outputs = values.out ?? [];
-  const unknown = outputs.filter((file) => !formats.includes(extname(file)));
+  const unknown = outputs.filter((file) => !Object.hasOwn(formats, extname(file)));
   if (unknown.length > 0) {
     throw new UsageError(
       `--out: expected a .md, .mmd, .dot or .svg file; got ${unknown.join(", ")}`,
@@ -60,17 +71,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     return 0;
   }
   for (const file of outputs) {
-    const extension = extname(file);
-    write(
-      file,
-      extension === ".md"
-        ? await markdownDocument(result, diagram, file)
-        : extension === ".svg"
-          ? svgDocument(diagram)
-          : extension === ".dot"
-            ? toDot(diagram)
-            : toMermaid(diagram),
-    );
+    write(file, await formats[extname(file)](result, diagram, file));
   }
   return 0;
 }

@@ -90,10 +90,8 @@ export function exitCodeOf(findings: readonly Finding[]): number {
 export function render(findings: readonly Finding[]): string {
   const mark = { ok: "✓", problem: "✗", skipped: "-" } as const;
   const width = Math.max(...findings.map((f) => f.check.length));
-  return (
-    findings.map((f) => `${mark[f.status]} ${f.check.padEnd(width)}  ${f.message}`).join("\n") +
-    "\n"
-  );
+  const lines = findings.map((f) => `${mark[f.status]} ${f.check.padEnd(width)}  ${f.message}`);
+  return `${lines.join("\n")}\n`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { until } from "../lib/wait";
 import { runProbe } from "../probe/probe";
 import { ProbeReport } from "../probe/stats";
 import { DrillTarget, FaultDrill, faultDrills, TargetInstance } from "./target";
-import { runWitness, WitnessReport } from "./witness";
+import { isLoopback, runWitness, WitnessReport } from "./witness";
 
 export const drillKinds = ["self-heal", "rollout", "bad-release", ...faultDrills] as const;
 export type DrillKind = (typeof drillKinds)[number];
@@ -173,9 +173,10 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
     },
   );
   mark(`probe started: ${url} at ${options.rate}/s`);
-  const loopback = /^http:\/\/127(\.\d{1,3}){3}[:/]/.test(url);
   const witnessDone =
-    (options.witness ?? loopback) ? runWitness({ url, signal: controller.signal }) : undefined;
+    (options.witness ?? isLoopback(url))
+      ? runWitness({ url, signal: controller.signal })
+      : undefined;
 
   const checks: DrillCheck[] = [];
   const check = (name: string, expected: string, actual: string, pass: boolean) =>
@@ -346,16 +347,11 @@ export async function runDrill(target: DrillTarget, options: DrillOptions): Prom
   const offset = (epochMs: number) => Math.round(epochMs - probeStart);
   const seen = (version: string) => probe.versions.find((v) => v.version === version);
 
+  const errors = Object.entries(probe.errors).map(([k, n]) => `${k}: ${n}`);
   check(
     "failed requests",
     `≤ ${tolerance}`,
-    `${probe.failed} of ${probe.total}${
-      Object.keys(probe.errors).length === 0
-        ? ""
-        : ` (${Object.entries(probe.errors)
-            .map(([k, n]) => `${k}: ${n}`)
-            .join(", ")})`
-    }`,
+    `${probe.failed} of ${probe.total}${errors.length === 0 ? "" : ` (${errors.join(", ")})`}`,
     probe.failed <= tolerance,
   );
 

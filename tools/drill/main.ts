@@ -135,12 +135,7 @@ export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise
     slowMs = ifGiven(flags["slow-ms"], (text) => parsePositiveInt(text, "slow-ms", 2000));
     zones = ifGiven(flags.zones, (text) => parsePositiveInt(text, "zones", 6));
     if (target.kind === "stack") {
-      if (
-        flags.instances !== undefined ||
-        flags.stack !== undefined ||
-        flags.cloud !== undefined ||
-        flags.zones !== undefined
-      ) {
+      if ([flags.instances, flags.stack, flags.cloud, flags.zones].some((f) => f !== undefined)) {
         throw new UsageError(
           "--stack, --instances, --cloud and --zones are for the local target only",
         );

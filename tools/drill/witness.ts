@@ -33,13 +33,8 @@ export interface WitnessOptions {
   readonly curl?: string;
 }
 
-/** Only loopback: the witness is for the local rehearsal, never a stranger's host. */
-export function assertLoopback(url: string): void {
-  const host = new URL(url).hostname;
-  if (!/^127(\.\d{1,3}){3}$/.test(host)) {
-    throw new Error(`witness: expected a 127.0.0.0/8 URL; got ${JSON.stringify(url)}`);
-  }
-}
+/** Whether `url`'s host is on 127.0.0.0/8. */
+export const isLoopback = (url: string) => /^127(\.\d{1,3}){3}$/.test(new URL(url).hostname);
 
 async function curlOnce(curl: string, url: string): Promise<{ exitCode: number; status: number }> {
   const result = await run(curl, ["-m", "1", "-s", "-o", "/dev/null", "-w", "%{http_code}", url], {
@@ -50,7 +45,10 @@ async function curlOnce(curl: string, url: string): Promise<{ exitCode: number; 
 }
 
 export async function runWitness(options: WitnessOptions): Promise<WitnessReport> {
-  assertLoopback(options.url);
+  // Only loopback: the witness is for the local rehearsal, never a stranger's host.
+  if (!isLoopback(options.url)) {
+    throw new Error(`witness: expected a 127.0.0.0/8 URL; got ${JSON.stringify(options.url)}`);
+  }
   const curl = options.curl ?? "curl";
   const maxChecks = options.maxChecks ?? 600;
   const started = Date.now();

@@ -301,15 +301,11 @@ export function rolloutVerdict(
 
 /** The zone with the fewest live instances, the first in `zones` on a tie: zone balance. */
 export function pickZone(zones: readonly string[], liveZones: readonly string[]): string {
-  let best = zones[0];
-  let fewest = Number.POSITIVE_INFINITY;
-  for (const zone of zones) {
-    const count = liveZones.filter((z) => z === zone).length;
-    if (count < fewest) {
-      best = zone;
-      fewest = count;
-    }
-  }
+  const count = (zone: string) => liveZones.filter((z) => z === zone).length;
+  const best = zones.reduce<string | undefined>(
+    (chosen, zone) => (chosen === undefined || count(zone) < count(chosen) ? zone : chosen),
+    undefined,
+  );
   if (best === undefined) throw new Error("pickZone: expected at least one zone");
   return best;
 }

@@ -278,27 +278,16 @@ export interface InstanceOptions extends Partial<
 }
 
 /** An instance started by `startInstance`: healthy, with the pids from its "ready" line. */
-export interface Instance {
-  /** nginx's port: the container's 8080. */
-  readonly port: number;
-  /** The app's own port behind nginx: the container's 3000. */
-  readonly appPort: number;
-  /** The supervisor's pid; also its process group id. */
-  readonly pid: number;
+export interface Instance extends Pick<
+  InstanceProcess,
+  "port" | "appPort" | "pid" | "version" | "id" | "dir" | "exited" | "output"
+> {
   /** From the supervisor's "ready" log line; NaN with `captureOutput: false`. */
   readonly appPid: number;
   readonly nginxPid: number;
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
-  readonly version: string;
-  readonly id: string;
   readonly drainSeconds: number;
-  /** Directory holding www/ and run/; removed by stop() and cleanup(). */
-  readonly dir: string;
-  /** Resolves when the supervisor exits. */
-  readonly exited: Promise<Exit>;
-  /** What the processes wrote to stdout (unless not captured) and stderr, the last 4 MiB. */
-  output(): string;
   /** Sends `signal` to the supervisor alone, as the container runtime does. */
   kill(signal?: NodeJS.Signals): void;
   /** SIGTERM, waits for the drain and exit, then cleans up. Resolves with the exit. */

@@ -256,13 +256,11 @@ interface Member {
   hung?: boolean;
 }
 
-interface ActiveRollout {
-  readonly from: string;
-  readonly to: string;
+interface ActiveRollout extends RolloutProgress {
   readonly startedAt: string;
   readonly previousSpec: GroupSpec;
   readonly policy: RolloutNumbers;
-  progress: RolloutProgress;
+  lastProgressAtMs: number;
   launched: number;
   admitted: number;
   halted?: { readonly atMs: number; readonly reason: string };
@@ -473,7 +471,7 @@ class Group implements Rehearsal {
     const rollout = this.active;
     if (rollout === undefined) return;
     const now = this.now();
-    const verdict = rolloutVerdict(this.views(), this.spec, rollout.progress, now);
+    const verdict = rolloutVerdict(this.views(), this.spec, rollout, now);
     if (verdict.kind === "complete") {
       this.finishRollout(rollout, now);
     } else if (verdict.kind === "stalled" && rollout.halted === undefined) {
@@ -493,12 +491,12 @@ class Group implements Rehearsal {
       from: rollout.from,
       to: rollout.to,
       startedAt: rollout.startedAt,
-      startedAtMs: Math.round(rollout.progress.startedAtMs),
-      durationMs: Math.round(now - rollout.progress.startedAtMs),
+      startedAtMs: Math.round(rollout.startedAtMs),
+      durationMs: Math.round(now - rollout.startedAtMs),
       ...(rollout.halted === undefined
         ? {}
         : {
-            haltedAfterMs: Math.round(rollout.halted.atMs - rollout.progress.startedAtMs),
+            haltedAfterMs: Math.round(rollout.halted.atMs - rollout.startedAtMs),
             reason: rollout.halted.reason,
           }),
       launched: rollout.launched,
@@ -548,7 +546,7 @@ class Group implements Rehearsal {
         this.emit("admitted", { id, version: member?.version });
         if (this.active !== undefined && member?.version === this.active.to) {
           this.active.admitted += 1;
-          this.active.progress = { ...this.active.progress, lastProgressAtMs: this.now() };
+          this.active.lastProgressAtMs = this.now();
         }
       }
       acted = true;
@@ -788,28 +786,21 @@ class Group implements Rehearsal {
     const spec: GroupSpec = {
       ...previousSpec,
       version,
-      ...(numbers === undefined
-        ? {}
-        : {
-            surge: numbers.surge,
-            maxUnavailable: numbers.maxUnavailable,
-            minReadyMs: numbers.minReadyMs / timeScale,
-            batch: numbers.batch,
-          }),
+      ...(numbers && {
+        ...numbers,
+        batch: numbers.batch,
+        minReadyMs: numbers.minReadyMs / timeScale,
+      }),
     };
     return new Promise<RolloutResult>((resolve, reject) => {
       this.active = {
         from: previousSpec.version,
         to: version,
         startedAt: new Date().toISOString(),
+        startedAtMs,
+        lastProgressAtMs: startedAtMs,
         previousSpec,
         policy: numbersOf(spec),
-        progress: {
-          from: previousSpec.version,
-          to: version,
-          startedAtMs,
-          lastProgressAtMs: startedAtMs,
-        },
         launched: 0,
         admitted: 0,
         resolve,
