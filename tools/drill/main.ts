@@ -1,5 +1,4 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { Cloud } from "../../components/cloud";
 import { dirname, resolve } from "node:path";
 import { parseFlags } from "../lib/args";
 import { IoWith, printHelp, reportError } from "../lib/cli";
@@ -95,60 +94,52 @@ function parseTarget(text: string): Target {
 }
 
 /** The whole CLI, minus process wiring; returns the exit code. */
-export async function runDrillCli(argv: readonly string[], io: DrillIo): Promise<number> {
-  let kind: DrillKind;
-  let flags: ReturnType<typeof parseFlags<typeof flagSpec>>;
-  let target: Target;
-  let rate: number;
-  let tolerance: number;
-  let maxMttrMs: number | undefined;
-  let instances: number | undefined;
-  let slowMs: number | undefined;
-  let zones: number | undefined;
-  let cloud: Cloud | undefined;
-  try {
-    const [first, ...rest] = argv;
-    if (first === "-h" || first === "--help") return printHelp(io, usage);
-    flags = parseFlags(rest, flagSpec);
-    if (flags.help === true) return printHelp(io, usage);
-    if (first === undefined || !(drillKinds as readonly string[]).includes(first)) {
-      throw new UsageError(
-        `expected a drill, one of ${drillKinds.join(", ")}; got ${JSON.stringify(first ?? "")}`,
-      );
-    }
-    kind = first as DrillKind;
-    target = parseTarget(flags.target ?? "local");
-    const parsedRate = parseRate(flags.rate ?? "100/s", "rate");
-    if (parsedRate === "max") {
-      throw new UsageError("--rate: a drill needs a fixed rate such as 100/s, not max");
-    }
-    rate = parsedRate;
-    tolerance = flags.tolerance === undefined ? 0 : Number(flags.tolerance);
-    if (!Number.isInteger(tolerance) || tolerance < 0) {
-      throw new UsageError(
-        `--tolerance: expected a whole number of failed requests; got ${JSON.stringify(flags.tolerance)}`,
-      );
-    }
-    maxMttrMs = ifGiven(flags["max-mttr"], (text) => parseDuration(text, "max-mttr"));
-    instances = ifGiven(flags.instances, (text) => parsePositiveInt(text, "instances", 20));
-    cloud = ifGiven(flags.cloud, parseCloud);
-    slowMs = ifGiven(flags["slow-ms"], (text) => parsePositiveInt(text, "slow-ms", 2000));
-    zones = ifGiven(flags.zones, (text) => parsePositiveInt(text, "zones", 6));
-    if (target.kind === "stack") {
-      if ([flags.instances, flags.stack, flags.cloud, flags.zones].some((f) => f !== undefined)) {
-        throw new UsageError(
-          "--stack, --instances, --cloud and --zones are for the local target only",
-        );
-      }
-      if (kind === "rollout" && flags.version === undefined) {
-        throw new UsageError(
-          "--version: required for a rollout on a stack; build and push that tag first (the pipeline's build job does), since a tag nobody pushed cannot start and behaves like a bad release",
-        );
-      }
-    }
-  } catch (error) {
+export function runDrillCli(argv: readonly string[], io: DrillIo): Promise<number> {
+  // Only the command line throws a UsageError: a drill that cannot run is exit 3, below.
+  return drill(argv, io).catch((error: unknown) => {
     if (!(error instanceof UsageError)) throw error;
     return reportError("drill", io.stderr, error);
+  });
+}
+
+async function drill(argv: readonly string[], io: DrillIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "-h" || first === "--help") return printHelp(io, usage);
+  const flags = parseFlags(rest, flagSpec);
+  if (flags.help === true) return printHelp(io, usage);
+  if (first === undefined || !(drillKinds as readonly string[]).includes(first)) {
+    throw new UsageError(
+      `expected a drill, one of ${drillKinds.join(", ")}; got ${JSON.stringify(first ?? "")}`,
+    );
+  }
+  const kind = first as DrillKind;
+  const target = parseTarget(flags.target ?? "local");
+  const rate = parseRate(flags.rate ?? "100/s", "rate");
+  if (rate === "max") {
+    throw new UsageError("--rate: a drill needs a fixed rate such as 100/s, not max");
+  }
+  const tolerance = flags.tolerance === undefined ? 0 : Number(flags.tolerance);
+  if (!Number.isInteger(tolerance) || tolerance < 0) {
+    throw new UsageError(
+      `--tolerance: expected a whole number of failed requests; got ${JSON.stringify(flags.tolerance)}`,
+    );
+  }
+  const maxMttrMs = ifGiven(flags["max-mttr"], (text) => parseDuration(text, "max-mttr"));
+  const instances = ifGiven(flags.instances, (text) => parsePositiveInt(text, "instances", 20));
+  const cloud = ifGiven(flags.cloud, parseCloud);
+  const slowMs = ifGiven(flags["slow-ms"], (text) => parsePositiveInt(text, "slow-ms", 2000));
+  const zones = ifGiven(flags.zones, (text) => parsePositiveInt(text, "zones", 6));
+  if (target.kind === "stack") {
+    if ([flags.instances, flags.stack, flags.cloud, flags.zones].some((f) => f !== undefined)) {
+      throw new UsageError(
+        "--stack, --instances, --cloud and --zones are for the local target only",
+      );
+    }
+    if (kind === "rollout" && flags.version === undefined) {
+      throw new UsageError(
+        "--version: required for a rollout on a stack; build and push that tag first (the pipeline's build job does), since a tag nobody pushed cannot start and behaves like a bad release",
+      );
+    }
   }
 
   const log = (line: string) => writeLine(io.stderr, line);
