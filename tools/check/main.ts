@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseFlags } from "../lib/args";
 import { IoWith, printHelp } from "../lib/cli";
 import { UsageError } from "../lib/errors";
+import { run } from "../lib/exec";
 import { Lookup } from "../lib/net";
 import { writeLine } from "../lib/output";
 import { ifGiven, parseDuration, parseHttpUrl, parsePositiveInt } from "../lib/parse";
@@ -78,34 +78,25 @@ function fail(io: CheckIo, json: boolean, outcome: CheckOutcome, message: string
 export const hookTimeoutMs = 60_000;
 
 /** Runs the --on-failure command for one failed check; reports how it ended, never throws. */
-function runHook(io: CheckIo, command: string, result: CheckResult): Promise<void> {
-  return new Promise((resolve) => {
-    const child = spawn("/bin/sh", ["-c", command], {
-      cwd: io.cwd,
-      env: {
-        ...io.env,
-        CHECK_URL: result.url,
-        CHECK_EXPECTED: result.expected,
-        CHECK_OUTCOME: result.outcome,
-        CHECK_MESSAGE: result.message,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: hookTimeoutMs,
-    });
-    // The hook's output goes where the check's own lines go, so a log shows both in order.
-    child.stdout.on("data", (chunk: Buffer) => io.stdout.write(chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => io.stderr.write(chunk.toString("utf8")));
-    child.on("error", (error) => {
-      writeLine(io.stderr, `check: --on-failure could not start: ${error.message}`);
-      resolve();
-    });
-    child.on("close", (code, signal) => {
-      if (code !== 0) {
-        writeLine(io.stderr, `check: --on-failure exited ${code ?? signal}`);
-      }
-      resolve();
-    });
+async function runHook(io: CheckIo, command: string, result: CheckResult): Promise<void> {
+  const hook = await run("/bin/sh", ["-c", command], {
+    cwd: io.cwd,
+    env: {
+      ...io.env,
+      CHECK_URL: result.url,
+      CHECK_EXPECTED: result.expected,
+      CHECK_OUTCOME: result.outcome,
+      CHECK_MESSAGE: result.message,
+    },
+    timeoutMs: hookTimeoutMs,
   });
+  // The hook's output goes where the check's own lines go, so a log shows both in order.
+  io.stdout.write(hook.stdout);
+  io.stderr.write(hook.stderr);
+  if (hook.missing) writeLine(io.stderr, "check: --on-failure could not start: no /bin/sh");
+  else if (hook.code !== 0) {
+    writeLine(io.stderr, `check: --on-failure exited ${hook.code ?? hook.signal}`);
+  }
 }
 
 /** The whole CLI, minus process wiring; returns the exit code. */

@@ -121,11 +121,10 @@ export function resolveUser(
   const uid = /^\d+$/.test(userPart) ? Number(userPart) : entry?.uid;
   if (uid === undefined)
     throw new Error(`user ${JSON.stringify(spec)}: not in the image's /etc/passwd`);
-  const gid =
-    groupPart !== undefined && /^\d+$/.test(groupPart) ? Number(groupPart) : (entry?.gid ?? 0);
   if (groupPart !== undefined && !/^\d+$/.test(groupPart)) {
     throw new Error(`user ${JSON.stringify(spec)}: group names are not resolved; use a gid`);
   }
+  const gid = groupPart !== undefined ? Number(groupPart) : (entry?.gid ?? 0);
   // Docker sets HOME from the image's passwd entry, or "/" when the user has none.
   return { uid, gid, home: entry?.home ?? "/" };
 }

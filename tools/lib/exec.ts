@@ -38,6 +38,8 @@ export interface RunOptions {
 /** How a program ended. `missing`: not installed at all; `code` is null when it was killed. */
 export interface RunResult {
   readonly code: number | null;
+  /** The signal that killed it, if one did. */
+  readonly signal?: NodeJS.Signals;
   readonly stdout: string;
   readonly stderr: string;
   readonly missing: boolean;
@@ -67,6 +69,7 @@ export function run(
       },
       (error, stdout, stderr) => {
         const errno = (error as NodeJS.ErrnoException | null)?.code;
+        const signal = (error as { signal?: NodeJS.Signals } | null)?.signal;
         resolve({
           code: error === null ? 0 : typeof errno === "number" ? errno : null,
           stdout,
@@ -74,6 +77,7 @@ export function run(
           missing: errno === "ENOENT",
           // execFile kills with SIGTERM at the timeout and says so in `killed`.
           timedOut: error !== null && (error as { killed?: boolean }).killed === true,
+          ...(signal ? { signal } : {}),
         });
       },
     );

@@ -155,7 +155,7 @@ export function summarize(records: readonly RequestRecord[], facts: RunFacts): P
     return value === undefined ? undefined : round(value);
   };
 
-  const seen = new Map<string, { count: number; first: number; last: number }>();
+  const seen = new Map<string, VersionSeen>();
   const buckets: Mutable<SecondBucket>[] = [];
   for (const record of sorted) {
     const second = Math.floor(record.at / 1000);
@@ -171,12 +171,9 @@ export function summarize(records: readonly RequestRecord[], facts: RunFacts): P
     bucket.ok += 1;
     const version = record.version ?? "unknown";
     bucket.versions[version] = (bucket.versions[version] ?? 0) + 1;
-    const entry = seen.get(version);
-    if (entry === undefined) seen.set(version, { count: 1, first: record.at, last: record.at });
-    else {
-      entry.count += 1;
-      entry.last = record.at;
-    }
+    const at = round(record.at);
+    const entry = seen.get(version) ?? { version, count: 0, firstSeenMs: at, lastSeenMs: at };
+    seen.set(version, { ...entry, count: entry.count + 1, lastSeenMs: at });
   }
 
   const spans: Mutable<VersionSpan>[] = [];
@@ -216,14 +213,7 @@ export function summarize(records: readonly RequestRecord[], facts: RunFacts): P
     longestOutage,
     outages,
     latencyMs: { p50: pick(50), p95: pick(95), p99: pick(99), max: pick(100) },
-    versions: [...seen.entries()]
-      .map(([version, v]) => ({
-        version,
-        count: v.count,
-        firstSeenMs: round(v.first),
-        lastSeenMs: round(v.last),
-      }))
-      .sort((a, b) => a.firstSeenMs - b.firstSeenMs),
+    versions: [...seen.values()].sort((a, b) => a.firstSeenMs - b.firstSeenMs),
     versionSpans: spans,
     timeline: buckets,
   };
