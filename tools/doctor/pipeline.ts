@@ -29,19 +29,15 @@ export function versionBumpProblem(
   const appChanges = changedFiles.filter((file) => file.startsWith("app/"));
   if (appChanges.length === 0) return undefined;
   const shown = appChanges.slice(0, 3).join(", ") + (appChanges.length > 3 ? ", ..." : "");
+  const version = (stack: string) => JSON.stringify(after[stack] ?? null);
   const stale = deployedStacks.filter((stack) => after[stack] === before[stack]);
   if (stale.length > 0) {
-    return `app/ changed (${shown}) but ha-web-service:appVersion did not: ${stale
-      .map((stack) => `Pulumi.${stack}.yaml still has ${JSON.stringify(after[stack] ?? null)}`)
-      .join(
-        ", ",
-      )}. Set a new appVersion in ${deployedStacks.map((s) => `Pulumi.${s}.yaml`).join(" and ")}, so /version.txt tells this release from the last one.`;
+    const unchanged = stale.map((stack) => `Pulumi.${stack}.yaml still has ${version(stack)}`);
+    return `app/ changed (${shown}) but ha-web-service:appVersion did not: ${unchanged.join(", ")}. Set a new appVersion in ${deployedStacks.map((s) => `Pulumi.${s}.yaml`).join(" and ")}, so /version.txt tells this release from the last one.`;
   }
-  const versions = new Set(deployedStacks.map((stack) => after[stack]));
-  if (versions.size > 1) {
-    return `app/ changed (${shown}) and the stacks name different versions (${deployedStacks
-      .map((stack) => `${stack} ${JSON.stringify(after[stack] ?? null)}`)
-      .join(", ")}): one image goes to both, so set the same appVersion in both stack files.`;
+  if (new Set(deployedStacks.map((stack) => after[stack])).size > 1) {
+    const named = deployedStacks.map((stack) => `${stack} ${version(stack)}`);
+    return `app/ changed (${shown}) and the stacks name different versions (${named.join(", ")}): one image goes to both, so set the same appVersion in both stack files.`;
   }
   return undefined;
 }

@@ -39,11 +39,7 @@ function sources(appDir: string): string[] {
 export function compiledSupervisor(appDir: string, cacheRoot: string): string {
   const files = sources(appDir);
   const hash = createHash("sha256");
-  for (const file of files)
-    hash
-      .update(file)
-      .update("\0")
-      .update(readFileSync(join(appDir, file)));
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(appDir, file)));
   const target = join(cacheRoot, hash.digest("hex").slice(0, 16));
   const supervisor = join(target, "src", "supervisor.js");
   if (existsSync(supervisor)) return supervisor;
