@@ -14,27 +14,17 @@ import { sharedRegistry } from "./registry";
 import { shutdownScriptWindowSeconds, stopGraceSeconds } from "./startup";
 import { gcpTopology } from "./topology";
 
-const regionPattern = /^[a-z]+-[a-z]+\d+$/;
 const labelValuePattern = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
 
 /** Longest drain whose `docker stop` still ends inside Compute Engine's shutdown-script window. */
 export const maxDrainingTimeoutSeconds = shutdownScriptWindowSeconds - stopGraceSeconds;
 
-/** GCP-specific checks, on top of the neutral ones; one message per problem. */
+/**
+ * The limits GCP's deploy code sets, on top of the component's and the home's rules (rules.ts);
+ * one message per problem.
+ */
 export function validate(args: ResolvedServiceArgs): string[] {
   const problems: string[] = [];
-  if (!regionPattern.test(args.region)) {
-    problems.push(
-      `region: expected a GCP region such as us-central1; got ${JSON.stringify(args.region)}`,
-    );
-  } else {
-    const foreign = args.zones.filter((zone) => !new RegExp(`^${args.region}-[a-z]$`).test(zone));
-    if (foreign.length > 0) {
-      problems.push(
-        `zones: expected zones of ${args.region} such as ${args.region}-a; got ${foreign.map((z) => JSON.stringify(z)).join(", ")}`,
-      );
-    }
-  }
   if (args.drainingTimeoutSeconds > maxDrainingTimeoutSeconds) {
     problems.push(
       `drainingTimeoutSeconds: expected at most ${maxDrainingTimeoutSeconds} on gcp, so the shutdown script's docker stop (drain + ${stopGraceSeconds} s) ends within Compute Engine's ${shutdownScriptWindowSeconds} s shutdown window; got ${args.drainingTimeoutSeconds}`,
