@@ -8,8 +8,6 @@ import { cloudHome } from "../../providers/registry";
 import { Assumptions, CostLine, Ledger, Plan, Unpriced } from "./ledger";
 import { priceBook } from "./prices";
 
-export type { Assumptions, CostLine, Unpriced };
-
 export interface Estimate {
   readonly stack: string;
   readonly cloud: string;

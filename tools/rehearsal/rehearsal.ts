@@ -52,8 +52,6 @@ import {
   timeScale,
 } from "./timing";
 
-export { defaultNginxBin };
-
 export interface RehearsalOptions {
   /** Stack whose settings drive the rehearsal (`Pulumi.<stack>.yaml`). @default "test" */
   readonly stack?: string;
@@ -493,12 +491,10 @@ class Group implements Rehearsal {
       startedAt: rollout.startedAt,
       startedAtMs: Math.round(rollout.startedAtMs),
       durationMs: Math.round(now - rollout.startedAtMs),
-      ...(rollout.halted === undefined
-        ? {}
-        : {
-            haltedAfterMs: Math.round(rollout.halted.atMs - rollout.startedAtMs),
-            reason: rollout.halted.reason,
-          }),
+      ...(rollout.halted && {
+        haltedAfterMs: Math.round(rollout.halted.atMs - rollout.startedAtMs),
+        reason: rollout.halted.reason,
+      }),
       launched: rollout.launched,
       admitted: rollout.admitted,
       policy: rollout.policy,
@@ -713,7 +709,7 @@ class Group implements Rehearsal {
   }
 
   status(): RehearsalStatus {
-    const lb = this.lb;
+    const { lb, active } = this;
     if (lb === undefined) throw new Error("rehearsal not started");
     const now = this.now();
     const instances = [...this.members.values()].map((m): InstanceStatus => {
@@ -741,15 +737,9 @@ class Group implements Rehearsal {
       policy: numbersOf(this.spec),
       timing: this.options.timing,
       timeScale,
-      ...(this.active === undefined
-        ? {}
-        : {
-            rollout: {
-              from: this.active.from,
-              to: this.active.to,
-              halted: this.active.halted !== undefined,
-            },
-          }),
+      ...(active && {
+        rollout: { from: active.from, to: active.to, halted: active.halted !== undefined },
+      }),
       lb: {
         pid: lb.pid,
         port: lb.port,
