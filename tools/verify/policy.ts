@@ -20,8 +20,6 @@ import {
   PolicyResource,
   PolicyResourceOptions,
   ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
 } from "@pulumi/policy";
 import { policies as packPolicies } from "../../policy/policies";
 import { PlannedResource } from "../plan/recorder";
@@ -106,10 +104,6 @@ function propertyDependencies(
     if (owners.size > 0) result[key] = [...owners];
   }
   return result;
-}
-
-function isStackPolicy(p: Policies[number]): p is StackValidationPolicy {
-  return typeof (p as StackValidationPolicy).validateStack === "function";
 }
 
 /** The config a policy sees: its schema's defaults under what `config` sets. */
@@ -198,7 +192,7 @@ export async function evaluatePolicies(
       });
     };
 
-    if (isStackPolicy(policy)) {
+    if ("validateStack" in policy) {
       const policyResources = new Map<PlannedResource, PolicyResource>();
       for (const r of resources) {
         policyResources.set(r, {
@@ -228,7 +222,7 @@ export async function evaluatePolicies(
       continue;
     }
 
-    const validations = (policy as ResourceValidationPolicy).validateResource;
+    const validations = policy.validateResource;
     if (validations === undefined) continue;
     for (const r of resources) {
       const args: ResourceValidationArgs = {

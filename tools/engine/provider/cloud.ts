@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
+
 /** One resource as the recorded cloud holds it. */
 export interface LiveResource {
   readonly type: string;
@@ -36,7 +38,7 @@ export class RecordedCloud {
   constructor(readonly dir: string = defaultCloudDir()) {}
 
   private file(urn: string, id: string): string {
-    const key = createHash("sha1").update(`${urn}\n${id}`).digest("hex").slice(0, 16);
+    const key = sha1(`${urn}\n${id}`).slice(0, 16);
     return path.join(this.dir, "resources", `${key}.json`);
   }
 
@@ -63,11 +65,7 @@ export class RecordedCloud {
    * a second physical resource, which the cloud gives new identifiers.
    */
   nextGeneration(urn: string): number {
-    const file = path.join(
-      this.dir,
-      "generations",
-      `${createHash("sha1").update(urn).digest("hex")}`,
-    );
+    const file = path.join(this.dir, "generations", sha1(urn));
     const generation = fs.existsSync(file) ? Number(fs.readFileSync(file, "utf8")) + 1 : 1;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, String(generation));
