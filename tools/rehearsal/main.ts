@@ -123,12 +123,11 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
   writeLine(io.stdout, `serving on ${running.url}  (type "help" for commands, Ctrl-C to stop)`);
   printStatus();
 
-  const stop = new Promise<void>((resolve) => {
-    if (io.signal.aborted) resolve();
-    io.signal.addEventListener("abort", () => resolve(), { once: true });
-  });
+  // Ctrl-C (the abort signal) or the quit command.
   let quit: () => void = () => undefined;
   const quitting = new Promise<void>((resolve) => (quit = resolve));
+  if (io.signal.aborted) quit();
+  io.signal.addEventListener("abort", quit, { once: true });
 
   const lines =
     io.stdin === undefined ? undefined : createInterface({ input: io.stdin, terminal: false });
@@ -179,7 +178,7 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
     }
   });
 
-  await Promise.race([stop, quitting]);
+  await quitting;
   lines?.close();
   clearTimeout(pending);
   writeLine(io.stdout, "stopping: load balancer first, then every instance");
