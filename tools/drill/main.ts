@@ -146,21 +146,12 @@ async function drill(argv: readonly string[], io: DrillIo): Promise<number> {
   let drillTarget: DrillTarget;
   try {
     if (target.kind === "local") {
-      log(`drill: starting the local rehearsal (stack ${flags.stack ?? "test"})`);
-      drillTarget = await openLocalTarget({
-        stack: flags.stack ?? "test",
-        instances,
-        zones,
-        cloud,
-      });
+      const stack = flags.stack ?? "test";
+      log(`drill: starting the local rehearsal (stack ${stack})`);
+      drillTarget = await openLocalTarget({ stack, instances, zones, cloud });
     } else {
       const api = await (io.openStack ?? openStack)(target.name);
-      drillTarget = stackTarget({
-        stack: target.name,
-        api,
-        exec: io.exec ?? execCli,
-        log,
-      });
+      drillTarget = stackTarget({ stack: target.name, api, exec: io.exec ?? execCli, log });
     }
   } catch (error) {
     writeLine(io.stderr, `drill: cannot open the target: ${String(error)}`);

@@ -398,12 +398,7 @@ class Group implements Rehearsal {
     fields: { id?: string; version?: string; detail?: string } = {},
   ): void {
     const atMs = Math.round(this.now());
-    const event: RehearsalEvent = {
-      atMs,
-      at: new Date(Date.now()).toISOString(),
-      kind,
-      ...fields,
-    };
+    const event: RehearsalEvent = { atMs, at: new Date(Date.now()).toISOString(), kind, ...fields };
     this.log.push(event);
     this.options.onEvent?.(event);
   }
