@@ -904,18 +904,13 @@ class Group implements Rehearsal {
   }
 
   footprint(): Footprint {
-    const ports: number[] = [];
-    const processGroups: number[] = [];
-    if (this.lb !== undefined) {
-      ports.push(this.lb.port);
-      processGroups.push(this.lb.pid);
-    }
-    for (const member of this.history) {
-      if (member.process === undefined) continue;
-      ports.push(member.process.port, member.process.appPort);
-      processGroups.push(member.process.pid);
-    }
-    return { processGroups, ports, directory: this.dir };
+    const lb = this.lb === undefined ? [] : [this.lb];
+    const launched = this.history.flatMap((m) => (m.process === undefined ? [] : [m.process]));
+    return {
+      processGroups: [...lb, ...launched].map((p) => p.pid),
+      ports: [...lb.map((l) => l.port), ...launched.flatMap((p) => [p.port, p.appPort])],
+      directory: this.dir,
+    };
   }
 
   stop(): Promise<void> {
