@@ -299,25 +299,14 @@ export function arrangementFor(cloud: ImageCloud, plan: Plan): Arrangement {
 
 /** The offline plan's JSON for a stack and cloud (`npm run plan -- --json`), from this checkout. */
 export function planFor(cloud: ImageCloud, stack = "prod"): Plan {
-  const root = resolve(__dirname, "..", "..");
+  const plan = ["--stack", stack, "--cloud", cloud, "--json"];
   const result = spawnSync(
     process.execPath,
-    [
-      "-r",
-      "./scripts/register.js",
-      "tools/plan/cli.ts",
-      "--stack",
-      stack,
-      "--cloud",
-      cloud,
-      "--json",
-    ],
-    { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+    ["-r", "./scripts/register.js", "tools/plan/cli.ts", ...plan],
+    { cwd: resolve(__dirname, "..", ".."), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   if (result.status !== 0) {
-    throw new Error(
-      `npm run plan -- --stack ${stack} --cloud ${cloud} --json failed:\n${result.stderr}`,
-    );
+    throw new Error(`npm run plan -- ${plan.join(" ")} failed:\n${result.stderr}`);
   }
   return JSON.parse(result.stdout) as Plan;
 }

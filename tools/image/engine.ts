@@ -25,14 +25,10 @@ export type Engine = "docker" | "podman";
 let detected: Engine | undefined;
 /** Docker if its daemon answers, else podman with the stand-in base. */
 export function detectEngine(): Engine {
-  if (detected === undefined) {
-    const override = process.env.HA_IMAGE_ENGINE;
-    if (override === "docker" || override === "podman") detected = override;
-    else {
-      const info = spawnSync("docker", ["info"], { stdio: "ignore", timeout: 20_000 });
-      detected = info.status === 0 ? "docker" : "podman";
-    }
-  }
+  const override = process.env.HA_IMAGE_ENGINE;
+  if (override === "docker" || override === "podman") return override;
+  const info = () => spawnSync("docker", ["info"], { stdio: "ignore", timeout: 20_000 });
+  detected ??= info().status === 0 ? "docker" : "podman";
   return detected;
 }
 

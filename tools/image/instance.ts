@@ -12,7 +12,7 @@
 import { spawnSync } from "node:child_process";
 import { Arrangement, ImageCloud, arrangementFor, planFor } from "./arrangements";
 import { RunningContainer, runContainer } from "./container";
-import { BuiltImage, buildImage, detectEngine } from "./engine";
+import { BuildOptions, BuiltImage, buildImage, detectEngine } from "./engine";
 
 /** The version the tests build; /version.txt must answer exactly this. */
 export const testVersion = "1.0.6";
@@ -21,14 +21,12 @@ const builds = new Map<string, Promise<BuiltImage>>();
 const arrangements = new Map<ImageCloud, Arrangement>();
 
 /** Builds (or reuses) the image of this checkout's app/Dockerfile. */
-export function imageFor(
-  options: { version?: string; variant?: "release" | "broken"; log?: (line: string) => void } = {},
-): Promise<BuiltImage> {
+export function imageFor(options: Partial<BuildOptions> = {}): Promise<BuiltImage> {
   const version = options.version ?? testVersion;
   const key = `${version}/${options.variant ?? "release"}`;
   let build = builds.get(key);
   if (build === undefined) {
-    build = buildImage({ version, variant: options.variant, log: options.log });
+    build = buildImage({ ...options, version });
     builds.set(key, build);
     build.catch(() => builds.delete(key));
   }
