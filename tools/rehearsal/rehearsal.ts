@@ -20,6 +20,7 @@ import { Cloud } from "../../components/cloud";
 import { RollingUpdatePolicy } from "../../components/rolling";
 import { parseSettings } from "../../stacks/settings";
 import { loadStackConfig } from "../../stacks/stackFile";
+import { until } from "../lib/wait";
 import { writeBadReleaseWrapper } from "./badRelease";
 import { cloudMode } from "./cloudModes";
 import { hang, slow, unhealthy } from "./faults";
@@ -889,18 +890,16 @@ class Group implements Rehearsal {
 
   async waitForHealthy(n: number, timeoutMs: number): Promise<number> {
     const start = this.now();
-    for (;;) {
+    const served = () => {
       if (this.fatal !== undefined) throw this.fatal;
-      const status = this.status();
-      if (status.inService >= n) return Math.round(this.now() - start);
-      if (this.now() - start > timeoutMs) {
-        const states = status.instances.map((i) => `${i.id} ${i.state}${i.inLb ? " (in lb)" : ""}`);
-        throw new Error(
-          `waitForHealthy: ${status.inService} of ${n} in service after ${timeoutMs} ms: ${states.join(", ")}`,
-        );
-      }
-      await sleep(20);
-    }
+      return this.status().inService >= n;
+    };
+    if ((await until(served, timeoutMs, 20)) !== undefined) return Math.round(this.now() - start);
+    const status = this.status();
+    const states = status.instances.map((i) => `${i.id} ${i.state}${i.inLb ? " (in lb)" : ""}`);
+    throw new Error(
+      `waitForHealthy: ${status.inService} of ${n} in service after ${timeoutMs} ms: ${states.join(", ")}`,
+    );
   }
 
   footprint(): Footprint {
