@@ -12,8 +12,8 @@ const usage = `Usage: npm run cost -- [--stack <test|prod>] [--cloud aws|gcp|azu
        npm run cost -- --all
        npm run cost -- --docs
 
-Estimates the monthly on-demand cost of one stack's offline plan from the price table in
-tools/cost/prices.ts; usage-based charges are listed as not estimated. Without flags: the test
+Estimates the monthly on-demand cost of one stack's offline plan from the cloud's price table
+(providers/<cloud>/cost.ts); usage-based charges are listed as not estimated. Without flags: the test
 stack on the cloud its stack file names.
 
   --stack <name>  the stack file to plan (default: test)

@@ -88,7 +88,7 @@ export async function markdownDocument(estimates: readonly Estimate[]): Promise<
     "",
     `<!-- Generated from the offline plans by \`${costCommand}\`; do not edit. A test regenerates it and fails when it no longer matches. -->`,
     "",
-    `On-demand list prices in ${priceBook.currency} for ${priceBook.hoursPerMonth} hours a month, from the price table in \`tools/cost/prices.ts\` (published list prices, recorded ${priceBook.recordedOn} without network access; check the pages named below before relying on a figure).`,
+    `On-demand list prices in ${priceBook.currency} for ${priceBook.hoursPerMonth} hours a month, from each cloud's price table (\`providers/<cloud>/cost.ts\`; published list prices, recorded ${priceBook.recordedOn} without network access; check the pages named below before relying on a figure).`,
     "Usage-based charges (data processed, log volume, storage) are listed as not estimated rather than counted as zero.",
     "",
     "| Cloud | Stack | Region | Monthly estimate | Items not estimated |",
