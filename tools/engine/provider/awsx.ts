@@ -67,17 +67,7 @@ export async function constructAwsx(
 }
 
 /** A child registered by type token, without loading @pulumi/aws into this process. */
-class AwsChild extends pulumi.CustomResource {
-  declare readonly id: pulumi.Output<string>;
-  constructor(
-    type: string,
-    name: string,
-    props: pulumi.Inputs,
-    opts: pulumi.CustomResourceOptions,
-  ) {
-    super(type, name, props, opts);
-  }
-}
+class AwsChild extends pulumi.CustomResource {}
 
 /** The component as the program registered it; `publish` registers its outputs. */
 class RemoteVpc extends pulumi.ComponentResource {
