@@ -40,18 +40,10 @@ const maxBodyBytes = 4_096;
 type Attempt = Omit<CheckResult, "attempts" | "elapsedMs" | "exitCode" | "url" | "expected">;
 
 /** Whether another attempt could plausibly give a different answer. */
-function retryable(attempt: Attempt): boolean {
-  switch (attempt.outcome) {
-    case "tls":
-      return false;
-    case "httpStatus":
-      // 4xx other than 408/429 is the request's fault and will not change on its own.
-      return (
-        attempt.status === undefined || attempt.status >= 500 || [408, 429].includes(attempt.status)
-      );
-    default:
-      return attempt.outcome !== "ok";
-  }
+function retryable({ outcome, status }: Attempt): boolean {
+  if (outcome !== "httpStatus") return outcome !== "ok" && outcome !== "tls";
+  // 4xx other than 408/429 is the request's fault and will not change on its own.
+  return status === undefined || status >= 500 || [408, 429].includes(status);
 }
 
 /** `"1.0.6"` → `1.0.6`; anything odd (spaces, empty, control characters) stays quoted. */
