@@ -150,7 +150,8 @@ export function azureHostImage(
       buildTimeoutInMinutes: 60,
       // Builds when the template is created; a template is never rebuilt in place: a new version
       // is a new template (its name carries the version).
-      // https://learn.microsoft.com/azure/virtual-machines/linux/image-builder-json
+      // Enabled starts a build whenever the template is created or updated (ImageTemplateAutoRun):
+      // https://learn.microsoft.com/javascript/api/@azure/arm-imagebuilder/imagetemplateautorun
       autoRun: { state: "Enabled" },
     },
     // The identity must hold its role before the build distributes.
