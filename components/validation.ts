@@ -148,8 +148,10 @@ export const serviceRules = {
     expected: () => 'an absolute URL path such as "/healthz"',
   },
   // At least 10 s: a load balancer that finds departures by probing (Azure probes every 5 s, two
-  // failures) must stop sending before the instance stops serving. At most 105 s: Fargate kills a
-  // container 120 s after SIGTERM, and the drain must finish before that.
+  // failures: providers/azure/loadBalancer.ts) must stop sending before the instance stops
+  // serving. At most 105 s: Fargate kills a container at most 120 s after SIGTERM (stopTimeout,
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html), and
+  // the drain plus the image's 15 s must end before that (tests/aws/aws.test.ts holds the cap).
   drainingTimeoutSeconds: onArg("drainingTimeoutSeconds", {
     min: 10,
     max: 105,

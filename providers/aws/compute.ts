@@ -43,7 +43,8 @@ export const ecsDrainSeconds = 5;
 
 /**
  * Seconds ECS waits after SIGTERM before SIGKILL: the image's drain plus time to finish the last
- * requests and exit. Fargate allows at most 120.
+ * requests and exit. Fargate allows at most 120:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (stopTimeout)
  */
 export function stopTimeoutSeconds(drainingSeconds: number): number {
   return Math.min(120, drainingSeconds + 15);

@@ -21,7 +21,8 @@ export const frontendPort = 80;
 /**
  * The probe marks an instance down after probeThreshold failures probeIntervalSeconds apart, so a
  * draining instance stops receiving new connections within 10 s. That is shorter than the default
- * drain (30 s), which is what lets in-flight requests finish. Five seconds is Azure's minimum.
+ * drain (30 s), which is what lets in-flight requests finish. Five seconds is Azure's minimum
+ * interval: https://learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview
  */
 export const probeIntervalSeconds = 5;
 export const probeThreshold = 2;

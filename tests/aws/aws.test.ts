@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { resolveServiceArgs } from "../../components/args";
 import { awsRestrictedTlsPolicies } from "../../policy/hardening";
 import { validate } from "../../providers/aws";
-import { containerDefinitions, imageUser, taskVolume } from "../../providers/aws/compute";
+import {
+  containerDefinitions,
+  imageUser,
+  stopTimeoutSeconds,
+  taskVolume,
+} from "../../providers/aws/compute";
+import { serviceRules } from "../../components/validation";
 import { ecrRepositoryOf, executionPolicy, PolicyDocument } from "../../providers/aws/identity";
 import {
   albIdleTimeoutSeconds,
@@ -881,5 +887,18 @@ describe("AWS · outputs", () => {
     const plan = await planStack("test", "aws", { image: "registry.example.com/team/web:1.0.0" });
     const [c] = json<Array<{ image: string }>>(one(plan, T.task).inputs.containerDefinitions);
     assert.equal(c.image, "registry.example.com/team/web:1.0.0");
+  });
+});
+
+describe("aws: Fargate's stop timeout", () => {
+  // Fargate refuses a container stopTimeout above 120 s (API_ContainerDefinition, stopTimeout).
+  it("stays within 120 s at every drain the rules accept, and reaches it at the longest", () => {
+    const { min, max } = serviceRules.drainingTimeoutSeconds;
+    assert.ok(min !== undefined && max !== undefined, "the drain rule has bounds");
+    for (let drain = min; drain <= max; drain += 1) {
+      assert.ok(stopTimeoutSeconds(drain) <= 120, `drain ${drain} s: ${stopTimeoutSeconds(drain)}`);
+      assert.ok(stopTimeoutSeconds(drain) >= drain + 15, `drain ${drain} s leaves under 15 s`);
+    }
+    assert.equal(stopTimeoutSeconds(max), 120);
   });
 });
