@@ -5,14 +5,14 @@
  * proxies to the app, and against `/version.txt`, which nginx serves alone: the ceiling the
  * app's share is measured against. Each figure is the median of --runs runs, after a warm-up.
  * The probe shares the machine's CPUs with nginx and the app, so compare figures from the same
- * machine only. Then the built image (tools/image/): its size and how long it takes from start
+ * machine only. Then the built image (tests/image/): its size and how long it takes from start
  * to a 200 on /healthz, run as GCE runs it (the median of --runs starts).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { startInstance, stopAllInstances } from "../tools/rehearsal/instance";
-import { imageFor, imageRunnable, startImageInstance } from "../tools/image/instance";
+import { imageFor, imageRunnable, startImageInstance } from "../tests/image/instance";
 import { parseFlags } from "../tools/lib/args";
 import { parseDuration, parsePositiveInt } from "../tools/lib/parse";
 import { runProbe } from "../tools/probe/probe";

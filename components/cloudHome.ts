@@ -136,6 +136,6 @@ export interface CloudHome {
   readonly doctorTools: readonly CloudTool[];
   /** How the rehearsal's nginx imitates the cloud's load balancer (`tools/rehearsal`). */
   readonly rehearsal: CloudMode;
-  /** How the cloud runs the image, read from a plan, for the image runner (`tools/image`). */
+  /** How the cloud runs the image, read from a plan, for the image runner (`tests/image`). */
   readonly imageArrangement: (plan: ImagePlan) => Arrangement;
 }

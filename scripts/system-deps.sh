@@ -14,7 +14,7 @@ command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 # The image tier builds app/Dockerfile with buildah on a stand-in base assembled by mmdebstrap,
-# and mounts the built image with podman (tests/image, tools/image).
+# and mounts the built image with podman (tests/image).
 command -v buildah >/dev/null 2>&1 || missing+=(buildah)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)

@@ -1,6 +1,6 @@
 /**
  * How ECS runs the image on Fargate, read from the plan's task definition, for the image runner
- * (tools/image): what the real image is then run under on this machine.
+ * (tests/image): what the real image is then run under on this machine.
  */
 import { Arrangement, ArrangementError, Mount, only, Plan } from "../../tools/image/arrangements";
 import { awsTypes as T } from "./resourceTypes";

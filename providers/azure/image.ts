@@ -1,4 +1,4 @@
-/** How Azure's cloud-init runs the image, read from the plan, for the image runner (tools/image). */
+/** How Azure's cloud-init runs the image, read from the plan, for the image runner (tests/image). */
 import { parse as parseYaml } from "yaml";
 import {
   Arrangement,

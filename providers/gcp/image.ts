@@ -1,4 +1,4 @@
-/** How the GCE startup script runs the image, read from the plan, for the image runner (tools/image). */
+/** How the GCE startup script runs the image, read from the plan, for the image runner (tests/image). */
 import {
   Arrangement,
   ArrangementError,

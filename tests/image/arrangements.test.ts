@@ -8,9 +8,9 @@ import {
   planFor,
 } from "../../tools/image/arrangements";
 import { ecsArrangement } from "../../providers/aws/image";
-import { ProcessInfo } from "../../tools/image/container";
+import { ProcessInfo } from "./container";
 import { userProblems, writeProblems } from "./checks";
-import { baseImage, withoutVolume } from "../../tools/image/engine";
+import { baseImage, withoutVolume } from "./engine";
 
 const source = "test";
 

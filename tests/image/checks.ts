@@ -2,7 +2,7 @@
  * What must hold for a running image, as lists of problems (empty when it holds), so the tests
  * can show each check failing on a bad value as well as passing on the real image.
  */
-import type { ProcessInfo } from "../../tools/image/container";
+import type { ProcessInfo } from "./container";
 
 /** Every process runs as the expected uid and gid, in no other group, with no capabilities. */
 export function userProblems(

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { getStatus } from "../helpers/processes";
-import { RunningContainer } from "../../tools/image/container";
-import { imageRunnable, startImageInstance } from "../../tools/image/instance";
+import { RunningContainer } from "./container";
+import { imageRunnable, startImageInstance } from "./instance";
 import { hostileRequests, sendRaw, statusOf } from "../app/hostileCorpus";
 
 describe("the real image survives the hostile-request corpus", function () {

@@ -2,15 +2,15 @@
  * The image itself, built from app/Dockerfile and run as each cloud runs it (slow tier:
  * `npm run image:test`). The flags and environment come from the offline plan's task
  * definition, startup script and cloud-init (tools/image/arrangements.ts); the runner is
- * tools/image/container.ts. Each cloud's stop test waits out its real drain (30 s).
+ * container.ts beside this file. Each cloud's stop test waits out its real drain (30 s).
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ImageCloud } from "../../tools/image/arrangements";
 import { userProblems, writeProblems } from "./checks";
-import { RunningContainer, httpGet, runContainer } from "../../tools/image/container";
-import { BuiltImage, detectEngine } from "../../tools/image/engine";
-import { cloudArrangement, imageFor, imageRunnable, testVersion } from "../../tools/image/instance";
+import { RunningContainer, httpGet, runContainer } from "./container";
+import { BuiltImage, detectEngine } from "./engine";
+import { cloudArrangement, imageFor, imageRunnable, testVersion } from "./instance";
 
 const log = (line: string) => process.stdout.write(`      ${line}\n`);
 

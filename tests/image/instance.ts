@@ -10,7 +10,7 @@
  * chosen cloud runs it, with that cloud's flags and environment from the offline plan.
  */
 import { spawnSync } from "node:child_process";
-import { Arrangement, ImageCloud, arrangementFor, planFor } from "./arrangements";
+import { Arrangement, ImageCloud, arrangementFor, planFor } from "../../tools/image/arrangements";
 import { RunningContainer, runContainer } from "./container";
 import { BuildOptions, BuiltImage, buildImage, detectEngine } from "./engine";
 

@@ -31,9 +31,9 @@ import { Server, Socket, createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { run, runText } from "../lib/exec";
-import { until } from "../lib/wait";
-import type { Arrangement, Mount } from "./arrangements";
+import { run, runText } from "../../tools/lib/exec";
+import { until } from "../../tools/lib/wait";
+import type { Arrangement, Mount } from "../../tools/image/arrangements";
 import { BuiltImage, podman } from "./engine";
 
 export interface Exit {

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { runText } from "../lib/exec";
+import { runText } from "../../tools/lib/exec";
 
 export const repoRoot = resolve(__dirname, "..", "..");
 export const appDir = join(repoRoot, "app");
@@ -146,7 +146,7 @@ export async function buildImage(options: BuildOptions): Promise<BuiltImage> {
       await runText("docker", ["build", ...buildArgs, appDir]);
     } else {
       log(
-        "docker is not available here: building with buildah on a stand-in base (tools/image/base.sh)",
+        "docker is not available here: building with buildah on a stand-in base (tests/image/base.sh)",
       );
       const base = await runText("bash", [
         join(__dirname, "base.sh"),
