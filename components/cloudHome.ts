@@ -106,6 +106,8 @@ export type PlannedService = Pick<PlanResult, "stack" | "cloud" | "resources"> &
 /** Everything about one cloud. The SDK-loading parts are functions, called only when needed. */
 export interface CloudHome {
   readonly cloud: Cloud;
+  /** The cloud's name in headings (`docs/change-impact.md`). */
+  readonly title: string;
   /** The drills' descriptor kind of this cloud's instance group. */
   readonly instanceGroupKind: InstanceGroupDescriptor["kind"];
   /** The deploy code. Loads the cloud's SDK (seconds), so only the chosen cloud's is loaded. */

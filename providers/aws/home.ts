@@ -17,6 +17,7 @@ import { awsTypes } from "./resourceTypes";
 
 export const home: CloudHome = {
   cloud: "aws",
+  title: "AWS",
   instanceGroupKind: "ecs-service",
   loadDeploy: () => require("./index") as CloudModule,
   loadRolloutTime: () => ({

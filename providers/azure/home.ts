@@ -17,6 +17,7 @@ import { azureTypes } from "./resourceTypes";
 
 export const home: CloudHome = {
   cloud: "azure",
+  title: "Azure",
   instanceGroupKind: "azure-vmss",
   loadDeploy: () => require("./index") as CloudModule,
   loadRolloutTime: () => ({

@@ -18,6 +18,7 @@ import { gcpTypes } from "./resourceTypes";
 
 export const home: CloudHome = {
   cloud: "gcp",
+  title: "GCP",
   instanceGroupKind: "gce-regional-mig",
   loadDeploy: () => require("./index") as CloudModule,
   loadRolloutTime: () => ({

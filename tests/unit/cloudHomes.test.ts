@@ -20,6 +20,11 @@ describe("cloud homes", () => {
       allCloudHomes().map((home) => home.cloud),
       clouds,
     );
+    // The headings of docs/change-impact.md, which tools/engine/impact.ts takes from the homes.
+    assert.deepEqual(
+      allCloudHomes().map((home) => home.title),
+      ["AWS", "GCP", "Azure"],
+    );
   });
 
   it("refuses a cloud it has no home for, naming the key and what is accepted", () => {

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { clouds } from "../../providers/registry";
+import { cloudHome, clouds } from "../../providers/registry";
 import { changedSteps, isReplacement, mustNotReplace, PlannedStep } from "./steps";
 import { EngineWorkspace, repoRoot } from "./workspace";
 import { runMain } from "../lib/cli";
@@ -197,7 +197,7 @@ export function renderImpact(rows: readonly ImpactRow[], print: string): string 
     "instances, or the instance group itself.",
   ];
   for (const cloud of clouds) {
-    out.push("", `## ${cloud === "aws" ? "AWS" : cloud === "gcp" ? "GCP" : "Azure"}`, "");
+    out.push("", `## ${cloudHome(cloud).title}`, "");
     out.push("| Change | Updated | Replaced | Created | Deleted | Downtime risk |");
     out.push("| --- | --- | --- | --- | --- | --- |");
     for (const row of rows.filter((r) => r.cloud === cloud)) {
