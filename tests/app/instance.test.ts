@@ -169,10 +169,10 @@ describe("the image's processes: supervisor, nginx and app on 127.0.0.1", functi
       let polling = true;
       const poll = (async () => {
         while (polling) {
-          health.push({
-            at: performance.now(),
-            status: await getStatus(`${instance.url}/healthz`, 500),
-          });
+          // Stamped when the answer arrives: a check sent just before SIGTERM may be answered
+          // after it, and its 503 then belongs after the signal.
+          const status = await getStatus(`${instance.url}/healthz`, 500);
+          health.push({ at: performance.now(), status });
           await sleep(25);
         }
       })();

@@ -125,9 +125,14 @@ describe("tools toolkit (tools/lib)", function () {
   });
 
   describe("runMain: Ctrl-C", () => {
+    // A pending promise does not keep Node running, and neither does a signal listener, so the
+    // command holds the event loop as a real one does with its servers and timers; without the
+    // interval the child could leave with 0 before the test's signal arrives.
     const waitsForAbort = `async (_argv, io) => {
+      const busy = setInterval(() => undefined, 1000);
       process.stderr.write("ready\\n");
       await new Promise((resolve) => io.signal.addEventListener("abort", resolve));
+      clearInterval(busy);
       process.stderr.write("cleaning up\\n");
       await new Promise((resolve) => setTimeout(resolve, 300));
       return 0;
