@@ -90,6 +90,8 @@ function main(): void {
     date: new Date().toISOString().slice(0, 10),
     node: process.version,
     cpus: availableParallelism(),
+    // Mocha workers: TEST_JOBS when set, else scripts/test.sh's default.
+    testJobs: process.env.TEST_JOBS ?? "scripts/test.sh default",
     runs,
     target: "npm run test:fast <= 90 s warm, <= 1.5 GB (1536 MiB) for any one process",
     total: {

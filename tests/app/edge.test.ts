@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -199,9 +199,29 @@ describe("nginx edge limits (nginx alone, in front of a recording stub)", functi
     await waitForHttp(`http://127.0.0.1:${port}/healthz`);
   });
   after(async () => {
-    nginx?.kill("SIGKILL");
-    await new Promise<void>((done) => stub.close(() => done()));
-    rmSync(dir, { recursive: true, force: true });
+    // A SIGKILLed master leaves its workers running, holding the port (one leaked a run); TERM is
+    // nginx's fast shutdown, in which the master stops its workers before it exits
+    // (https://nginx.org/en/docs/control.html).
+    let running: number[] = [];
+    try {
+      if (nginx?.pid !== undefined && nginx.exitCode === null) {
+        const master = nginx.pid;
+        const workers = readFileSync(`/proc/${master}/task/${master}/children`, "utf8")
+          .split(" ")
+          .filter((pid) => pid.trim() !== "")
+          .map(Number);
+        const exited = new Promise((done) => nginx?.once("exit", done));
+        nginx.kill("SIGTERM");
+        await exited;
+        running = workers.filter((pid) => existsSync(`/proc/${pid}`));
+        assert.deepEqual(running, [], "nginx workers still running after the master exited");
+      }
+    } finally {
+      for (const pid of running) process.kill(pid, "SIGKILL");
+      stub.closeAllConnections();
+      await new Promise<void>((done) => stub.close(() => done()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("lets the burst through and refuses the rest with 503, never the health check", async () => {
