@@ -11,6 +11,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { markdownTable } from "../tools/lib/output";
 
 const root = join(__dirname, "..");
 export const readmePath = join(root, "README.md");
@@ -75,13 +76,6 @@ interface DrillFigures {
 const grouped = (n: number) => Math.round(n).toLocaleString("en-US");
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
-}
-
 export function renderFigures(plan: PlanFigures, app: AppFigures, drills: DrillFigures): string {
   const pair = (stack: string, cloud: string) =>
     plan.rows.find((r) => r.stack === stack && r.cloud === cloud);
@@ -111,7 +105,7 @@ export function renderFigures(plan: PlanFigures, app: AppFigures, drills: DrillF
     `Measured on ${plan.date} (plan) and ${app.date} (one instance) on a ${plan.cpus}-core Linux machine`,
     `(Node ${plan.node.replace(/^v/, "")}). Treat them as ratios and medians, not absolutes: the machine is shared.`,
     "",
-    ...table(
+    ...markdownTable(
       ["Figure (command)", "Value"],
       [
         [
@@ -140,7 +134,7 @@ export function renderFigures(plan: PlanFigures, app: AppFigures, drills: DrillF
     `Drills against the local rehearsal in each cloud mode (\`bench:drills\`, ${drills.generatedAt.slice(0, 10)}; cloud`,
     `timings divided by ${drills.timeScale}): failed requests of those sent, and the time to recover or to roll out.`,
     "",
-    ...table(
+    ...markdownTable(
       ["Drill", "aws (ALB)", "gcp (global ALB)", "azure (Standard LB)"],
       [...new Set(drills.rows.map((r) => r.drill))].map((drill) => [
         drill,

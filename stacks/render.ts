@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { table } from "../bench/readme";
+import { markdownTable } from "../tools/lib/output";
 import { configSchema, KeySpec } from "./schema";
 import { configValue, filesIn, projectRoot, readProject, readStackFile } from "./stackFile";
 
@@ -91,7 +91,7 @@ export function renderSettingsTable(root = projectRoot): string {
     text(spec.description),
   ]);
   const header = ["Key", "Default", "Accepted", ...shownStacks.map((s) => `\`${s}\``), "Meaning"];
-  return `${table(header, rows).join("\n")}\n`;
+  return `${markdownTable(header, rows).join("\n")}\n`;
 }
 
 /** The README with its settings section rendered from the table and the stack files. */
