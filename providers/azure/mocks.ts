@@ -103,4 +103,19 @@ export const azureMocks: CloudMocks = {
       return { name, sku: { capacity: live.capacity } };
     },
   },
+  liveLookups: {
+    // The scale set of that name in that resource group, with the capacity it has now.
+    [I.scaleSet]: (existing, inputs) => {
+      const name = String(inputs.vmScaleSetName);
+      const live = existing.find(
+        (r) =>
+          r.type === T.vmss &&
+          r.outputs.vmScaleSetName === name &&
+          r.outputs.resourceGroupName === inputs.resourceGroupName,
+      );
+      const capacity = (live?.outputs.sku as { capacity?: number } | undefined)?.capacity;
+      if (live && capacity !== undefined) mockLiveScaleSets.set(name, { capacity });
+      else mockLiveScaleSets.delete(name);
+    },
+  },
 };

@@ -34,8 +34,6 @@ const shipped = (file: string) => !/^(tests|bench)\//.test(file);
  */
 const homeReachers = (file: string) => !/^(providers|policy|bootstrap|tests)\//.test(file);
 const throughRegistry = new Set(["providers/registry", "providers/types"]);
-/** The one known exception, and why (the Azure mocks' live scale sets, synced from recorded state). */
-const knownReachIns = new Map([["tools/engine/provider/recording.ts", ["providers/azure/mocks"]]]);
 
 describe("layers: who may import what", () => {
   const files = projectFiles();
@@ -58,7 +56,6 @@ describe("layers: who may import what", () => {
     const found = files.filter(homeReachers).flatMap((file) =>
       importsOf(file)
         .filter((target) => target.startsWith("providers/") && !throughRegistry.has(target))
-        .filter((target) => !(knownReachIns.get(file) ?? []).includes(target))
         .map((target) => `${file} → ${target}`),
     );
     assert.deepEqual(found, []);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { mockLiveScaleSets } from "../../../providers/azure/mocks";
+import { allCloudHomes } from "../../../providers/registry";
+import { LiveLookup } from "../../plan/mocks/types";
 import { RecordingMocks } from "../../plan/recorder";
 import { parseUrn } from "../steps";
 import { constructAwsx } from "./awsx";
@@ -9,27 +10,13 @@ import { diffInputs, InputDiff, refreshedInputs } from "./diff";
 type Props = Record<string, unknown>;
 
 /**
- * Invokes that read a live resource are answered by the mocks from what they are told exists;
- * here that is the recorded cloud, synced into the mocks' table before the mocks answer. Only the
- * invoking stack's resources count: each stack stands for its own account.
+ * Invokes that read a live resource (each home's `mocks.liveLookups`), by token. The mocks answer
+ * them from what they are told exists: here, the recorded cloud.
  */
-const liveLookups: Record<string, (cloud: RecordedCloud, inputs: Props, stack: string) => void> = {
-  "azure-native:compute:getVirtualMachineScaleSet": (cloud, inputs, stack) => {
-    const name = String(inputs.vmScaleSetName);
-    const live = cloud
-      .list()
-      .find(
-        (r) =>
-          (stack === "" || r.urn.startsWith(`urn:pulumi:${stack}::`)) &&
-          r.type === "azure-native:compute:VirtualMachineScaleSet" &&
-          r.outputs.vmScaleSetName === name &&
-          r.outputs.resourceGroupName === inputs.resourceGroupName,
-      );
-    const capacity = (live?.outputs.sku as { capacity?: number } | undefined)?.capacity;
-    if (live && capacity !== undefined) mockLiveScaleSets.set(name, { capacity });
-    else mockLiveScaleSets.delete(name);
-  },
-};
+const liveLookups: Readonly<Record<string, LiveLookup>> = Object.assign(
+  {},
+  ...allCloudHomes().map((home) => home.mocks.liveLookups ?? {}),
+);
 
 /**
  * Deletes the real provider or cloud refuses, with their message: an ALB with deletion protection
@@ -193,7 +180,13 @@ export class RecordingProvider implements pulumi.provider.Provider {
 
   async invoke(token: string, inputs: Props): Promise<pulumi.provider.InvokeResult> {
     this.cloud.record({ op: "invoke", type: token, urn: "", sent: inputs });
-    liveLookups[token]?.(this.cloud, inputs, this.stack);
+    // Only the invoking stack's resources count: each stack stands for its own account.
+    const ofStack = (urn: string) =>
+      this.stack === "" || urn.startsWith(`urn:pulumi:${this.stack}::`);
+    liveLookups[token]?.(
+      this.cloud.list().filter((r) => ofStack(r.urn)),
+      inputs,
+    );
     return { outputs: this.mocks.call({ token, inputs, provider: this.providerReference }) };
   }
 

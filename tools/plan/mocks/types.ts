@@ -7,9 +7,27 @@ export type OutputsMock = (args: pulumi.runtime.MockResourceArgs) => Record<stri
 /** The answer a real provider would give to one invoke. */
 export type InvokeMock = (inputs: Record<string, unknown>) => Record<string, unknown>;
 
+/** A resource that exists in the cloud the mocks stand for: its type and output state. */
+export interface ExistingResource {
+  readonly type: string;
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Tells an invoke that reads a live resource what exists, just before it answers. The engine
+ * tier's recording provider passes the resources it holds for the invoking stack; the offline plan
+ * never calls it, so such an invoke answers as on a first deploy.
+ */
+export type LiveLookup = (
+  existing: readonly ExistingResource[],
+  inputs: Record<string, unknown>,
+) => void;
+
 export interface CloudMocks {
   readonly outputs: Readonly<Record<string, OutputsMock>>;
   readonly invokes: Readonly<Record<string, InvokeMock>>;
+  /** The invokes above that read a live resource, by token: how to tell them what exists. */
+  readonly liveLookups?: Readonly<Record<string, LiveLookup>>;
 }
 
 /** Identifiers the mocks answer with, so tests can assert documents that embed them. */
