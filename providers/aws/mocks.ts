@@ -87,4 +87,11 @@ export const awsMocks: CloudMocks = {
       name: inputs.name,
     }),
   },
+  // elasticloadbalancing DeleteLoadBalancer refuses an ALB with deletion protection on:
+  // OperationNotPermitted, "Load balancer ... cannot be deleted because deletion protection is
+  // enabled" (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteLoadBalancer.html).
+  deleteRefusal: (type, state) =>
+    type === T.alb && state.enableDeletionProtection === true
+      ? `OperationNotPermitted: Load balancer '${String(state.arn)}' cannot be deleted because deletion protection is enabled`
+      : undefined,
 };

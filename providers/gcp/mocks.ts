@@ -138,4 +138,11 @@ export const gcpMocks: CloudMocks = {
     [T.logExclusion]: (args) => ({ name: physical(args) }),
   },
   invokes: {},
+  // terraform-provider-google refuses to destroy a resource whose deletionPolicy is PREVENT
+  // (google/services/compute/resource_compute_global_address.go, resourceComputeGlobalAddressDelete,
+  // and every generated resource with that field).
+  deleteRefusal: (type, state) =>
+    state.deletionPolicy === "PREVENT"
+      ? `cannot destroy Compute${type.split(":").pop() ?? type} without setting deletion_policy="DELETE" and running \`terraform apply\``
+      : undefined,
 };

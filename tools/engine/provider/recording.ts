@@ -19,21 +19,15 @@ const liveLookups: Readonly<Record<string, LiveLookup>> = Object.assign(
 );
 
 /**
- * Deletes the real provider or cloud refuses, with their message: an ALB with deletion protection
- * on (elasticloadbalancing DeleteLoadBalancer: OperationNotPermitted, "Load balancer ... cannot be
- * deleted because deletion protection is enabled"), and a Google resource whose
- * `deletionPolicy` is PREVENT (terraform-provider-google
- * google/services/compute/resource_compute_global_address.go, resourceComputeGlobalAddressDelete,
- * and every generated resource with that field). Either refusal comes when the engine reaches
- * that resource, after what it deleted first: that is what `protect` avoids.
+ * Deletes the real provider or cloud refuses, with their message (each home's
+ * `mocks.deleteRefusal`: an ALB with deletion protection on, a Google resource whose
+ * `deletionPolicy` is PREVENT). The refusal comes when the engine reaches that resource, after
+ * what it deleted first: that is what `protect` avoids.
  */
 export function deleteRefusal(type: string, state: Props): string | undefined {
-  if (type === "aws:lb/loadBalancer:LoadBalancer" && state.enableDeletionProtection === true) {
-    return `OperationNotPermitted: Load balancer '${String(state.arn)}' cannot be deleted because deletion protection is enabled`;
-  }
-  if (type.startsWith("gcp:") && state.deletionPolicy === "PREVENT") {
-    const kind = type.split(":").pop() as string;
-    return `cannot destroy Compute${kind} without setting deletion_policy="DELETE" and running \`terraform apply\``;
+  for (const home of allCloudHomes()) {
+    const refusal = home.mocks.deleteRefusal?.(type, state);
+    if (refusal !== undefined) return refusal;
   }
   return undefined;
 }

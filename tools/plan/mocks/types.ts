@@ -28,6 +28,14 @@ export interface CloudMocks {
   readonly invokes: Readonly<Record<string, InvokeMock>>;
   /** The invokes above that read a live resource, by token: how to tell them what exists. */
   readonly liveLookups?: Readonly<Record<string, LiveLookup>>;
+  /**
+   * The message the provider or cloud refuses a delete with, for the resource's output state; or
+   * undefined when the delete goes through. The engine tier's recording provider refuses with it.
+   */
+  readonly deleteRefusal?: (
+    type: string,
+    state: Readonly<Record<string, unknown>>,
+  ) => string | undefined;
 }
 
 /** Identifiers the mocks answer with, so tests can assert documents that embed them. */
