@@ -142,7 +142,7 @@ export const gcpMocks: CloudMocks = {
   // (google/services/compute/resource_compute_global_address.go, resourceComputeGlobalAddressDelete,
   // and every generated resource with that field).
   deleteRefusal: (type, state) =>
-    state.deletionPolicy === "PREVENT"
+    type.startsWith("gcp:") && state.deletionPolicy === "PREVENT"
       ? `cannot destroy Compute${type.split(":").pop() ?? type} without setting deletion_policy="DELETE" and running \`terraform apply\``
       : undefined,
 };

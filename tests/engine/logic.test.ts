@@ -108,6 +108,8 @@ describe("engine: language host, diff and refresh logic", () => {
     });
     assert.ok(refusal && source.includes(JSON.stringify(refusal).slice(1, 40)));
     assert.equal(deleteRefusal("gcp:compute/globalAddress:GlobalAddress", {}), undefined);
+    // Each home answers for its own cloud's types only.
+    assert.equal(deleteRefusal("aws:s3/bucket:Bucket", { deletionPolicy: "PREVENT" }), undefined);
     assert.match(
       deleteRefusal("aws:lb/loadBalancer:LoadBalancer", { enableDeletionProtection: true }) ?? "",
       /^OperationNotPermitted/,
