@@ -16,14 +16,9 @@ import { imageFor, imageRunnable, startImageInstance } from "../tests/image/inst
 import { parseFlags } from "../tools/lib/args";
 import { parseDuration, parsePositiveInt } from "../tools/lib/parse";
 import { runProbe } from "../tools/probe/probe";
+import { summarize } from "./stats";
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-};
+const median = (values: readonly number[]) => summarize(values).median;
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2), {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -21,6 +21,7 @@ import {
   stopAllInstances,
   waitForHttp,
 } from "../helpers/processes";
+import { childPids } from "../../tools/rehearsal/procs";
 import { sendRaw, statusOf } from "./hostileCorpus";
 
 /**
@@ -205,11 +206,7 @@ describe("nginx edge limits (nginx alone, in front of a recording stub)", functi
     let running: number[] = [];
     try {
       if (nginx?.pid !== undefined && nginx.exitCode === null) {
-        const master = nginx.pid;
-        const workers = readFileSync(`/proc/${master}/task/${master}/children`, "utf8")
-          .split(" ")
-          .filter((pid) => pid.trim() !== "")
-          .map(Number);
+        const workers = childPids(nginx.pid);
         const exited = new Promise((done) => nginx?.once("exit", done));
         nginx.kill("SIGTERM");
         await exited;
